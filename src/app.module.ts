@@ -1,0 +1,53 @@
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { APP_FILTER, DiscoveryModule } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import type { AppConfig } from '@/config/config';
+import { ConfigModule } from '@/config/config.module';
+import { RouteAccessCheck } from '@/common/auth/route-access.check';
+import { ErrorFilter } from '@/common/errors/error.filter';
+import { PrismaModule } from '@/infra/prisma/prisma.module';
+import { QueueModule } from '@/infra/queue/queue.module';
+import { RedisModule } from '@/infra/redis/redis.module';
+import { ApiKeysModule } from '@/modules/api-keys/api-keys.module';
+import { AuditModule } from '@/modules/audit/audit.module';
+import { HealthModule } from '@/modules/health/health.module';
+import { TenantsModule } from '@/modules/tenants/tenants.module';
+
+function loggerModule(config: AppConfig): DynamicModule {
+  return LoggerModule.forRoot({
+    forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
+    pinoHttp: {
+      level: config.logLevel,
+      customProps: (req) => ({ request_id: req.id }),
+      redact: {
+        paths: ['req.headers["x-api-key"]', 'req.headers.authorization', 'req.headers.cookie', '*.password', '*.secret', '*.key', '*.token'],
+        censor: '[redacted]',
+      },
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/\/approvals\/[^/?]+/, '/approvals/[token]') }),
+      },
+    },
+  });
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        loggerModule(config),
+        DiscoveryModule,
+        PrismaModule,
+        RedisModule,
+        QueueModule,
+        AuditModule,
+        ApiKeysModule,
+        TenantsModule,
+        HealthModule,
+      ],
+      providers: [RouteAccessCheck, { provide: APP_FILTER, useClass: ErrorFilter }],
+    };
+  }
+}

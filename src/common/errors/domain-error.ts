@@ -1,0 +1,66 @@
+export type ErrorCode =
+  | 'invalid_input'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'tenant_mismatch'
+  | 'access_denied'
+  | 'not_found'
+  | 'conflict'
+  | 'invalid_state'
+  | 'payload_too_large'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'internal';
+
+export const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  invalid_input: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  tenant_mismatch: 403,
+  access_denied: 403,
+  not_found: 404,
+  conflict: 409,
+  invalid_state: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+  notices?: string[];
+}
+
+/** The only error type that reaches clients with its own message; everything else becomes `internal`. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+    readonly notices?: string[],
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return STATUS_BY_CODE[this.code];
+  }
+
+  toBody(): ErrorBody {
+    const body: ErrorBody = { code: this.code, message: this.message };
+    if (this.details !== undefined) body.details = this.details;
+    if (this.notices !== undefined) body.notices = this.notices;
+    return body;
+  }
+}
+
+export const invalidInput = (message: string, details?: Record<string, unknown>, notices?: string[]) =>
+  new DomainError('invalid_input', message, details, notices);
+export const notFound = (what: string) => new DomainError('not_found', `${what} not found`);
+export const conflict = (message: string, details?: Record<string, unknown>) =>
+  new DomainError('conflict', message, details);
+export const invalidState = (message: string, details?: Record<string, unknown>) =>
+  new DomainError('invalid_state', message, details);

@@ -1,0 +1,95 @@
+export type ProcessRole = 'api' | 'worker' | 'all';
+
+export interface AppConfig {
+  port: number;
+  databaseUrl: string;
+  redisUrl: string;
+  redisPrefix: string;
+  adminApiKey: string | null;
+  publicBaseUrl: string;
+  smtpUrl: string;
+  mailFrom: string;
+  processRole: ProcessRole;
+  sweepIntervalSeconds: number;
+  logLevel: string;
+  bodyLimitBytes: number;
+  apiKeyCacheTtlMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Reads and validates the environment; every problem names its variable. Pure: the caller passes the env. */
+export function loadConfig(env: Env): AppConfig {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+  const url = (name: string, fallback: string, protocols: string[]): string => {
+    const raw = read(name) ?? fallback;
+    try {
+      const parsed = new URL(raw);
+      if (!protocols.includes(parsed.protocol)) {
+        problems.push(`${name} must use ${protocols.join(' or ')} (got "${parsed.protocol}")`);
+      }
+    } catch {
+      problems.push(`${name} is not a valid URL`);
+    }
+    return raw;
+  };
+  const oneOf = <T extends string>(name: string, fallback: T, allowed: readonly T[]): T => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    if (!allowed.includes(raw as T)) {
+      problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+      return fallback;
+    }
+    return raw as T;
+  };
+
+  const port = int('PORT', 3000, 0, 65535);
+  const adminApiKey = read('ADMIN_API_KEY') ?? null;
+  if (adminApiKey !== null && adminApiKey.length < 32) {
+    problems.push('ADMIN_API_KEY must be at least 32 characters long');
+  }
+  const redisPrefix = read('REDIS_PREFIX') ?? 'jit';
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(redisPrefix)) {
+    problems.push('REDIS_PREFIX may hold only letters, digits, "-" and "_" (1 to 64 characters)');
+  }
+  const config: AppConfig = {
+    port,
+    databaseUrl: url('DATABASE_URL', 'postgresql://postgres@127.0.0.1:5432/jit_access', ['postgresql:', 'postgres:']),
+    redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    redisPrefix,
+    adminApiKey,
+    publicBaseUrl: url('PUBLIC_BASE_URL', `http://localhost:${port}`, ['http:', 'https:']).replace(/\/+$/, ''),
+    smtpUrl: url('SMTP_URL', 'smtp://127.0.0.1:1025', ['smtp:', 'smtps:']),
+    mailFrom: read('MAIL_FROM') ?? 'jit-access@localhost',
+    processRole: oneOf<ProcessRole>('PROCESS_ROLE', 'all', ['api', 'worker', 'all']),
+    sweepIntervalSeconds: int('SWEEP_INTERVAL_SECONDS', 30, 1, 86400),
+    logLevel: oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
+    bodyLimitBytes: int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    apiKeyCacheTtlMs: int('API_KEY_CACHE_TTL_MS', 60000, 0, 3600000),
+  };
+  if (!/^[^\s@]+@[^\s@]+$/.test(config.mailFrom)) problems.push('MAIL_FROM must be an email address');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

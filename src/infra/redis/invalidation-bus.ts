@@ -1,0 +1,82 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import Redis from 'ioredis';
+import { APP_CONFIG } from '@/config/config.module';
+import type { AppConfig } from '@/config/config';
+
+export interface Invalidation {
+  topic: string;
+  tenantId: string;
+  id?: string;
+}
+
+type Handler = (message: Invalidation | null) => void;
+
+/**
+ * Tells every process that a cached thing changed. Handlers run at once in the publishing process and over Redis
+ * pub/sub in the others. A handler called with `null` must drop everything it caches: that happens whenever the
+ * subscription (re)connects, because messages published while it was down are lost.
+ */
+@Injectable()
+export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('InvalidationBus');
+  private readonly handlers = new Map<string, Handler[]>();
+  private readonly channel: string;
+  private subscriber?: Redis;
+  private publisher?: Redis;
+  private live = false;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.channel = `${config.redisPrefix}:invalidate`;
+  }
+
+  on(topic: string, handler: Handler): void {
+    this.handlers.set(topic, [...(this.handlers.get(topic) ?? []), handler]);
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.publisher = new Redis(this.config.redisUrl, { connectionName: 'jit-publisher', maxRetriesPerRequest: 2 });
+    this.subscriber = new Redis(this.config.redisUrl, { connectionName: 'jit-subscriber' });
+    this.subscriber.on('ready', () => {
+      this.live = true;
+      this.dispatchAll(null);
+    });
+    this.subscriber.on('close', () => {
+      this.live = false;
+      this.dispatchAll(null);
+    });
+    this.subscriber.on('message', (_channel: string, raw: string) => {
+      try {
+        const message = JSON.parse(raw) as Invalidation;
+        this.dispatch(message.topic, message);
+      } catch {
+        this.logger.warn('ignored a malformed invalidation message');
+      }
+    });
+    await this.subscriber.subscribe(this.channel);
+  }
+
+  /** False while the subscription is down: caches must not be trusted then. */
+  isLive(): boolean {
+    return this.live;
+  }
+
+  /** Call after the change has committed. */
+  async publish(message: Invalidation): Promise<void> {
+    this.dispatch(message.topic, message);
+    await this.publisher?.publish(this.channel, JSON.stringify(message)).catch((error: Error) => {
+      this.logger.error({ err: error }, 'could not publish an invalidation');
+    });
+  }
+
+  private dispatch(topic: string, message: Invalidation): void {
+    for (const handler of this.handlers.get(topic) ?? []) handler(message);
+  }
+
+  private dispatchAll(message: null): void {
+    for (const handlers of this.handlers.values()) for (const handler of handlers) handler(message);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([this.subscriber?.quit(), this.publisher?.quit()].map((p) => p?.catch(() => undefined)));
+  }
+}

@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from '@/config/config';
+import { ensureDatabase, migrate } from '@/infra/prisma/migrator';
+import { createApp } from './app.factory';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  await ensureDatabase(config.databaseUrl);
+  await migrate(config.databaseUrl);
+  const app = await createApp(config);
+  await app.listen({ port: config.port, host: process.env.HOST ?? '0.0.0.0' });
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`Start-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+  process.exit(1);
+});

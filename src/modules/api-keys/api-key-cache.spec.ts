@@ -1,0 +1,47 @@
+import { ApiKeyCache } from './api-key-cache';
+import type { ApiKeyRecord } from './api-key.types';
+
+const record = (id: string): ApiKeyRecord => ({
+  id,
+  tenantId: 't',
+  name: 'n',
+  role: 'admin',
+  secretHash: new Uint8Array(32),
+  createdAt: new Date(0),
+  revokedAt: null,
+});
+
+describe('ApiKeyCache', () => {
+  it('expires entries after their ttl, unknown keys sooner', () => {
+    const cache = new ApiKeyCache(1000, 100);
+    cache.set('a', record('a'), 0);
+    cache.set('b', null, 0);
+    expect(cache.get('a', 500)?.record?.id).toBe('a');
+    expect(cache.get('b', 50)?.record).toBeNull();
+    expect(cache.get('b', 150)).toBeUndefined();
+    expect(cache.get('a', 1000)).toBeUndefined();
+  });
+
+  it('evicts the oldest entry when full', () => {
+    const cache = new ApiKeyCache(1000, 100, 2);
+    cache.set('a', record('a'), 0);
+    cache.set('b', record('b'), 0);
+    cache.set('c', record('c'), 0);
+    expect(cache.get('a', 1)).toBeUndefined();
+    expect(cache.get('c', 1)?.record?.id).toBe('c');
+  });
+
+  it('does not store a row read before an invalidation', () => {
+    const cache = new ApiKeyCache(1000);
+    const readAt = cache.currentGeneration();
+    cache.delete('a');
+    cache.set('a', record('a'), 0, readAt);
+    expect(cache.get('a', 1)).toBeUndefined();
+  });
+
+  it('caches nothing with a zero ttl', () => {
+    const cache = new ApiKeyCache(0);
+    cache.set('a', record('a'), 0);
+    expect(cache.get('a', 0)).toBeUndefined();
+  });
+});

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
+import type { Role } from '@/common/auth/roles';
+import type { Cursor } from '@/common/http/pagination';
+import { ApiKeyRecord } from './api-key.types';
+
+type Row = { id: string; tenantId: string; name: string; role: string; secretHash: Uint8Array; createdAt: Date; revokedAt: Date | null };
+const toRecord = (row: Row): ApiKeyRecord => ({ ...row, role: row.role as Role });
+
+@Injectable()
+export class ApiKeysRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async create(tx: Tx, tenantId: string, key: { id: string; name: string; role: Role; secretHash: Buffer }) {
+    return toRecord(await tx.apiKey.create({ data: { ...key, secretHash: new Uint8Array(key.secretHash), tenantId } }));
+  }
+
+  async list(tenantId: string, limit: number, after?: Cursor): Promise<ApiKeyRecord[]> {
+    const rows = await this.prisma.apiKey.findMany({
+      where: {
+        tenantId,
+        ...(after && {
+          OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }],
+        }),
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit,
+    });
+    return rows.map(toRecord);
+  }
+
+  /** Compare-and-set: only an active key is revoked; null when none was. */
+  async revoke(tx: Tx, tenantId: string, id: string): Promise<ApiKeyRecord | null> {
+    const { count } = await tx.apiKey.updateMany({ where: { tenantId, id, revokedAt: null }, data: { revokedAt: new Date() } });
+    if (count === 0) return null;
+    const row = await tx.apiKey.findFirst({ where: { tenantId, id } });
+    return row ? toRecord(row) : null;
+  }
+
+  async exists(tenantId: string, id: string): Promise<boolean> {
+    return (await this.prisma.apiKey.count({ where: { tenantId, id } })) > 0;
+  }
+
+  /** The one lookup that has no tenant yet: it is how a request finds its tenant. */
+  async findForAuthentication(id: string): Promise<ApiKeyRecord | null> {
+    const row = await this.prisma.apiKey.findUnique({ where: { id } });
+    return row ? toRecord(row) : null;
+  }
+}

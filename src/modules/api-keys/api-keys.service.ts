@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG } from '@/config/config.module';
+import type { AppConfig } from '@/config/config';
+import { PrismaService } from '@/infra/prisma/prisma.service';
+import { InvalidationBus } from '@/infra/redis/invalidation-bus';
+import { formatKey, hashSecret, newSecret, parseKey, secretMatches } from '@/common/auth/api-key-secret';
+import type { AuthContext } from '@/common/auth/roles';
+import { notFound } from '@/common/errors/domain-error';
+import { decodeCursor, Page, PageQuery, pageSize, toPage } from '@/common/http/pagination';
+import { AuditRepository } from '@/modules/audit/audit.repository';
+import type { Actor } from '@/modules/audit/audit-chain';
+import { ApiKeyCache } from './api-key-cache';
+import { ApiKeyRecord, ApiKeyView, CreatedApiKey, toApiKeyView } from './api-key.types';
+import { ApiKeysRepository } from './api-keys.repository';
+import { CreateApiKeyDto } from './dto/create-api-key.dto';
+
+const TOPIC = 'api-key';
+
+@Injectable()
+export class ApiKeysService implements OnModuleInit {
+  private readonly cache: ApiKeyCache;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly keys: ApiKeysRepository,
+    private readonly audit: AuditRepository,
+    private readonly bus: InvalidationBus,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.cache = new ApiKeyCache(config.apiKeyCacheTtlMs);
+  }
+
+  onModuleInit(): void {
+    this.bus.on(TOPIC, (message) => (message?.id ? this.cache.delete(message.id) : this.cache.clear()));
+  }
+
+  async create(tenantId: string, dto: CreateApiKeyDto, actor: Actor): Promise<CreatedApiKey> {
+    const id = randomUUID();
+    const secret = newSecret();
+    const record = await this.prisma.$transaction(async (tx) => {
+      const created = await this.keys.create(tx, tenantId, { id, name: dto.name, role: dto.role, secretHash: hashSecret(secret) });
+      await this.audit.append(tx, tenantId, {
+        actor,
+        action: 'api_key.created',
+        targetType: 'api_key',
+        targetId: id,
+        data: { name: dto.name, role: dto.role },
+      });
+      return created;
+    });
+    return { ...toApiKeyView(record), key: formatKey(id, secret) };
+  }
+
+  async list(tenantId: string, query: PageQuery): Promise<Page<ApiKeyView>> {
+    const limit = pageSize(query);
+    return toPage(await this.keys.list(tenantId, limit + 1, decodeCursor(query.cursor)), limit, toApiKeyView);
+  }
+
+  async revoke(tenantId: string, id: string, actor: Actor): Promise<void> {
+    const revoked = await this.prisma.$transaction(async (tx) => {
+      const record = await this.keys.revoke(tx, tenantId, id);
+      if (record) {
+        await this.audit.append(tx, tenantId, {
+          actor,
+          action: 'api_key.revoked',
+          targetType: 'api_key',
+          targetId: id,
+          data: { name: record.name, role: record.role },
+        });
+      }
+      return record;
+    });
+    if (!revoked && !(await this.keys.exists(tenantId, id))) throw notFound('API key');
+    await this.bus.publish({ topic: TOPIC, tenantId, id });
+  }
+
+  /** Resolves an `X-API-Key` value; the steady state costs no database round trip. */
+  async authenticate(raw: string | undefined): Promise<AuthContext | null> {
+    const parsed = parseKey(raw);
+    if (!parsed) return null;
+    const record = await this.lookup(parsed.keyId);
+    if (!record || record.revokedAt || !secretMatches(parsed.secret, record.secretHash)) return null;
+    return { tenantId: record.tenantId, keyId: record.id, role: record.role };
+  }
+
+  private async lookup(id: string): Promise<ApiKeyRecord | null> {
+    const trusted = this.bus.isLive();
+    const hit = trusted ? this.cache.get(id) : undefined;
+    if (hit) return hit.record;
+    const generation = this.cache.currentGeneration();
+    const record = await this.keys.findForAuthentication(id);
+    if (trusted) this.cache.set(id, record, Date.now(), generation);
+    return record;
+  }
+}

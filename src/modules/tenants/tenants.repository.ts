@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
+import type { Cursor } from '@/common/http/pagination';
+
+export interface TenantRecord {
+  id: string;
+  name: string;
+  createdAt: Date;
+}
+
+/** Tenants are the one table above tenancy: the operator's view. */
+@Injectable()
+export class TenantsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  create(tx: Tx, name: string): Promise<TenantRecord> {
+    return tx.tenant.create({ data: { name } });
+  }
+
+  find(id: string): Promise<TenantRecord | null> {
+    return this.prisma.tenant.findUnique({ where: { id } });
+  }
+
+  list(limit: number, after?: Cursor): Promise<TenantRecord[]> {
+    return this.prisma.tenant.findMany({
+      where: after && {
+        OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }],
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit,
+    });
+  }
+}
