@@ -32,7 +32,7 @@ async function catalog(url: string): Promise<string[]> {
 describe('migrations', () => {
   it('build exactly the database schema.prisma describes', async () => {
     const migrated = await createTestDatabase();
-    const fromSchema = `jit_t_schema_${process.pid}`;
+    const fromSchema = `jit_t_${process.pid}_schema`;
     await withAdmin((client) => client.query(`DROP DATABASE IF EXISTS "${fromSchema}"`).then(() => client.query(`CREATE DATABASE "${fromSchema}"`)));
     try {
       const sql = diffSql(null, readFileSync(join(__dirname, '..', 'prisma', 'schema.prisma'), 'utf8'));

@@ -2,8 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 
 export const PG_SERVER = process.env.TEST_PG_SERVER ?? 'postgresql://postgres@127.0.0.1:5432';
-export const TEMPLATE_DB = 'jit_test_template';
+export const TEMPLATE_PREFIX = 'jit_tpl_';
 export const TEST_DB_PREFIX = 'jit_t_';
+
+/** Set by global-setup.ts for this run. */
+const templateDb = (): string => {
+  const name = process.env.JIT_TEST_TEMPLATE;
+  if (!name) throw new Error('JIT_TEST_TEMPLATE is not set: run the tests through jest (global setup builds it)');
+  return name;
+};
 
 export const dbUrl = (name: string): string => `${PG_SERVER}/${name}`;
 
@@ -20,7 +27,7 @@ export async function withAdmin<T>(fn: (client: Client) => Promise<T>): Promise<
 /** A fresh database per test file, cloned from the migrated template (fast, and files run in parallel). */
 export async function createTestDatabase(): Promise<string> {
   const name = `${TEST_DB_PREFIX}${process.pid}_${randomBytes(4).toString('hex')}`;
-  await withAdmin((client) => client.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DB}"`));
+  await withAdmin((client) => client.query(`CREATE DATABASE "${name}" TEMPLATE "${templateDb()}"`));
   return name;
 }
 

@@ -1,15 +1,32 @@
 import { ensureDatabase, migrate } from '../../src/infra/prisma/migrator';
-import { dbUrl, TEMPLATE_DB, TEST_DB_PREFIX, withAdmin } from './db';
+import { dbUrl, TEMPLATE_PREFIX, TEST_DB_PREFIX, withAdmin } from './db';
 
-/** Once per run: drop leftovers of earlier runs, build the migrated template every test database is cloned from. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Once per run: drop databases left by runs that are gone (several runs may share a server), then build this run's
+ * migrated template that every test database is cloned from.
+ */
 export default async function globalSetup(): Promise<void> {
   await withAdmin(async (client) => {
     const { rows } = await client.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname = $2`,
-      [`${TEST_DB_PREFIX}%`, TEMPLATE_DB],
+      `SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname LIKE $2`,
+      [`${TEST_DB_PREFIX}%`, `${TEMPLATE_PREFIX}%`],
     );
-    for (const row of rows) await client.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
+    for (const { datname } of rows) {
+      const pid = Number(/^jit_(?:t|tpl)_(\d+)/.exec(datname)?.[1]);
+      if (!Number.isFinite(pid) || !alive(pid)) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
   });
-  await ensureDatabase(dbUrl(TEMPLATE_DB));
-  await migrate(dbUrl(TEMPLATE_DB));
+  const template = `${TEMPLATE_PREFIX}${process.pid}`;
+  process.env.JIT_TEST_TEMPLATE = template;
+  await ensureDatabase(dbUrl(template));
+  await migrate(dbUrl(template));
 }
