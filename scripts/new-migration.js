@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Writes prisma/migrations/<timestamp>_<name>/migration.sql: the SQL that turns the schema of the last commit
-// (or nothing) into the working prisma/schema.prisma. Uses Prisma 6.19's WebAssembly schema engine, which needs no
+// as of the last commit that
+// added a migration (or nothing) into the working prisma/schema.prisma. Uses Prisma 6.19's WebAssembly schema engine, which needs no
 // download (Prisma 7's migrate commands need a native engine this project cannot fetch). Usage: npm run migration:new NAME
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -49,7 +50,10 @@ if (require.main === module) {
   }
   let previous = null;
   try {
-    previous = execFileSync('git', ['show', 'HEAD:prisma/schema.prisma'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    // The schema as of the last commit that added a migration: the state the migrations already build.
+    const git = (args) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const commit = git(['log', '-1', '--format=%H', '--', 'prisma/migrations']).trim();
+    previous = commit ? git(['show', `${commit}:prisma/schema.prisma`]) : null;
   } catch {
     previous = null;
   }
