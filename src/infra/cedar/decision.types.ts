@@ -1,0 +1,49 @@
+/** A Cedar entity uid as the API writes it: `{"type": "User", "id": "alice"}`. */
+export interface EntityUid {
+  type: string;
+  id: string;
+}
+
+export interface EvaluationRequest {
+  principal: EntityUid;
+  action: EntityUid;
+  resource: EntityUid;
+  /** Already holds `duration_seconds`, `justification` and `requested_at` next to the caller's own keys. */
+  context: Record<string, unknown>;
+}
+
+export interface ApprovalGroup {
+  approvals_needed: number;
+  email_addresses: string[];
+  email_list_uuid: string | null;
+}
+
+/** The settings of the policy that governs an allowed request (PRODUCT.md section 5). */
+export interface GoverningPolicy {
+  id: string;
+  name: string;
+  maxDurationSeconds: number;
+  defaultDurationSeconds: number | null;
+  notificationChannel: string | null;
+  approvalRequired: boolean;
+  approvalGroups: ApprovalGroup[];
+  purposeJustificationRequired: boolean;
+  purposeJustificationPrompt: string | null;
+  approvalTimeoutSeconds: number;
+}
+
+export interface Decision {
+  decision: 'allow' | 'deny';
+  /** Governing policy when allowed; null when denied. */
+  policy: GoverningPolicy | null;
+  /** Rule ids that decided (the determining permits of the governing policy, or the determining forbids). */
+  determiningRuleIds: string[];
+  /** `notice` texts of the determining rules (for a deny: of the forbids). */
+  notices: string[];
+  /** True when a determining rule of the governing policy has audit_session. */
+  auditSession: boolean;
+  /** The tenant's policy-set version that decided (TenantState.policyVersion). */
+  policySetVersion: bigint;
+  /** Cedar evaluation errors, human-readable. */
+  errors: string[];
+}
