@@ -59,10 +59,20 @@ export function eventHash(prevHash: string, event: Omit<ChainedEvent, 'prevHash'
   return createHash('sha256').update(prevHash).update(body).digest('hex');
 }
 
+export type ChainBreak = 'sequence_gap' | 'prev_hash_mismatch' | 'hash_mismatch' | 'head_mismatch';
+
 export interface VerifyResult {
   valid: boolean;
   events_checked: number;
   first_invalid_id?: string;
+  /** Why the chain is broken; only when `valid` is false. */
+  reason?: ChainBreak;
+}
+
+/** The tenant's last appended event as `audit_heads` records it; null when nothing was ever appended. */
+export interface ChainHead {
+  seq: bigint;
+  hash: string;
 }
 
 /** Folds over events in sequence order; call `step` for each, then `result`. Constant memory for any chain length. */
@@ -71,23 +81,40 @@ export class ChainVerifier {
   private expectedSeq = 1n;
   private checked = 0;
   private firstInvalid?: string;
+  private reason?: ChainBreak;
 
   step(event: ChainedEvent): void {
-    if (this.firstInvalid) return;
+    if (this.reason) return;
     this.checked += 1;
-    const ok =
-      event.seq === this.expectedSeq && event.prevHash === this.prev && eventHash(this.prev, event) === event.hash;
-    if (!ok) {
+    const broken: ChainBreak | undefined =
+      event.seq !== this.expectedSeq
+        ? 'sequence_gap'
+        : event.prevHash !== this.prev
+          ? 'prev_hash_mismatch'
+          : eventHash(this.prev, event) !== event.hash
+            ? 'hash_mismatch'
+            : undefined;
+    if (broken) {
       this.firstInvalid = event.id;
+      this.reason = broken;
       return;
     }
     this.prev = event.hash;
     this.expectedSeq += 1n;
   }
 
-  result(): VerifyResult {
-    return this.firstInvalid
-      ? { valid: false, events_checked: this.checked, first_invalid_id: this.firstInvalid }
-      : { valid: true, events_checked: this.checked };
+  /**
+   * With `head`, an intact prefix must also end exactly where the head says: events removed from the end of the
+   * chain (or a head row rewritten) leave no broken link between events, only this mismatch, which has no event id.
+   */
+  result(head?: ChainHead | null): VerifyResult {
+    if (!this.reason && head !== undefined) {
+      const expected = head ?? { seq: 0n, hash: GENESIS_HASH };
+      if (expected.seq !== this.expectedSeq - 1n || expected.hash !== this.prev) this.reason = 'head_mismatch';
+    }
+    if (!this.reason) return { valid: true, events_checked: this.checked };
+    const result: VerifyResult = { valid: false, events_checked: this.checked, reason: this.reason };
+    if (this.firstInvalid) result.first_invalid_id = this.firstInvalid;
+    return result;
   }
 }

@@ -1,0 +1,90 @@
+import { canonicalJson, ChainedEvent, ChainVerifier, eventHash, GENESIS_HASH } from './audit-chain';
+
+const TENANT = '6f1c1b8e-2f7a-4a43-9a55-0d3c2b1a0001';
+
+function chain(length: number): ChainedEvent[] {
+  const events: ChainedEvent[] = [];
+  let prev = GENESIS_HASH;
+  for (let i = 1; i <= length; i += 1) {
+    const unhashed = {
+      id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      tenantId: TENANT,
+      seq: BigInt(i),
+      occurredAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
+      actorType: 'api_key',
+      actorId: 'k1',
+      actorEmail: null,
+      action: 'thing.changed',
+      targetType: 'thing',
+      targetId: `t${i}`,
+      data: { n: i, nested: { b: 1, a: [1, 'x'] } },
+    };
+    const hash = eventHash(prev, unhashed);
+    events.push({ ...unhashed, prevHash: prev, hash });
+    prev = hash;
+  }
+  return events;
+}
+
+function verify(events: ChainedEvent[], head?: { seq: bigint; hash: string } | null) {
+  const verifier = new ChainVerifier();
+  for (const event of events) verifier.step(event);
+  return verifier.result(head);
+}
+
+const headOf = (events: ChainedEvent[]) => {
+  const last = events[events.length - 1];
+  return last ? { seq: last.seq, hash: last.hash } : null;
+};
+
+describe('canonicalJson', () => {
+  it('sorts keys at every depth and drops undefined members', () => {
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: undefined }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[2,{"z":1}]},"b":1}',
+    );
+  });
+
+  it('does not depend on insertion order', () => {
+    expect(canonicalJson({ x: 1, y: 2 })).toBe(canonicalJson({ y: 2, x: 1 }));
+  });
+});
+
+describe('ChainVerifier', () => {
+  it('accepts an intact chain and an empty one', () => {
+    const events = chain(5);
+    expect(verify(events, headOf(events))).toEqual({ valid: true, events_checked: 5 });
+    expect(verify([], null)).toEqual({ valid: true, events_checked: 0 });
+  });
+
+  it('names the event whose content changed', () => {
+    const events = chain(5);
+    events[2] = { ...events[2]!, data: { n: 99 } };
+    expect(verify(events, headOf(events))).toEqual({
+      valid: false,
+      events_checked: 3,
+      first_invalid_id: events[2]!.id,
+      reason: 'hash_mismatch',
+    });
+  });
+
+  it('names the event after a rewritten one whose hash was recomputed', () => {
+    const events = chain(5);
+    const forged = { ...events[1]!, targetId: 'forged' };
+    events[1] = { ...forged, hash: eventHash(forged.prevHash, forged) };
+    expect(verify(events, headOf(events))).toMatchObject({ first_invalid_id: events[2]!.id, reason: 'prev_hash_mismatch' });
+  });
+
+  it('names the event after a deleted one', () => {
+    const events = chain(5);
+    events.splice(2, 1);
+    expect(verify(events, headOf(events))).toMatchObject({ valid: false, first_invalid_id: events[2]!.id, reason: 'sequence_gap' });
+  });
+
+  it('detects events cut from the end through the head', () => {
+    const events = chain(5);
+    const head = headOf(events);
+    expect(verify(events.slice(0, 3), head)).toEqual({ valid: false, events_checked: 3, reason: 'head_mismatch' });
+    expect(verify([], head)).toEqual({ valid: false, events_checked: 0, reason: 'head_mismatch' });
+    expect(verify(events.slice(0, 3))).toEqual({ valid: true, events_checked: 3 });
+  });
+});
