@@ -8,6 +8,10 @@ async function main(): Promise<void> {
   await ensureDatabase(config.databaseUrl);
   await migrate(config.databaseUrl);
   const app = await createApp(config);
+  if (config.processRole === 'worker') {
+    await app.init();
+    return;
+  }
   await app.listen({ port: config.port, host: process.env.HOST ?? '0.0.0.0' });
 }
 

@@ -7,6 +7,8 @@ export interface Invalidation {
   topic: string;
   tenantId: string;
   id?: string;
+  /** Whatever the topic's handlers need to apply the change without reading the database. */
+  data?: Record<string, unknown>;
 }
 
 type Handler = (message: Invalidation | null) => void;

@@ -1,0 +1,78 @@
+import type { EntityUid } from '@/infra/cedar/decision.types';
+
+export interface GrantUpdate {
+  id: string;
+  principal: EntityUid;
+  action: EntityUid;
+  resource: EntityUid;
+  status: string;
+  expiresAt: number | null;
+  auditSession: boolean;
+}
+
+export interface CachedGrant {
+  id: string;
+  expiresAt: number;
+  auditSession: boolean;
+}
+
+export const accessKey = (principal: EntityUid, action: EntityUid, resource: EntityUid): string =>
+  JSON.stringify([principal.type, principal.id, action.type, action.id, resource.type, resource.id]);
+
+const TOMBSTONE_MS = 10 * 60_000;
+
+/**
+ * A tenant's active grants by (principal, action, resource). Updates are monotonic so they can arrive in any order
+ * and more than once: an ended grant is remembered (tombstone) and never comes back; an active one only ever moves
+ * its expiry later (extensions). Expiry is checked at read time, so nothing is allowed past `expires_at` even
+ * before the expiry job has run.
+ */
+export class TenantGrants {
+  private readonly byKey = new Map<string, CachedGrant[]>();
+  private readonly keyOf = new Map<string, string>();
+  private readonly ended = new Map<string, number>();
+
+  apply(update: GrantUpdate, now = Date.now()): void {
+    if (this.ended.has(update.id)) return;
+    const key = accessKey(update.principal, update.action, update.resource);
+    if (update.status !== 'active' || update.expiresAt === null) {
+      this.ended.set(update.id, now);
+      this.remove(update.id);
+      this.prune(now);
+      return;
+    }
+    const list = this.byKey.get(key) ?? [];
+    const existing = list.find((g) => g.id === update.id);
+    if (existing) existing.expiresAt = Math.max(existing.expiresAt, update.expiresAt);
+    else list.push({ id: update.id, expiresAt: update.expiresAt, auditSession: update.auditSession });
+    this.byKey.set(key, list);
+    this.keyOf.set(update.id, key);
+  }
+
+  /** The live grant with the latest expiry for the key, if any. */
+  find(key: string, now = Date.now()): CachedGrant | null {
+    let best: CachedGrant | null = null;
+    for (const grant of this.byKey.get(key) ?? []) {
+      if (grant.expiresAt > now && (!best || grant.expiresAt > best.expiresAt)) best = grant;
+    }
+    return best;
+  }
+
+  get size(): number {
+    return this.keyOf.size;
+  }
+
+  private remove(id: string): void {
+    const key = this.keyOf.get(id);
+    if (key === undefined) return;
+    this.keyOf.delete(id);
+    const rest = (this.byKey.get(key) ?? []).filter((g) => g.id !== id);
+    if (rest.length) this.byKey.set(key, rest);
+    else this.byKey.delete(key);
+  }
+
+  private prune(now: number): void {
+    if (this.ended.size < 10_000) return;
+    for (const [id, at] of this.ended) if (now - at > TOMBSTONE_MS) this.ended.delete(id);
+  }
+}
