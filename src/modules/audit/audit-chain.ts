@@ -83,6 +83,11 @@ export class ChainVerifier {
   private firstInvalid?: string;
   private reason?: ChainBreak;
 
+  /** True once a broken link was found: later events cannot change the result. */
+  get broken(): boolean {
+    return this.reason !== undefined;
+  }
+
   step(event: ChainedEvent): void {
     if (this.reason) return;
     this.checked += 1;
