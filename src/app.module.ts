@@ -10,7 +10,9 @@ import { QueueModule } from '@/infra/queue/queue.module';
 import { RedisModule } from '@/infra/redis/redis.module';
 import { ApiKeysModule } from '@/modules/api-keys/api-keys.module';
 import { AuditModule } from '@/modules/audit/audit.module';
+import { EmailListsModule } from '@/modules/email-lists/email-lists.module';
 import { HealthModule } from '@/modules/health/health.module';
+import { NotificationChannelsModule } from '@/modules/notification-channels/notification-channels.module';
 import { TenantsModule } from '@/modules/tenants/tenants.module';
 
 function loggerModule(config: AppConfig): DynamicModule {
@@ -45,6 +47,8 @@ export class AppModule {
         AuditModule,
         ApiKeysModule,
         TenantsModule,
+        EmailListsModule,
+        NotificationChannelsModule,
         HealthModule,
       ],
       providers: [RouteAccessCheck, { provide: APP_FILTER, useClass: ErrorFilter }],

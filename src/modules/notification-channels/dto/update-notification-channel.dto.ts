@@ -1,0 +1,29 @@
+import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsObject, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { GRANT_EVENTS } from '../notification-channel.types';
+import type { GrantEvent } from '../notification-channel.types';
+
+/** Unlike @IsOptional, lets `null` through to the validators (which refuse it): only an absent field is skipped. */
+const IfPresent = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+
+/** The type of a channel cannot change: create another channel instead. */
+export class UpdateNotificationChannelDto {
+  /** New name; refused while a policy refers to the channel by its current name. */
+  @IfPresent()
+  @IsString()
+  @Matches(/\S/, { message: 'name must not be blank' })
+  @MaxLength(200)
+  name?: string;
+
+  /** Settings to change; keys not given (such as the write-only secret) are kept. */
+  @IfPresent()
+  @IsObject()
+  config?: Record<string, unknown>;
+
+  /** Replaces the events the channel receives. */
+  @IfPresent()
+  @IsArray()
+  @ArrayMinSize(1, { message: 'event_filters must hold at least one event' })
+  @ArrayUnique()
+  @IsIn(GRANT_EVENTS, { each: true })
+  event_filters?: GrantEvent[];
+}

@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
+import { conflict, notFound } from '@/common/errors/domain-error';
+import { decodeCursor, Page, PageQuery, pageSize, toPage } from '@/common/http/pagination';
+import { AuditRepository } from '@/modules/audit/audit.repository';
+import type { Actor } from '@/modules/audit/audit-chain';
+import { mergeChannelSettings, parseChannelSettings } from './channel-config';
+import { CreateNotificationChannelDto } from './dto/create-notification-channel.dto';
+import { UpdateNotificationChannelDto } from './dto/update-notification-channel.dto';
+import {
+  ChannelRecord,
+  ChannelView,
+  GRANT_EVENTS,
+  normalizeEventFilters,
+  publicConfig,
+  toChannelView,
+} from './notification-channel.types';
+import { ChannelChanges, NotificationChannelsRepository } from './notification-channels.repository';
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** What an audit event may say about a channel: never its secrets. */
+const auditView = (channel: ChannelRecord) => ({
+  name: channel.name,
+  type: channel.type,
+  config: publicConfig(channel),
+  event_filters: channel.eventFilters,
+});
+
+@Injectable()
+export class NotificationChannelsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly channels: NotificationChannelsRepository,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  async create(tenantId: string, dto: CreateNotificationChannelDto, actor: Actor): Promise<ChannelView> {
+    const settings = parseChannelSettings(dto.type, dto.config);
+    const eventFilters = normalizeEventFilters(dto.event_filters ?? GRANT_EVENTS);
+    const channel = await this.prisma.$transaction(async (tx) => {
+      const created = await this.channels.create(tx, tenantId, { name: dto.name, settings, eventFilters });
+      await this.audit.append(tx, tenantId, {
+        actor,
+        action: 'notification_channel.created',
+        targetType: 'notification_channel',
+        targetId: created.id,
+        data: auditView(created),
+      });
+      return created;
+    });
+    return toChannelView(channel);
+  }
+
+  async list(tenantId: string, query: PageQuery): Promise<Page<ChannelView>> {
+    const limit = pageSize(query);
+    return toPage(await this.channels.list(tenantId, limit + 1, decodeCursor(query.cursor)), limit, toChannelView);
+  }
+
+  async get(tenantId: string, id: string): Promise<ChannelView> {
+    const channel = await this.channels.find(tenantId, id);
+    if (!channel) throw notFound('Notification channel');
+    return toChannelView(channel);
+  }
+
+  async update(tenantId: string, id: string, dto: UpdateNotificationChannelDto, actor: Actor): Promise<ChannelView> {
+    const channel = await this.prisma.$transaction(async (tx) => {
+      const current = await this.channels.findForUpdate(tx, tenantId, id);
+      if (!current) throw notFound('Notification channel');
+      const changes = this.changesOf(current, dto);
+      if (Object.keys(changes).length === 0) return current;
+      if (changes.name !== undefined) await this.refuseWhileUsed(tx, tenantId, current.name, 'renamed');
+      const updated = await this.channels.update(tx, tenantId, id, changes);
+      await this.audit.append(tx, tenantId, {
+        actor,
+        action: 'notification_channel.updated',
+        targetType: 'notification_channel',
+        targetId: id,
+        data: {
+          secrets_changed: changes.settings !== undefined && !same(changes.settings.secrets, current.secrets),
+          previous: auditView(current),
+          current: auditView(updated),
+        },
+      });
+      return updated;
+    });
+    return toChannelView(channel);
+  }
+
+  async remove(tenantId: string, id: string, actor: Actor): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const current = await this.channels.findForUpdate(tx, tenantId, id);
+      if (!current) throw notFound('Notification channel');
+      await this.refuseWhileUsed(tx, tenantId, current.name, 'deleted');
+      await this.channels.delete(tx, tenantId, id);
+      await this.audit.append(tx, tenantId, {
+        actor,
+        action: 'notification_channel.deleted',
+        targetType: 'notification_channel',
+        targetId: id,
+        data: auditView(current),
+      });
+    });
+  }
+
+  /** Only what differs from the current channel; a PATCH that changes nothing writes nothing. */
+  private changesOf(current: ChannelRecord, dto: UpdateNotificationChannelDto): ChannelChanges {
+    const changes: ChannelChanges = {};
+    if (dto.name !== undefined && dto.name !== current.name) changes.name = dto.name;
+    const settings = dto.config && mergeChannelSettings(current, dto.config);
+    if (settings && !same(settings, { type: current.type, config: current.config, secrets: current.secrets })) {
+      changes.settings = settings;
+    }
+    const eventFilters = dto.event_filters && normalizeEventFilters(dto.event_filters);
+    if (eventFilters && !same(eventFilters, current.eventFilters)) changes.eventFilters = eventFilters;
+    return changes;
+  }
+
+  private async refuseWhileUsed(tx: Tx, tenantId: string, name: string, verb: 'renamed' | 'deleted'): Promise<void> {
+    const policyIds = await this.channels.policiesUsing(tx, tenantId, name);
+    if (policyIds.length > 0) {
+      throw conflict(`The notification channel is named by policies and cannot be ${verb}`, { policy_ids: policyIds });
+    }
+  }
+}
