@@ -1,0 +1,12 @@
+import { Global, Module } from '@nestjs/common';
+import { PolicyEngine } from './policy-engine';
+import { PolicySetRepository } from './policy-set.repository';
+import { PolicyVersionRepository } from './policy-version.repository';
+
+/** The policy engine and the policy-set version, for every module that decides or changes what decisions use. */
+@Global()
+@Module({
+  providers: [PolicyEngine, PolicySetRepository, PolicyVersionRepository],
+  exports: [PolicyEngine, PolicyVersionRepository],
+})
+export class CedarModule {}

@@ -1,0 +1,96 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InvalidationBus } from '@/infra/redis/invalidation-bus';
+import { CompiledPolicySet, EngineSlots } from './compiled-policy-set';
+import type { Decision, EvaluationRequest } from './decision.types';
+import { PolicySetRepository } from './policy-set.repository';
+import { POLICY_SET_TOPIC, PolicyVersionRepository } from './policy-version.repository';
+import { PreparsedSlots } from './preparsed-sets';
+
+interface TenantEntry {
+  compiled?: CompiledPolicySet;
+  /** Bumped by every invalidation: a load started before one does not count as fresh. */
+  generation: number;
+  stale: boolean;
+  loading?: { generation: number; promise: Promise<CompiledPolicySet> };
+}
+
+/**
+ * Every decision, in one place. Per tenant it keeps the enabled rules compiled at one policy-set version and
+ * drops them when the version moves: at once in this process, over the InvalidationBus in the others, and by
+ * comparing versions in the database while the bus is down.
+ */
+@Injectable()
+export class PolicyEngine implements OnModuleInit {
+  private readonly tenants = new Map<string, TenantEntry>();
+  private readonly slots: EngineSlots = {
+    policies: new PreparsedSlots('policies', 4096),
+    schemas: new PreparsedSlots('schema', 256),
+  };
+
+  constructor(
+    private readonly policySets: PolicySetRepository,
+    private readonly versions: PolicyVersionRepository,
+    private readonly bus: InvalidationBus,
+  ) {}
+
+  onModuleInit(): void {
+    this.bus.on(POLICY_SET_TOPIC, (message) => (message ? this.invalidate(message.tenantId) : this.invalidateAll()));
+  }
+
+  /** The decision for a request whose context already holds duration_seconds, justification and requested_at. */
+  async evaluate(tenantId: string, request: EvaluationRequest): Promise<Decision> {
+    const compiled = await this.compiled(tenantId);
+    return compiled.evaluate(request, this.slots);
+  }
+
+  private async compiled(tenantId: string): Promise<CompiledPolicySet> {
+    const entry = this.entry(tenantId);
+    const cached = entry.compiled;
+    if (cached) {
+      if (this.bus.isLive()) {
+        if (!entry.stale) return cached;
+      } else if ((await this.versions.current(tenantId)) <= cached.version) {
+        return cached;
+      }
+    }
+    return this.load(tenantId, entry);
+  }
+
+  private load(tenantId: string, entry: TenantEntry): Promise<CompiledPolicySet> {
+    if (entry.loading && entry.loading.generation === entry.generation) return entry.loading.promise;
+    const generation = entry.generation;
+    const promise = this.policySets
+      .load(tenantId)
+      .then((data) => {
+        const compiled = new CompiledPolicySet(data);
+        if (!entry.compiled || compiled.version >= entry.compiled.version) entry.compiled = compiled;
+        if (entry.generation === generation) entry.stale = false;
+        return compiled;
+      })
+      .finally(() => {
+        if (entry.loading?.promise === promise) entry.loading = undefined;
+      });
+    entry.loading = { generation, promise };
+    return promise;
+  }
+
+  private entry(tenantId: string): TenantEntry {
+    let entry = this.tenants.get(tenantId);
+    if (!entry) {
+      entry = { generation: 0, stale: true };
+      this.tenants.set(tenantId, entry);
+    }
+    return entry;
+  }
+
+  private invalidate(tenantId: string): void {
+    const entry = this.tenants.get(tenantId);
+    if (!entry) return;
+    entry.generation += 1;
+    entry.stale = true;
+  }
+
+  private invalidateAll(): void {
+    for (const tenantId of this.tenants.keys()) this.invalidate(tenantId);
+  }
+}
