@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { CedarSchemaController } from './cedar-schema.controller';
+import { CedarSchemaRepository } from './cedar-schema.repository';
+import { CedarSchemaService } from './cedar-schema.service';
+
+@Module({
+  controllers: [CedarSchemaController],
+  providers: [CedarSchemaRepository, CedarSchemaService],
+  exports: [CedarSchemaRepository],
+})
+export class CedarSchemaModule {}

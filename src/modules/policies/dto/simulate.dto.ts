@@ -1,0 +1,40 @@
+import { Type } from 'class-transformer';
+import { IsDefined, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { EntityUidDto } from '@/modules/entities/dto/entity-uid.dto';
+import { IfPresent } from './rule-input.dto';
+
+export class SimulateDto {
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => EntityUidDto)
+  principal!: EntityUidDto;
+
+  /** Type `Action` unless namespaced. */
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => EntityUidDto)
+  action!: EntityUidDto;
+
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => EntityUidDto)
+  resource!: EntityUidDto;
+
+  /** Extra Cedar context; `duration_seconds`, `justification` and `requested_at` are always set by the service. */
+  @IsOptional()
+  @IsObject()
+  context?: Record<string, unknown>;
+
+  /** Requested duration; without it the governing policy's default (else its maximum) applies. */
+  @IfPresent()
+  @IsInt()
+  @Min(1)
+  @Max(31_536_000)
+  duration_seconds?: number;
+
+  /** Justification the request would carry (context.justification); empty when omitted. */
+  @IfPresent()
+  @IsString()
+  @MaxLength(2000)
+  justification?: string;
+}
