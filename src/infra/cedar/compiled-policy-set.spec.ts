@@ -127,6 +127,14 @@ describe('CompiledPolicySet decisions through cedar-wasm', () => {
     expect(() => set.evaluate(request({ undeclared: 1 }), slots())).toThrow(DomainError);
   });
 
+  it('keeps tiers apart when the whole rule set stands in for the candidates', () => {
+    const high = rule({ conditions: 'context.oncall' });
+    const lows = Array.from({ length: 80 }, (_x, i) => rule({ effect: i === 0 ? 'forbid' : 'permit', conditions: `context.duration_seconds > ${i}` }));
+    const set = compile([policy(100, [high]), policy(0, lows)]);
+    expect(set.evaluate(request({ oncall: true }), slots())).toMatchObject({ decision: 'allow', determiningRuleIds: [high.id] });
+    expect(set.evaluate(request({ oncall: false }), slots())).toMatchObject({ decision: 'deny', determiningRuleIds: [lows[0].id] });
+  });
+
   it('reports evaluation errors and skips the rule that raised them', () => {
     const broken = rule({ effect: 'forbid', conditions: 'principal.missing == 1' });
     const permit = rule({});

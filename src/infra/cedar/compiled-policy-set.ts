@@ -7,7 +7,7 @@ import { EntityGraph, entityRefs, uidKey } from './entity-graph';
 import type { PreparsedSlots } from './preparsed-sets';
 import { RequestShape, RuleIndex } from './rule-index';
 import { resolveScopes, RuleFields } from './rule-scope';
-import { decideTiers, PolicyInfo, RuleInfo, TierAnswer } from './tiers';
+import { decideAcrossTiers, PolicyInfo, RuleInfo, TierAnswer } from './tiers';
 
 export interface StoredRule extends RuleFields {
   id: string;
@@ -37,46 +37,39 @@ export interface EngineSlots {
   schemas: PreparsedSlots;
 }
 
-interface Tier {
-  priority: number;
-  rules: StoredRule[];
-  /** Entity literals in each rule's conditions, by position. */
-  literals: string[][];
-  index: RuleIndex;
-}
-
 const SCHEMA_CONTEXT_HINT =
   "With a Cedar schema, each action's context must declare every key a request sends, including the ones the " +
   'service always sets: duration_seconds (Long), justification (String) and requested_at (String).';
 
-/** Above this many candidates, when they are most of the tier, the whole tier's set is used (one cached set). */
-const WHOLE_TIER_ABOVE = 64;
+/** Above this many candidates, when they are most of the rules, the whole set is used (one cached set). */
+const WHOLE_SET_ABOVE = 64;
 
 /** A tenant's policy set at one version, indexed for evaluation; immutable. */
 export class CompiledPolicySet {
-  private readonly tiers: Tier[];
+  /** Every enabled rule, highest priority first, then by policy age and ordinal. */
+  private readonly ordered: StoredRule[] = [];
+  private readonly tierOf = new Map<string, number>();
+  /** Entity literals in each rule's conditions, by position. */
+  private readonly literals: string[][];
+  private readonly index: RuleIndex;
   private readonly rules = new Map<string, RuleInfo>();
   private readonly policies = new Map<string, PolicyInfo>();
   private readonly graph: EntityGraph;
 
   constructor(private readonly data: PolicySetData) {
-    const byPriority = new Map<number, StoredPolicy[]>();
     const ordered = [...data.policies].sort((a, b) => b.priority - a.priority || a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
-    for (const policy of ordered) byPriority.set(policy.priority, [...(byPriority.get(policy.priority) ?? []), policy]);
-    let order = 0;
-    this.tiers = [...byPriority.entries()].map(([priority, policies]) => {
-      const rules = policies.flatMap((policy) => [...policy.rules].sort((a, b) => a.ordinal - b.ordinal));
-      for (const policy of policies) {
-        const { rules: _rules, priority: _priority, ...info } = policy;
-        this.policies.set(policy.id, info);
-        for (const rule of policy.rules) {
-          this.rules.set(rule.id, { id: rule.id, policyId: policy.id, effect: rule.effect, notice: rule.notice, auditSession: rule.auditSession, order: 0 });
-        }
+    const priorities = [...new Set(ordered.map((policy) => policy.priority))];
+    for (const policy of ordered) {
+      const { rules: _rules, priority: _priority, ...info } = policy;
+      this.policies.set(policy.id, info);
+      for (const rule of [...policy.rules].sort((a, b) => a.ordinal - b.ordinal)) {
+        const order = this.ordered.push(rule) - 1;
+        this.tierOf.set(rule.id, priorities.indexOf(policy.priority));
+        this.rules.set(rule.id, { id: rule.id, policyId: policy.id, effect: rule.effect, notice: rule.notice, auditSession: rule.auditSession, order });
       }
-      for (const rule of rules) (this.rules.get(rule.id) as RuleInfo).order = order++;
-      const literals = rules.map((rule) => uidsInText(rule.conditions ?? '').filter((uid) => isEntityType(uid.type)).map(uidKey));
-      return { priority, rules, literals, index: new RuleIndex(rules.map((rule) => resolveScopes(rule).scopes)) };
-    });
+    }
+    this.literals = this.ordered.map((rule) => uidsInText(rule.conditions ?? '').filter((uid) => isEntityType(uid.type)).map(uidKey));
+    this.index = new RuleIndex(this.ordered.map((rule) => resolveScopes(rule).scopes));
     this.graph = new EntityGraph(data.entities, data.schema === null ? [] : schemaActionEdges(data.schema));
   }
 
@@ -85,10 +78,10 @@ export class CompiledPolicySet {
   }
 
   get ruleCount(): number {
-    return this.rules.size;
+    return this.ordered.length;
   }
 
-  /** Cedar decides each tier (highest priority first) over the rules whose scope can match, until one decides. */
+  /** PRODUCT.md section 5, decided by Cedar over only the rules whose scope can match the request. */
   evaluate(request: EvaluationRequest, slots: EngineSlots): Decision {
     for (const [name, uid] of [['principal', request.principal], ['action', request.action], ['resource', request.resource]] as const) {
       if (!isEntityType(uid.type)) throw invalidInput(`${name}.type must be a Cedar entity type name`, { field: `${name}.type` });
@@ -99,27 +92,24 @@ export class CompiledPolicySet {
       action: { key: keys.action, ancestors: this.graph.ancestorsOrSelf(keys.action) },
       resource: { key: keys.resource, type: request.resource.type, ancestors: this.graph.ancestorsOrSelf(keys.resource) },
     };
+    const positions = this.index.candidates(shape);
+    const candidates = positions.map((position) => this.ordered[position].id);
+    if (positions.length === 0) return decideAcrossTiers([], this.tierOf, () => ({ decision: 'deny', reasons: [], errors: [] }), this.rules, this.policies, this.data.version);
     const roots = [keys.principal, keys.action, keys.resource, ...entityRefs(request.context).filter((uid) => isEntityType(uid.type)).map(uidKey)];
+    const entities = this.graph.slice([...roots, ...positions.flatMap((position) => this.literals[position])]);
     const schemaSlot = this.data.schema === null ? undefined : slots.schemas.acquire(`${this.data.tenantId}|${this.data.version}`, () => this.data.schema as cedar.Schema);
-    const tiers = this.tiers;
-    const ask = (tier: Tier, positions: number[]) => this.ask(tier, positions, request, roots, slots.policies, schemaSlot);
-    function* answers(): Generator<TierAnswer> {
-      for (const tier of tiers) {
-        const positions = tier.index.candidates(shape);
-        if (positions.length > 0) yield ask(tier, positions);
-      }
-    }
-    return decideTiers(answers(), this.rules, this.policies, this.data.version);
+    const position = new Map(positions.map((p) => [this.ordered[p].id, p]));
+    // The whole set may stand in for all the candidates (no other rule can be satisfied), never for some of them.
+    const ask = (ruleIds: string[]) =>
+      this.ask(ruleIds.map((id) => position.get(id) as number), ruleIds.length === candidates.length, request, entities, slots.policies, schemaSlot);
+    return decideAcrossTiers(candidates, this.tierOf, ask, this.rules, this.policies, this.data.version);
   }
 
-  private ask(tier: Tier, positions: number[], request: EvaluationRequest, roots: string[], sets: PreparsedSlots, schemaSlot: string | undefined): TierAnswer {
-    const whole = positions.length > WHOLE_TIER_ABOVE && positions.length * 2 > tier.rules.length;
-    const chosen = whole ? tier.rules.map((_rule, index) => index) : positions;
-    const key = `${this.data.tenantId}|${this.data.version}|${tier.priority}|${whole ? '*' : positions.join(',')}`;
-    const slot = sets.acquire(key, () => ({
-      staticPolicies: Object.fromEntries(chosen.map((index) => [tier.rules[index].id, tier.rules[index].policyText])),
-    }));
-    const entities = this.graph.slice([...roots, ...positions.flatMap((index) => tier.literals[index])]);
+  private ask(positions: number[], allCandidates: boolean, request: EvaluationRequest, entities: CedarEntity[], sets: PreparsedSlots, schemaSlot: string | undefined): TierAnswer {
+    const whole = allCandidates && positions.length > WHOLE_SET_ABOVE && positions.length * 2 > this.ordered.length;
+    const chosen = whole ? this.ordered : positions.map((position) => this.ordered[position]);
+    const key = `${this.data.tenantId}|${this.data.version}|${whole ? '*' : positions.join(',')}`;
+    const slot = sets.acquire(key, () => ({ staticPolicies: Object.fromEntries(chosen.map((rule) => [rule.id, rule.policyText])) }));
     const answer = cedar.statefulIsAuthorized({
       principal: request.principal,
       action: request.action,

@@ -1,4 +1,4 @@
-import { decideTiers, PolicyInfo, RuleInfo, TierAnswer } from './tiers';
+import { decideAcrossTiers, decideTiers, PolicyInfo, RuleInfo, TierAnswer } from './tiers';
 
 const policy = (id: string, createdAt: string): PolicyInfo => ({
   id,
@@ -80,5 +80,53 @@ describe('decideTiers', () => {
     const decision = decideTiers([{ decision: 'deny', reasons: [], errors: [] }], rules, policies, 3n);
     expect(decision).toMatchObject({ decision: 'deny', policy: null, determiningRuleIds: [], notices: [] });
     expect(decideTiers([], rules, policies, 0n).decision).toBe('deny');
+  });
+});
+
+describe('decideAcrossTiers', () => {
+  /** Cedar over a set of rules: forbid wins; the reason lists every satisfied rule of the winning effect. */
+  const cedarOver = (satisfied: Set<string>, effects: Map<string, 'permit' | 'forbid'>) => (ids: string[]): TierAnswer => {
+    const hit = ids.filter((id) => satisfied.has(id));
+    const forbids = hit.filter((id) => effects.get(id) === 'forbid');
+    if (forbids.length > 0) return { decision: 'deny', reasons: forbids, errors: [] };
+    return { decision: hit.length > 0 ? 'allow' : 'deny', reasons: hit, errors: [] };
+  };
+
+  it('decides exactly like tier-by-tier evaluation, in at most two calls', () => {
+    let seed = 3;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let round = 0; round < 500; round += 1) {
+      const ids = Array.from({ length: 12 }, (_x, i) => `r${i}`);
+      const tierOf = new Map(ids.map((id) => [id, Math.floor(Number(id.slice(1)) / 4)]));
+      const effects = new Map(ids.map((id) => [id, random(3) === 0 ? ('forbid' as const) : ('permit' as const)]));
+      const ruleInfos = new Map(ids.map((id, order) => [id, rule(id, order % 2 ? 'old' : 'new', effects.get(id) as 'permit' | 'forbid', order)]));
+      const candidates = ids.filter(() => random(3) > 0);
+      const satisfied = new Set(candidates.filter(() => random(2) === 0));
+      const ask = cedarOver(satisfied, effects);
+      let calls = 0;
+      const counted = (batch: string[]) => {
+        calls += 1;
+        return ask(batch);
+      };
+      const combined = decideAcrossTiers(candidates, tierOf, counted, ruleInfos, policies, 1n);
+      const perTier = [0, 1, 2].map((t) => ask(candidates.filter((id) => tierOf.get(id) === t)));
+      expect(combined).toEqual(decideTiers(perTier, ruleInfos, policies, 1n));
+      expect(calls).toBeLessThanOrEqual(candidates.length > 0 ? 2 : 0);
+    }
+  });
+
+  it('asks once when the first answer allows or nothing is satisfied', () => {
+    const tierOf = new Map([['p-new', 0], ['f-old', 1]]);
+    const asked: string[][] = [];
+    const answer = (reply: TierAnswer) => (ids: string[]) => {
+      asked.push(ids);
+      return reply;
+    };
+    expect(decideAcrossTiers(['p-new', 'f-old'], tierOf, answer({ decision: 'allow', reasons: ['p-new'], errors: [] }), rules, policies, 1n).decision).toBe('allow');
+    expect(decideAcrossTiers(['p-new', 'f-old'], tierOf, answer({ decision: 'deny', reasons: [], errors: ['e'] }), rules, policies, 1n)).toMatchObject({ decision: 'deny', errors: ['e'] });
+    expect(asked).toHaveLength(2);
   });
 });

@@ -77,3 +77,44 @@ export function decideTiers(
 
 const noticesOf = (rules: RuleInfo[]): string[] =>
   rules.map((rule) => rule.notice).filter((notice): notice is string => notice !== null && notice !== '');
+
+/**
+ * The same decision as asking Cedar tier by tier, with one or two Cedar calls over the candidate rules of all tiers
+ * (`candidates` in tier order, `tierOf` gives a rule's tier position, 0 = highest priority). Cedar reports every
+ * satisfied permit when it allows and every satisfied forbid when it denies, so:
+ * - allow: no forbid is satisfied anywhere; the highest tier with a satisfied permit decides;
+ * - deny with forbids: the highest such tier decides, unless a permit is satisfied in a tier above it, which a
+ *   second call over only those tiers finds;
+ * - nothing satisfied: no tier decides.
+ */
+export function decideAcrossTiers(
+  candidates: string[],
+  tierOf: ReadonlyMap<string, number>,
+  ask: (ruleIds: string[]) => TierAnswer,
+  rules: ReadonlyMap<string, RuleInfo>,
+  policies: ReadonlyMap<string, PolicyInfo>,
+  policySetVersion: bigint,
+): Decision {
+  if (candidates.length === 0) return decideTiers([], rules, policies, policySetVersion);
+  const tier = (id: string) => tierOf.get(id) ?? Number.MAX_SAFE_INTEGER;
+  const highest = (ids: string[]) => Math.min(...ids.map(tier));
+  const first = ask(candidates);
+  const errors = [...first.errors];
+  let deciding: TierAnswer | null = null;
+  if (first.reasons.length > 0 && first.decision === 'allow') {
+    const top = highest(first.reasons);
+    deciding = { decision: 'allow', reasons: first.reasons.filter((id) => tier(id) === top), errors: [] };
+  } else if (first.reasons.length > 0) {
+    const forbidTier = highest(first.reasons);
+    const above = candidates.filter((id) => tier(id) < forbidTier);
+    const second = above.length > 0 ? ask(above) : null;
+    if (second && second.reasons.length > 0 && second.decision === 'allow') {
+      const top = highest(second.reasons);
+      deciding = { decision: 'allow', reasons: second.reasons.filter((id) => tier(id) === top), errors: [] };
+    } else {
+      deciding = { decision: 'deny', reasons: first.reasons.filter((id) => tier(id) === forbidTier), errors: [] };
+    }
+  }
+  const decision = decideTiers(deciding ? [deciding] : [], rules, policies, policySetVersion);
+  return { ...decision, errors };
+}
