@@ -73,6 +73,8 @@ describe('entities', () => {
   });
 
   it('deletes by type and id, with ids that need escaping', async () => {
+    await put([{ uid: { type: 'Repo', id: 'org/repo?x=1#y' } }]);
+    expect((await tenant.admin({ method: 'DELETE', url: `/v1/entities/Repo/${encodeURIComponent('org/repo?x=1#y')}` })).status).toBe(204);
     const url = `/v1/entities/Acme::Host/${encodeURIComponent('db "1"')}`;
     expect((await tenant.admin({ method: 'DELETE', url })).status).toBe(204);
     expect((await tenant.admin({ method: 'DELETE', url })).status).toBe(404);
