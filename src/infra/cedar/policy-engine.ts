@@ -6,6 +6,8 @@ import { PolicySetRepository } from './policy-set.repository';
 import { POLICY_SET_TOPIC, PolicyVersionRepository } from './policy-version.repository';
 import { PreparsedSlots } from './preparsed-sets';
 
+const MAX_TENANTS = 5000;
+
 interface TenantEntry {
   compiled?: CompiledPolicySet;
   /** Bumped by every invalidation: a load started before one does not count as fresh. */
@@ -74,12 +76,12 @@ export class PolicyEngine implements OnModuleInit {
     return promise;
   }
 
+  /** Least recently used tenants are forgotten beyond MAX_TENANTS; they are compiled again when next asked. */
   private entry(tenantId: string): TenantEntry {
-    let entry = this.tenants.get(tenantId);
-    if (!entry) {
-      entry = { generation: 0, stale: true };
-      this.tenants.set(tenantId, entry);
-    }
+    const entry = this.tenants.get(tenantId) ?? { generation: 0, stale: true };
+    this.tenants.delete(tenantId);
+    this.tenants.set(tenantId, entry);
+    if (this.tenants.size > MAX_TENANTS) this.tenants.delete(this.tenants.keys().next().value as string);
     return entry;
   }
 
