@@ -5,6 +5,7 @@ import type { AppConfig } from '@/config/config';
 import { ConfigModule } from '@/config/config.module';
 import { RouteAccessCheck } from '@/common/auth/route-access.check';
 import { ErrorFilter } from '@/common/errors/error.filter';
+import { MailModule } from '@/infra/mail/mail.module';
 import { PrismaModule } from '@/infra/prisma/prisma.module';
 import { QueueModule } from '@/infra/queue/queue.module';
 import { RedisModule } from '@/infra/redis/redis.module';
@@ -13,6 +14,7 @@ import { AuditModule } from '@/modules/audit/audit.module';
 import { EmailListsModule } from '@/modules/email-lists/email-lists.module';
 import { HealthModule } from '@/modules/health/health.module';
 import { NotificationChannelsModule } from '@/modules/notification-channels/notification-channels.module';
+import { NotificationsModule } from '@/modules/notifications/notifications.module';
 import { TenantsModule } from '@/modules/tenants/tenants.module';
 
 function loggerModule(config: AppConfig): DynamicModule {
@@ -44,11 +46,13 @@ export class AppModule {
         PrismaModule,
         RedisModule,
         QueueModule,
+        MailModule,
         AuditModule,
         ApiKeysModule,
         TenantsModule,
         EmailListsModule,
         NotificationChannelsModule,
+        NotificationsModule,
         HealthModule,
       ],
       providers: [RouteAccessCheck, { provide: APP_FILTER, useClass: ErrorFilter }],

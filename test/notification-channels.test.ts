@@ -20,7 +20,11 @@ describe('notification channels', () => {
   afterAll(() => t.close());
 
   const webhook = (who: TestTenant, name: string, extra: Record<string, unknown> = {}) =>
-    who.admin({ method: 'POST', url: URL_, body: { name, type: 'webhook', config: { url: 'https://example.com/hook', secret: SECRET }, ...extra } });
+    who.admin({
+      method: 'POST',
+      url: URL_,
+      body: { name, type: 'webhook', config: { url: 'https://example.com/hook', secret: SECRET }, ...extra },
+    });
   const repo = () => t.app.get(NotificationChannelsRepository);
 
   it('creates each type and never shows secrets, in any response or audit event', async () => {
@@ -71,7 +75,11 @@ describe('notification channels', () => {
     expect(moved.body.config).toEqual({ url: 'https://example.org/new', has_secret: true });
     expect((await repo().findByName(tenant.id, 'patchable'))?.secrets).toEqual({ secret: SECRET });
 
-    const rotated = await tenant.admin({ method: 'PATCH', url, body: { config: { secret: 'r'.repeat(40) }, event_filters: ['grant.expired'] } });
+    const rotated = await tenant.admin({
+      method: 'PATCH',
+      url,
+      body: { config: { secret: 'r'.repeat(40) }, event_filters: ['grant.expired'] },
+    });
     expect(rotated.status).toBe(200);
     expect(rotated.text).not.toContain('r'.repeat(40));
     expect(rotated.body.event_filters).toEqual(['grant.expired']);
@@ -85,7 +93,11 @@ describe('notification channels', () => {
     expect(Object.keys(unknownKey.body.details.fields)).toEqual(['config.to']);
 
     const events = await t.app.get(PrismaService).auditEvent.findMany({ where: { targetId: body.id }, orderBy: { seq: 'asc' } });
-    expect(events.map((e) => e.action)).toEqual(['notification_channel.created', 'notification_channel.updated', 'notification_channel.updated']);
+    expect(events.map((e) => e.action)).toEqual([
+      'notification_channel.created',
+      'notification_channel.updated',
+      'notification_channel.updated',
+    ]);
     expect(events.map((e) => (e.data as { secrets_changed?: boolean }).secrets_changed)).toEqual([undefined, false, true]);
   });
 

@@ -14,6 +14,10 @@ export interface AppConfig {
   logLevel: string;
   bodyLimitBytes: number;
   apiKeyCacheTtlMs: number;
+  reminderIntervalSeconds: number;
+  expiryNoticeLeadSeconds: number;
+  approvalLinkTtlSeconds: number;
+  webhookTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -88,6 +92,10 @@ export function loadConfig(env: Env): AppConfig {
     logLevel: oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     apiKeyCacheTtlMs: int('API_KEY_CACHE_TTL_MS', 60000, 0, 3600000),
+    reminderIntervalSeconds: int('REMINDER_INTERVAL_SECONDS', 3600, 1, 7 * 86400),
+    expiryNoticeLeadSeconds: int('EXPIRY_NOTICE_LEAD_SECONDS', 600, 0, 86400),
+    approvalLinkTtlSeconds: int('APPROVAL_LINK_TTL_SECONDS', 86400, 60, 30 * 86400),
+    webhookTimeoutMs: int('WEBHOOK_TIMEOUT_MS', 5000, 100, 60000),
   };
   if (!/^[^\s@]+@[^\s@]+$/.test(config.mailFrom)) problems.push('MAIL_FROM must be an email address');
   if (problems.length > 0) throw new ConfigError(problems);

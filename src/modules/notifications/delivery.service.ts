@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '@/infra/prisma/prisma.service';
+import { DeliveryRepository } from './delivery.repository';
+
+/** Longer than any send may take (SMTP and webhook timeouts are far shorter), plus the wait for a concurrent one. */
+const TRANSACTION_TIMEOUT_MS = 120_000;
+
+export type DeliveryOutcome = 'sent' | 'already_sent';
+
+type Attempt = { outcome: DeliveryOutcome } | { outcome: 'failed'; error: unknown };
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+@Injectable()
+export class DeliveryService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly deliveries: DeliveryRepository,
+  ) {}
+
+  /**
+   * Runs `send` unless the delivery `deliveryId` (deterministic, e.g.
+   * `grant:<id>:event:grant.activated:channel:<channelId>`) was already sent; records the attempt either way and
+   * rethrows a failure so that the job retries.
+   *
+   * Two workers running the same delivery: the row lock is held for the whole send, so the second waits and then
+   * sees `sent` (or, if the first failed, tries again itself). A lock rather than a `sending` claim flag because
+   * PostgreSQL releases a lock when its holder dies, while a flag left by a crashed worker would need a lease
+   * timestamp (the table has none) to ever be retried. The price is one pooled connection per send in flight,
+   * bounded by the send timeouts. A crash after the receiver accepted but before the commit means one more send
+   * on retry: delivery is at least once.
+   */
+  async deliverOnce(tenantId: string, deliveryId: string, kind: string, send: () => Promise<void>): Promise<DeliveryOutcome> {
+    const attempt = await this.prisma.$transaction(
+      async (tx): Promise<Attempt> => {
+        const delivery = await this.deliveries.lock(tx, tenantId, deliveryId, kind);
+        if (!delivery) throw new Error(`Delivery ${deliveryId} belongs to another tenant`);
+        if (delivery.status === 'sent') return { outcome: 'already_sent' };
+        try {
+          await send();
+        } catch (error) {
+          await this.deliveries.markFailed(tx, tenantId, deliveryId, errorText(error));
+          return { outcome: 'failed', error };
+        }
+        await this.deliveries.markSent(tx, tenantId, deliveryId);
+        return { outcome: 'sent' };
+      },
+      { timeout: TRANSACTION_TIMEOUT_MS, maxWait: 10_000 },
+    );
+    if (attempt.outcome === 'failed') throw attempt.error;
+    return attempt.outcome;
+  }
+}
