@@ -145,6 +145,10 @@ describe('audit trail', () => {
       ['order=sideways', 'order'],
       ['limit=501', 'limit'],
       ['colour=red', 'colour'],
+      ['action=a%00b', 'action'],
+      ['target_id=%00', 'target_id'],
+      ['action=a&action=b', 'action'],
+      ['since=0000-01-01T00:00:00Z', 'since'],
     ]) {
       const response = await tenant.as('auditor')({ method: 'GET', url: `/v1/audit/events?${query}` });
       expect(response.status).toBe(400);
