@@ -138,6 +138,55 @@ describe('audit coverage', () => {
     expect(exported.text).not.toContain(rotated);
   });
 
+  it('policies and rules: every change once, by the admin key', async () => {
+    const ANY = { effect: 'permit', principal_scope_type: 'any', action_scope_type: 'any', resource_scope_type: 'any' };
+    const created = await change(tenant, admin({ method: 'POST', url: '/v1/policies', body: { name: 'ssh', max_duration_seconds: 3600, rules: [ANY] } }), 201);
+    const policyId = created.response.body.id as string;
+    expect(created.event).toMatchObject({ action: 'policy.created', actor: adminActor(), target_type: 'policy', target_id: policyId });
+    const updated = await change(tenant, admin({ method: 'PATCH', url: `/v1/policies/${policyId}`, body: { priority: 5 } }), 200);
+    expect(updated.event).toMatchObject({ action: 'policy.updated', actor: adminActor(), target_id: policyId });
+
+    const rules = `/v1/policies/${policyId}/rules`;
+    const rule = await change(tenant, admin({ method: 'POST', url: rules, body: { ...ANY, effect: 'forbid', notice: 'no' } }), 201);
+    const ruleId = rule.response.body.id as string;
+    expect(rule.event).toMatchObject({ action: 'rule.created', actor: adminActor(), target_type: 'rule', target_id: ruleId });
+    const ruleUpdated = await change(tenant, admin({ method: 'PATCH', url: `${rules}/${ruleId}`, body: { notice: 'still no' } }), 200);
+    expect(ruleUpdated.event).toMatchObject({ action: 'rule.updated', actor: adminActor(), target_id: ruleId });
+    const ids = [ruleId, created.response.body.rules[0].id as string];
+    const reordered = await change(tenant, admin({ method: 'PATCH', url: `${rules}/reorder`, body: { ids } }), 200);
+    expect(reordered.event).toMatchObject({ action: 'rule.reordered', actor: adminActor(), target_id: policyId });
+    const ruleDeleted = await change(tenant, admin({ method: 'DELETE', url: `${rules}/${ruleId}` }), 204);
+    expect(ruleDeleted.event).toMatchObject({ action: 'rule.deleted', actor: adminActor(), target_id: ruleId });
+    await noEvent(tenant, admin({ method: 'POST', url: rules, body: { policy_text: 'permit(principal, action, resource' } }), 400);
+
+    const deleted = await change(tenant, admin({ method: 'DELETE', url: `/v1/policies/${policyId}` }), 204);
+    expect(deleted.event).toMatchObject({ action: 'policy.deleted', actor: adminActor(), target_id: policyId });
+    await noEvent(tenant, admin({ method: 'DELETE', url: `/v1/policies/${policyId}` }), 404);
+  });
+
+  it('entities and the Cedar schema: every change once per object, by the admin key', async () => {
+    const alice = { uid: { type: 'User', id: 'alice' }, attrs: {}, parents: [{ type: 'Group', id: 'sre' }] };
+    const upserted = await change(tenant, admin({ method: 'PUT', url: '/v1/entities', body: [alice] }), 200);
+    expect(upserted.event).toMatchObject({ action: 'entity.upserted', actor: adminActor(), target_type: 'entity', target_id: 'User::"alice"' });
+    const before = await head(tenant);
+    const bob = { uid: { type: 'User', id: 'bob' }, attrs: {}, parents: [] };
+    expect((await tenant.admin({ method: 'PUT', url: '/v1/entities', body: [alice, bob] })).status).toBe(200);
+    expect((await eventsAfter(tenant, before)).map((e) => [e.action, e.target_id])).toEqual([
+      ['entity.upserted', 'User::"alice"'],
+      ['entity.upserted', 'User::"bob"'],
+    ]);
+    const removed = await change(tenant, admin({ method: 'DELETE', url: '/v1/entities/User/bob' }), 204);
+    expect(removed.event).toMatchObject({ action: 'entity.deleted', actor: adminActor(), target_id: 'User::"bob"' });
+    await noEvent(tenant, admin({ method: 'DELETE', url: '/v1/entities/User/bob' }), 404);
+
+    const schema = { '': { entityTypes: { User: { memberOfTypes: ['Group'] }, Group: {} }, actions: {} } };
+    const put = await change(tenant, admin({ method: 'PUT', url: '/v1/schema', body: { schema } }), 200);
+    expect(put.event).toMatchObject({ action: 'schema.updated', actor: adminActor(), target_type: 'schema' });
+    const dropped = await change(tenant, admin({ method: 'DELETE', url: '/v1/schema' }), 204);
+    expect(dropped.event).toMatchObject({ action: 'schema.deleted', actor: adminActor(), target_type: 'schema' });
+    await noEvent(tenant, admin({ method: 'DELETE', url: '/v1/schema' }), 404);
+  });
+
   it('auditor keys are refused by every write route and change nothing', async () => {
     const routes = registeredRoutes(t);
     const writes = routes.filter((r) => !['GET', 'HEAD', 'OPTIONS'].includes(r.method) && r.access?.kind === 'roles');
