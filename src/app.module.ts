@@ -5,16 +5,20 @@ import type { AppConfig } from '@/config/config';
 import { ConfigModule } from '@/config/config.module';
 import { RouteAccessCheck } from '@/common/auth/route-access.check';
 import { ErrorFilter } from '@/common/errors/error.filter';
+import { CedarModule } from '@/infra/cedar/cedar.module';
 import { MailModule } from '@/infra/mail/mail.module';
 import { PrismaModule } from '@/infra/prisma/prisma.module';
 import { QueueModule } from '@/infra/queue/queue.module';
 import { RedisModule } from '@/infra/redis/redis.module';
 import { ApiKeysModule } from '@/modules/api-keys/api-keys.module';
 import { AuditModule } from '@/modules/audit/audit.module';
+import { CedarSchemaModule } from '@/modules/cedar-schema/cedar-schema.module';
 import { EmailListsModule } from '@/modules/email-lists/email-lists.module';
+import { EntitiesModule } from '@/modules/entities/entities.module';
 import { HealthModule } from '@/modules/health/health.module';
 import { NotificationChannelsModule } from '@/modules/notification-channels/notification-channels.module';
 import { NotificationsModule } from '@/modules/notifications/notifications.module';
+import { PoliciesModule } from '@/modules/policies/policies.module';
 import { TenantsModule } from '@/modules/tenants/tenants.module';
 
 function loggerModule(config: AppConfig): DynamicModule {
@@ -54,6 +58,10 @@ export class AppModule {
         NotificationChannelsModule,
         NotificationsModule,
         HealthModule,
+        CedarModule,
+        PoliciesModule,
+        EntitiesModule,
+        CedarSchemaModule,
       ],
       providers: [RouteAccessCheck, { provide: APP_FILTER, useClass: ErrorFilter }],
     };
