@@ -1,0 +1,128 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DomainError } from '@/common/errors/domain-error';
+import { approverActor } from '@/modules/audit/actors';
+import type { GrantRecord } from '@/modules/grants/grant.types';
+import { GrantsRepository } from '@/modules/grants/grants.repository';
+import { HtmlPage, renderMessagePage, renderRequestPage, RequestView } from './approval-page';
+import { DECISIONS, eligibility, groupProgress } from './approval-rules';
+import type { ApprovalDecision } from './approval-rules';
+import { ApprovalTokensService } from './approval-tokens.service';
+import { ApprovalsRepository, ApprovalTokenRecord } from './approvals.repository';
+import { approvalCase, ApprovalsService, DecisionResult, LinkUnusableError, refusal } from './approvals.service';
+
+type Opened = { page: HtmlPage } | { link: ApprovalTokenRecord; grant: GrantRecord; view: RequestView };
+
+const message = (status: number, title: string, text: string, view?: RequestView): HtmlPage => ({ status, html: renderMessagePage(title, text, view) });
+
+const UNKNOWN = message(404, 'Link not valid', 'This approval link is not valid. Check that you opened the whole link from your message.');
+const USED = message(410, 'Link already used', 'A decision has already been made with this link. Each link works once.');
+const EXPIRED = message(410, 'Link expired', 'This approval link has expired. Ask for a new one if the request still waits for approval.');
+
+const TITLES: Partial<Record<DomainError['code'], string>> = {
+  forbidden: 'You cannot decide this request',
+  conflict: 'You have already decided',
+  invalid_state: 'No longer waiting for approval',
+  not_found: 'Request not found',
+};
+
+function parseForm(body: unknown): { decision: ApprovalDecision; comment: string | null } | null {
+  const form = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const { decision, comment } = form;
+  if (typeof decision !== 'string' || !(DECISIONS as readonly string[]).includes(decision)) return null;
+  if (comment !== undefined && (typeof comment !== 'string' || comment.length > 2000)) return null;
+  const text = typeof comment === 'string' ? comment.trim() : '';
+  return { decision: decision as ApprovalDecision, comment: text === '' ? null : text };
+}
+
+function outcomePage(result: DecisionResult, view: RequestView): HtmlPage {
+  const { grant } = result;
+  const done = { ...view, status: grant.status, approvals: grant.approvals, progress: groupProgress(grant.approvalGroups, grant.approvals) };
+  if (result.outcome === 'approved') {
+    return message(200, 'Request approved', `You approved the request. Access is active until ${grant.expiresAt?.toISOString()}.`, done);
+  }
+  if (result.outcome === 'denied') return message(200, 'Request denied', 'You denied the request. The requester will be told.', done);
+  return message(200, 'Approval recorded', 'Your approval is recorded. The request still needs approvals from other approvers.', done);
+}
+
+/** The approver's personal page: GET shows and never changes anything (mail scanners open links); POST decides. */
+@Injectable()
+export class ApprovalPageService {
+  private readonly logger = new Logger(ApprovalPageService.name);
+
+  constructor(
+    private readonly tokens: ApprovalTokensService,
+    private readonly approvals: ApprovalsRepository,
+    private readonly grants: GrantsRepository,
+    private readonly decisions: ApprovalsService,
+  ) {}
+
+  show(token: string): Promise<HtmlPage> {
+    return this.guard(async () => {
+      const opened = await this.open(token);
+      if ('page' in opened) return opened.page;
+      const { link, grant, view } = opened;
+      const eligible = eligibility(approvalCase(grant, new Date()), link.approverEmail);
+      const refused = refusal(eligible === 'eligible' ? 'recorded' : eligible, link.approverEmail, view.status);
+      return refused ? this.refusalPage(refused, view) : { status: 200, html: renderRequestPage(view) };
+    });
+  }
+
+  submit(token: string, body: unknown): Promise<HtmlPage> {
+    return this.guard(async () => {
+      const form = parseForm(body);
+      if (!form) return message(400, 'Incomplete form', 'Choose Approve or Deny; a comment may have up to 2000 characters.');
+      const opened = await this.open(token);
+      if ('page' in opened) return opened.page;
+      const { link, view } = opened;
+      try {
+        const input = { approverEmail: link.approverEmail, ...form };
+        const result = await this.decisions.decide(link.tenantId, link.grantId, input, approverActor(link.approverEmail), link.id);
+        return outcomePage(result, view);
+      } catch (error) {
+        if (error instanceof LinkUnusableError) return USED;
+        if (error instanceof DomainError) return this.refusalPage(error, view);
+        throw error;
+      }
+    });
+  }
+
+  private async open(token: string): Promise<Opened> {
+    const link = await this.tokens.resolve(token);
+    if (!link) return { page: UNKNOWN };
+    if (link.usedAt) return { page: USED };
+    if (link.expiresAt <= new Date()) return { page: EXPIRED };
+    const grant = await this.grants.find(link.tenantId, link.grantId);
+    if (!grant) return { page: UNKNOWN };
+    const policyName = grant.policyId ? await this.approvals.policyName(link.tenantId, grant.policyId) : null;
+    const view: RequestView = {
+      approverEmail: link.approverEmail,
+      principal: grant.principal,
+      action: grant.action,
+      resource: grant.resource,
+      requesterEmail: grant.requesterEmail,
+      durationSeconds: grant.durationSeconds,
+      justification: grant.justification,
+      policy: grant.policyId ? { id: grant.policyId, name: policyName } : null,
+      createdAt: grant.createdAt,
+      approvalDeadline: grant.approvalDeadline,
+      status: approvalCase(grant, new Date()).status,
+      approvals: grant.approvals,
+      progress: groupProgress(grant.approvalGroups, grant.approvals),
+    };
+    return { link, grant, view };
+  }
+
+  private refusalPage(error: DomainError, view: RequestView): HtmlPage {
+    return message(error.status, TITLES[error.code] ?? 'Not possible', error.message, view);
+  }
+
+  /** Whatever fails, the approver gets a page, never a stack trace; the token is not logged. */
+  private async guard(render: () => Promise<HtmlPage>): Promise<HtmlPage> {
+    try {
+      return await render();
+    } catch (error) {
+      this.logger.error({ err: error }, 'approval page failed');
+      return message(500, 'Something went wrong', 'The page could not be shown. Open the link again later to see where the request stands.');
+    }
+  }
+}

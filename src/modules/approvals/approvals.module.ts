@@ -1,0 +1,21 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ApprovalPageController } from './approval-page.controller';
+import { ApprovalPageService } from './approval-page.service';
+import { ApprovalTokensService } from './approval-tokens.service';
+import { ApprovalsController } from './approvals.controller';
+import { ApprovalsRepository } from './approvals.repository';
+import { ApprovalsService } from './approvals.service';
+
+@Module({})
+export class ApprovalsModule {
+  /** `grants`: the application's own GrantsModule instance, so transitions and their listeners are shared. */
+  static register(grants: DynamicModule): DynamicModule {
+    return {
+      module: ApprovalsModule,
+      imports: [grants],
+      controllers: [ApprovalsController, ApprovalPageController],
+      providers: [ApprovalsRepository, ApprovalsService, ApprovalTokensService, ApprovalPageService],
+      exports: [ApprovalTokensService, ApprovalsService],
+    };
+  }
+}
