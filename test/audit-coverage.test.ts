@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { Client } from 'pg';
 import { Access, ACCESS_KEY } from '../src/common/auth/roles';
+import { ApprovalTokensService } from '../src/modules/approvals/approval-tokens.service';
 import { OPERATOR_KEY, RequestOptions, startTestApp, TestApp, TestResponse } from './support/app';
 import { createTenant, TestTenant } from './support/factories';
+import { action, host, permitPolicy, user, waitFor } from './support/grants';
 
 interface EventView {
   seq: number;
@@ -187,6 +190,123 @@ describe('audit coverage', () => {
     await noEvent(tenant, admin({ method: 'DELETE', url: '/v1/schema' }), 404);
   });
 
+  describe('grants and approvals', () => {
+    const requesterActor = () => ({ type: 'api_key', id: keyId(tenant.keys.requester) });
+    const grantFor = (actionId: string, extra: Record<string, unknown> = {}) => ({
+      principal: user('alice'),
+      action: action(actionId),
+      resource: host(`h-${randomUUID()}`),
+      justification: 'disk full, "again", on db1\nsee INC-7',
+      ...extra,
+    });
+    const requestGrant = (body: Record<string, unknown>) => () => tenant.as('requester')({ method: 'POST', url: '/v1/grants', body });
+    const decide = (id: string, approver_email: string) => () =>
+      tenant.as('approver')({ method: 'POST', url: `/v1/grants/${id}/approvals`, body: { approver_email, decision: 'approve' } });
+    let policyId: string;
+
+    beforeAll(async () => {
+      policyId = await permitPolicy(tenant, 'alice', 'ssh');
+      await permitPolicy(tenant, 'alice', 'sudo', {
+        approval_required: true,
+        approval_groups: [{ approvals_needed: 1, email_addresses: ['boss@example.com'] }],
+      });
+      await permitPolicy(tenant, 'alice', 'wait', {
+        approval_required: true,
+        approval_groups: [{ approvals_needed: 1, email_addresses: ['boss@example.com'] }],
+        approval_timeout_seconds: 60,
+      });
+    });
+
+    it('request, extend and revoke: one event each, the request with its decision provenance', async () => {
+      const body = grantFor('ssh', { duration_seconds: 600 });
+      const { response, event } = await change(tenant, requestGrant(body), 201);
+      const id = response.body.id as string;
+      expect(event).toMatchObject({
+        action: 'grant.requested',
+        actor: requesterActor(),
+        target_type: 'grant',
+        target_id: id,
+        data: {
+          status: 'active',
+          justification: body.justification,
+          policy_id: policyId,
+          determining_rule_ids: response.body.determining_rule_ids,
+          notices: expect.any(Array),
+          policy_set_version: expect.any(Number),
+        },
+      });
+      expect(response.body.determining_rule_ids).toHaveLength(1);
+      const extended = await change(tenant, () => tenant.admin({ method: 'POST', url: `/v1/grants/${id}/extend`, body: { duration_seconds: 60 } }), 200);
+      expect(extended.event).toMatchObject({ action: 'grant.extended', actor: adminActor(), target_id: id });
+      const revoked = await change(tenant, () => tenant.admin({ method: 'POST', url: `/v1/grants/${id}/revoke`, body: { reason: 'done' } }), 200);
+      expect(revoked.event).toMatchObject({ action: 'grant.revoked', actor: adminActor(), target_id: id });
+      await noEvent(tenant, () => tenant.admin({ method: 'POST', url: `/v1/grants/${id}/revoke`, body: {} }), 409);
+    });
+
+    it('a denied request is one event that records the denial', async () => {
+      const { response, event } = await change(tenant, requestGrant(grantFor('rm-rf')), 403);
+      expect(event).toMatchObject({ action: 'grant.requested', actor: requesterActor(), target_id: response.body.details.grant_id, data: { status: 'denied' } });
+    });
+
+    it('cancel: one event by the requester', async () => {
+      const { response } = await change(tenant, requestGrant(grantFor('sudo')), 201);
+      const cancelled = await change(tenant, () => tenant.as('requester')({ method: 'POST', url: `/v1/grants/${response.body.id}/cancel` }), 200);
+      expect(cancelled.event).toMatchObject({ action: 'grant.cancelled', actor: requesterActor(), target_id: response.body.id });
+    });
+
+    it('approval through the API: the decision and the activation, once each, by the approver key', async () => {
+      const { response } = await change(tenant, requestGrant(grantFor('sudo')), 201);
+      const id = response.body.id as string;
+      const before = await head(tenant);
+      expect((await decide(id, 'boss@example.com')()).status).toBe(201);
+      const approverKey = { type: 'api_key', id: keyId(tenant.keys.approver) };
+      expect((await eventsAfter(tenant, before)).map((e) => [e.action, e.actor, e.target_id])).toEqual([
+        ['approval.recorded', approverKey, id],
+        ['grant.activated', approverKey, id],
+      ]);
+      await noEvent(tenant, decide(id, 'boss@example.com'), 409);
+    });
+
+    it('approval through a personal link: recorded as the approver, by email', async () => {
+      const { response } = await change(tenant, requestGrant(grantFor('sudo')), 201);
+      const id = response.body.id as string;
+      const link = await t.app.get(ApprovalTokensService).issue(tenant.id, id, 'boss@example.com', 'email');
+      const before = await head(tenant);
+      await noEvent(tenant, () => t.request({ method: 'GET', url: `/approvals/${link.token}` }), 200);
+      const decided = await t.request({
+        method: 'POST',
+        url: `/approvals/${link.token}`,
+        payload: 'decision=deny&comment=no',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      expect(decided.status).toBe(200);
+      const boss = { type: 'approver', id: 'boss@example.com', email: 'boss@example.com' };
+      expect((await eventsAfter(tenant, before)).map((e) => [e.action, e.actor])).toEqual([
+        ['approval.recorded', boss],
+        ['grant.denied', boss],
+      ]);
+    });
+
+    it('expiry and approval timeout: one event each, by the system, even with the sweep running', async () => {
+      const active = await change(tenant, requestGrant(grantFor('ssh', { duration_seconds: 1 })), 201);
+      const pending = await change(tenant, requestGrant(grantFor('wait')), 201);
+      // The shortest timeout a policy accepts is a minute: move this request's deadline to the past instead.
+      const db = new Client({ connectionString: t.config.databaseUrl });
+      await db.connect();
+      await db.query(`UPDATE grants SET approval_deadline = now() - interval '1 second' WHERE id = $1`, [pending.response.body.id]);
+      await db.end();
+      const status = (id: string) => async () => (await tenant.as('auditor')({ method: 'GET', url: `/v1/grants/${id}` })).body.status;
+      expect(await waitFor(status(active.response.body.id), (s) => s === 'expired')).toBe('expired');
+      expect(await waitFor(status(pending.response.body.id), (s) => s === 'timed_out')).toBe('timed_out');
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      const ended = await eventsAfter(tenant, pending.event.seq);
+      expect(ended.map((e) => [e.action, e.actor, e.target_id]).sort()).toEqual([
+        ['grant.expired', { type: 'system', id: null }, active.response.body.id],
+        ['grant.timed_out', { type: 'system', id: null }, pending.response.body.id],
+      ]);
+    });
+  });
+
   it('auditor keys are refused by every write route and change nothing', async () => {
     const routes = registeredRoutes(t);
     const writes = routes.filter((r) => !['GET', 'HEAD', 'OPTIONS'].includes(r.method) && r.access?.kind === 'roles');
@@ -203,8 +323,8 @@ describe('audit coverage', () => {
     expect(await head(tenant)).toBe(before);
   });
 
-  it('auditor keys read the audit trail', async () => {
-    for (const url of ['/v1/audit/events', '/v1/audit/events/export', '/v1/audit/verify']) {
+  it('auditor keys read grants, policies and the audit trail', async () => {
+    for (const url of ['/v1/grants', '/v1/policies', '/v1/audit/events', '/v1/audit/events/export', '/v1/audit/verify']) {
       expect((await tenant.as('auditor')({ method: 'GET', url })).status).toBe(200);
     }
   });
