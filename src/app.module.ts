@@ -10,12 +10,16 @@ import { MailModule } from '@/infra/mail/mail.module';
 import { PrismaModule } from '@/infra/prisma/prisma.module';
 import { QueueModule } from '@/infra/queue/queue.module';
 import { RedisModule } from '@/infra/redis/redis.module';
+import { AccessModule } from '@/modules/access/access.module';
 import { ApiKeysModule } from '@/modules/api-keys/api-keys.module';
+import { ApprovalsModule } from '@/modules/approvals/approvals.module';
 import { AuditModule } from '@/modules/audit/audit.module';
 import { CedarSchemaModule } from '@/modules/cedar-schema/cedar-schema.module';
 import { EmailListsModule } from '@/modules/email-lists/email-lists.module';
 import { EntitiesModule } from '@/modules/entities/entities.module';
+import { GrantsModule } from '@/modules/grants/grants.module';
 import { HealthModule } from '@/modules/health/health.module';
+import { MetricsModule } from '@/modules/metrics/metrics.module';
 import { NotificationChannelsModule } from '@/modules/notification-channels/notification-channels.module';
 import { NotificationsModule } from '@/modules/notifications/notifications.module';
 import { PoliciesModule } from '@/modules/policies/policies.module';
@@ -41,6 +45,7 @@ function loggerModule(config: AppConfig): DynamicModule {
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
+    const grants = GrantsModule.register({ worker: config.processRole !== 'api' });
     return {
       module: AppModule,
       imports: [
@@ -62,6 +67,10 @@ export class AppModule {
         PoliciesModule,
         EntitiesModule,
         CedarSchemaModule,
+        grants,
+        AccessModule.register(grants),
+        ApprovalsModule.register(grants),
+        MetricsModule.register(grants),
       ],
       providers: [RouteAccessCheck, { provide: APP_FILTER, useClass: ErrorFilter }],
     };

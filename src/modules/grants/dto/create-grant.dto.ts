@@ -1,0 +1,40 @@
+import { Type } from 'class-transformer';
+import { IsEmail, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { EntityUidDto } from './entity-uid.dto';
+
+export class CreateGrantDto {
+  @ValidateNested()
+  @Type(() => EntityUidDto)
+  principal!: EntityUidDto;
+
+  @ValidateNested()
+  @Type(() => EntityUidDto)
+  action!: EntityUidDto;
+
+  @ValidateNested()
+  @Type(() => EntityUidDto)
+  resource!: EntityUidDto;
+
+  /** Requested length of the access window; the governing policy's default when omitted. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(31_536_000)
+  duration_seconds?: number;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  justification?: string;
+
+  /** Extra Cedar context; `duration_seconds`, `justification` and `requested_at` are always set by the service. */
+  @IsOptional()
+  @IsObject()
+  context?: Record<string, unknown>;
+
+  /** Who asked: gets the outcome by email and can never approve this request. */
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(320)
+  requester_email?: string;
+}

@@ -1,0 +1,62 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import type { JobsOptions, Queue } from 'bullmq';
+
+export const GRANTS_QUEUE = 'grants';
+
+export interface GrantJobData {
+  tenantId: string;
+  grantId: string;
+}
+
+export const expireJobId = (grantId: string): string => `grant:${grantId}:expire`;
+export const timeoutJobId = (grantId: string): string => `grant:${grantId}:timeout`;
+
+const RETRY: JobsOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 500 },
+  removeOnComplete: true,
+  removeOnFail: false,
+};
+
+/**
+ * Delayed jobs that end grants on time. They carry ids only and the database stays the truth: a job that is lost
+ * only delays the end until the next sweep, so scheduling failures are logged, not raised.
+ */
+@Injectable()
+export class GrantJobs {
+  private readonly logger = new Logger('GrantJobs');
+
+  constructor(@InjectQueue(GRANTS_QUEUE) private readonly queue: Queue<GrantJobData>) {}
+
+  scheduleExpiry(tenantId: string, grantId: string, at: Date): Promise<void> {
+    return this.replace('expire', expireJobId(grantId), { tenantId, grantId }, at);
+  }
+
+  scheduleTimeout(tenantId: string, grantId: string, at: Date): Promise<void> {
+    return this.replace('time_out', timeoutJobId(grantId), { tenantId, grantId }, at);
+  }
+
+  async cancel(grantId: string): Promise<void> {
+    await Promise.all([this.remove(expireJobId(grantId)), this.remove(timeoutJobId(grantId))]);
+  }
+
+  /** Idempotent: (re)creates the repeatable sweep, which a flushed Redis would have lost. */
+  async ensureSweep(intervalSeconds: number): Promise<void> {
+    await this.queue.upsertJobScheduler('sweep', { every: intervalSeconds * 1000 }, { name: 'sweep', opts: { removeOnComplete: true, removeOnFail: 100 } });
+  }
+
+  private async replace(name: string, jobId: string, data: GrantJobData, at: Date): Promise<void> {
+    try {
+      await this.remove(jobId);
+      await this.queue.add(name, data, { ...RETRY, jobId, delay: Math.max(0, at.getTime() - Date.now()) });
+    } catch (error) {
+      this.logger.error({ err: error, jobId }, 'could not schedule a grant job; the sweep will catch up');
+    }
+  }
+
+  private async remove(jobId: string): Promise<void> {
+    // A job that is running right now cannot be removed; it re-reads the grant and reschedules itself if needed.
+    await this.queue.remove(jobId).catch(() => 0);
+  }
+}

@@ -1,0 +1,60 @@
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import { startTestApp, TestApp } from './support/app';
+import { createTenant, TestTenant } from './support/factories';
+import { action, host, permitPolicy, user, waitFor } from './support/grants';
+
+describe('expiry and timeouts', () => {
+  let t: TestApp;
+  let tenant: TestTenant;
+
+  beforeAll(async () => {
+    t = await startTestApp({ SWEEP_INTERVAL_SECONDS: '1' });
+    tenant = await createTenant(t);
+    await permitPolicy(tenant, 'alice', 'ssh');
+    await permitPolicy(tenant, 'alice', 'sudo', {
+      approval_required: true,
+      approval_groups: [{ approvals_needed: 1, email_addresses: ['boss@example.com'] }],
+    });
+  });
+  afterAll(() => t.close());
+
+  const sshAlice = (duration: number) => ({ principal: user('alice'), action: action('ssh'), resource: host(`h${Math.random()}`), duration_seconds: duration });
+  const get = (id: string) => tenant.admin({ method: 'GET', url: `/v1/grants/${id}` });
+
+  it('expires a grant on time through its delayed job, as the system', async () => {
+    const created = await tenant.admin({ method: 'POST', url: '/v1/grants', body: sshAlice(1) });
+    expect(created.body.status).toBe('active');
+    const ended = await waitFor(() => get(created.body.id), (r) => r.body.status === 'expired');
+    expect(ended.body.status).toBe('expired');
+    expect(ended.body.ended_reason).toBe('expired');
+    const event = ended.body.events.find((e: { action: string }) => e.action === 'grant.expired');
+    expect(event.actor.type).toBe('system');
+  });
+
+  it('still expires grants after the Redis keys were flushed (sweep)', async () => {
+    const created = await tenant.admin({ method: 'POST', url: '/v1/grants', body: sshAlice(2) });
+    const redis = new Redis(t.config.redisUrl);
+    try {
+      const keys = await redis.keys(`${t.config.redisPrefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      expect(await redis.keys(`${t.config.redisPrefix}:bull:grants:*`)).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
+    const ended = await waitFor(() => get(created.body.id), (r) => r.body.status === 'expired');
+    expect(ended.body.status).toBe('expired');
+  });
+
+  it('times out a request nobody approved (through the sweep once its deadline has passed)', async () => {
+    const created = await tenant.admin({ method: 'POST', url: '/v1/grants', body: { principal: user('alice'), action: action('sudo'), resource: host('db1') } });
+    expect(created.body.status).toBe('pending_approval');
+    // Policies ask for at least a minute; move this request's deadline into the past instead of waiting.
+    const db = new Client({ connectionString: t.config.databaseUrl });
+    await db.connect();
+    await db.query(`UPDATE grants SET approval_deadline = now() - interval '1 second' WHERE id = $1`, [created.body.id]);
+    await db.end();
+    const ended = await waitFor(() => get(created.body.id), (r) => r.body.status === 'timed_out');
+    expect(ended.body.status).toBe('timed_out');
+  });
+});
