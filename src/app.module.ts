@@ -61,7 +61,7 @@ export class AppModule {
         TenantsModule,
         EmailListsModule,
         NotificationChannelsModule,
-        NotificationsModule,
+        NotificationsModule.register(grants, { worker: config.processRole !== 'api' }),
         HealthModule,
         CedarModule,
         PoliciesModule,

@@ -1,0 +1,57 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import type { JobsOptions, Queue } from 'bullmq';
+import type { ChannelEvent, RequesterEvent } from './notification-plan';
+
+export const NOTIFICATIONS_QUEUE = 'notifications';
+
+/** Ids only: handlers re-read the grant and the channel, so a job never sends stale or secret data it carried. */
+export type NotificationJob =
+  | { kind: 'approver_link'; tenantId: string; grantId: string; recipient: string }
+  | { kind: 'reminder'; tenantId: string; grantId: string; recipient: string; n: number }
+  | { kind: 'requester'; tenantId: string; grantId: string; event: RequesterEvent }
+  | { kind: 'expiring_soon'; tenantId: string; grantId: string; expiresAtMs: number }
+  | { kind: 'channel_event'; tenantId: string; grantId: string; channelId: string; event: ChannelEvent };
+
+/**
+ * The deterministic id of a job, also used as its delivery id (deliverOnce). BullMQ refuses ":" in custom job ids
+ * (other than its own three-part form), hence "/".
+ */
+export function notificationId(job: NotificationJob): string {
+  switch (job.kind) {
+    case 'approver_link':
+      return `notify/${job.grantId}/approver/${job.recipient}/email`;
+    case 'reminder':
+      return `remind/${job.grantId}/${job.recipient}/${job.n}`;
+    case 'requester':
+      return `notify/${job.grantId}/requester/${job.event}`;
+    case 'expiring_soon':
+      return `expiring/${job.grantId}/${job.expiresAtMs}`;
+    case 'channel_event':
+      return `notify/${job.grantId}/event/${job.event}/channel/${job.channelId}`;
+  }
+}
+
+/** About 17 minutes of retries (1 s, 2 s, ... 512 s); failed jobs stay in the queue's failed set. */
+export const NOTIFICATION_RETRY: JobsOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: true,
+  removeOnFail: false,
+};
+
+@Injectable()
+export class NotificationJobs {
+  constructor(@InjectQueue(NOTIFICATIONS_QUEUE) private readonly queue: Queue<NotificationJob>) {}
+
+  /** A second add with the same id while the first is queued or failed is ignored by BullMQ; deliverOnce covers the rest. */
+  async add(job: NotificationJob, at?: Date): Promise<void> {
+    const delay = at ? Math.max(0, at.getTime() - Date.now()) : 0;
+    await this.queue.add(job.kind, job, { ...NOTIFICATION_RETRY, jobId: notificationId(job), delay });
+  }
+
+  async addAll(jobs: NotificationJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.queue.addBulk(jobs.map((job) => ({ name: job.kind, data: job, opts: { ...NOTIFICATION_RETRY, jobId: notificationId(job) } })));
+  }
+}

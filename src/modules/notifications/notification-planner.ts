@@ -1,0 +1,64 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG } from '@/config/config.module';
+import type { AppConfig } from '@/config/config';
+import { GrantTransitions } from '@/modules/grants/grant-transitions';
+import type { GrantRecord } from '@/modules/grants/grant.types';
+import { NotificationChannelsRepository } from '@/modules/notification-channels/notification-channels.repository';
+import { NotificationJob, NotificationJobs } from './notification-jobs';
+import { expiryNoticeAt, planTransition } from './notification-plan';
+import { NotificationsRepository } from './notifications.repository';
+
+/** Turns each committed grant transition into notification jobs; runs in every process that changes grants. */
+@Injectable()
+export class NotificationPlanner implements OnModuleInit {
+  private readonly logger = new Logger('NotificationPlanner');
+
+  constructor(
+    private readonly transitions: GrantTransitions,
+    private readonly jobs: NotificationJobs,
+    private readonly channels: NotificationChannelsRepository,
+    private readonly policies: NotificationsRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.transitions.onTransition((grant, event) => this.enqueue(grant, event));
+  }
+
+  /** Never throws: the transition is committed whatever happens here; a failure to enqueue is logged. */
+  async enqueue(grant: GrantRecord, event: string): Promise<void> {
+    try {
+      const { tenantId, id: grantId } = grant;
+      const plan = planTransition(grant, event);
+      const jobs: NotificationJob[] = [
+        ...plan.approvers.map((recipient): NotificationJob => ({ kind: 'approver_link', tenantId, grantId, recipient })),
+        ...(plan.requesterEvent ? [{ kind: 'requester', tenantId, grantId, event: plan.requesterEvent } as const] : []),
+      ];
+      const channel = plan.channelEvents.length > 0 ? await this.channelOf(grant) : null;
+      if (channel) {
+        for (const channelEvent of plan.channelEvents) {
+          if (channel.eventFilters.includes(channelEvent)) jobs.push({ kind: 'channel_event', tenantId, grantId, channelId: channel.id, event: channelEvent });
+        }
+      }
+      await this.jobs.addAll(jobs);
+      // Counted from the request, so a repeated run of this listener schedules the same reminder.
+      const firstReminder = new Date(grant.createdAt.getTime() + this.config.reminderIntervalSeconds * 1000);
+      if (grant.approvalDeadline === null || firstReminder < grant.approvalDeadline) {
+        for (const recipient of plan.approvers) await this.jobs.add({ kind: 'reminder', tenantId, grantId, recipient, n: 1 }, firstReminder);
+      }
+      const noticeAt = plan.scheduleExpiryNotice && grant.requesterEmail ? expiryNoticeAt(grant, this.config.expiryNoticeLeadSeconds, new Date()) : null;
+      if (noticeAt && grant.expiresAt) {
+        await this.jobs.add({ kind: 'expiring_soon', tenantId, grantId, expiresAtMs: grant.expiresAt.getTime() }, noticeAt);
+      }
+    } catch (error) {
+      this.logger.error({ err: error, grantId: grant.id, event }, 'could not enqueue notifications');
+    }
+  }
+
+  private async channelOf(grant: GrantRecord) {
+    if (!grant.policyId) return null;
+    const settings = await this.policies.policySettings(grant.tenantId, grant.policyId);
+    if (!settings?.channelName) return null;
+    return this.channels.findByName(grant.tenantId, settings.channelName);
+  }
+}
