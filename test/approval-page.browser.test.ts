@@ -14,7 +14,8 @@ describe('approval page in a real browser', () => {
   let base: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // No worker: its approver emails would issue email links for the same approvers, replacing the ones used here.
+    t = await startTestApp({ PROCESS_ROLE: 'api' });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     tenant = await createTenant(t);

@@ -13,7 +13,8 @@ describe('approvals: rules, the API path and the personal links', () => {
   let tokens: ApprovalTokensService;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // No worker: its approver emails would issue email links for the same approvers, replacing the ones used here.
+    t = await startTestApp({ PROCESS_ROLE: 'api' });
     tenant = await createTenant(t);
     tokens = t.app.get(ApprovalTokensService);
     const group = { approvals_needed: 2, email_addresses: [...approvers, 'alice@example.com', 'Carol@Example.com'] };
