@@ -1,8 +1,9 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Auth } from '@/common/auth/auth.decorator';
 import { AuthContext, Roles } from '@/common/auth/roles';
 import { AccessService } from './access.service';
+import { AccessQuery, CheckAccessPipe } from './check-access.pipe';
 import { CheckAccessDto } from './dto/check-access.dto';
 
 @ApiTags('access')
@@ -16,7 +17,8 @@ export class AccessController {
   @Post('check')
   @HttpCode(200)
   @Roles('admin', 'requester', 'approver', 'auditor')
-  check(@Auth() auth: AuthContext, @Body() dto: CheckAccessDto) {
-    return this.service.check(auth.tenantId, dto);
+  @ApiBody({ type: CheckAccessDto })
+  check(@Auth() auth: AuthContext, @Body(CheckAccessPipe) query: AccessQuery) {
+    return this.service.check(auth.tenantId, query);
   }
 }

@@ -4,7 +4,7 @@ import type { EntityUid } from '@/infra/cedar/decision.types';
 import { GRANT_TOPIC } from '@/modules/grants/grant-transitions';
 import { GrantsRepository } from '@/modules/grants/grants.repository';
 import { accessKey, GrantUpdate, TenantGrants } from './access-cache';
-import { CheckAccessDto } from './dto/check-access.dto';
+import type { AccessQuery } from './check-access.pipe';
 
 export interface AccessAnswer {
   allowed: boolean;
@@ -39,7 +39,7 @@ export class AccessService implements OnModuleInit {
     this.bus.on(GRANT_TOPIC, (message) => (message ? this.onUpdate(message) : this.forgetAll()));
   }
 
-  async check(tenantId: string, dto: CheckAccessDto): Promise<AccessAnswer> {
+  async check(tenantId: string, dto: AccessQuery): Promise<AccessAnswer> {
     if (!this.bus.isLive()) return this.checkDatabase(tenantId, dto.principal, dto.action, dto.resource);
     const grants = this.tenants.get(tenantId) ?? (await this.load(tenantId));
     const grant = grants.find(accessKey(dto.principal, dto.action, dto.resource));
