@@ -48,6 +48,11 @@ export class MailerService implements OnModuleDestroy {
     if (rejected.length > 0) this.logger.warn({ rejected: rejected.length }, 'SMTP server rejected some recipients');
   }
 
+  /** Resolves when the server answers and accepts our login, so a caller can hold back work until it can send. */
+  async verify(): Promise<void> {
+    await this.transport.verify();
+  }
+
   onModuleDestroy(): void {
     this.transport.close();
   }

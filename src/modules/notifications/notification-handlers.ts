@@ -55,7 +55,9 @@ export class NotificationHandlers {
   private async approverLink(grant: GrantRecord, job: JobOf<'approver_link'> | JobOf<'reminder'>, reminder: boolean): Promise<boolean> {
     if (!awaits(grant, job.recipient)) return false;
     await this.deliveries.deliverOnce(job.tenantId, notificationId(job), reminder ? 'email.reminder' : 'email.approver', async () => {
-      // Issued inside the delivery: an already sent email keeps its link working.
+      // Issued inside the delivery, and only once the server answers: a new link replaces the approver's previous
+      // one, so issuing it for an email that cannot go out would break a link that works.
+      await this.mailer.verify();
       const link = await this.tokens.issue(job.tenantId, grant.id, job.recipient, 'email');
       await this.mailer.send({ to: job.recipient, ...approverEmail(grant, link, reminder) });
     });
