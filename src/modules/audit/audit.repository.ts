@@ -28,10 +28,14 @@ export class AuditRepository {
 
   /** Appends inside the caller's transaction: the head row lock orders concurrent appends of one tenant. */
   async append(tx: Tx, tenantId: string, input: AuditEventInput): Promise<ChainedEvent> {
-    await tx.$executeRaw`INSERT INTO audit_heads (tenant_id, seq, hash) VALUES (${tenantId}::uuid, 0, ${GENESIS_HASH})
-      ON CONFLICT (tenant_id) DO NOTHING`;
-    const [head] = await tx.$queryRaw<{ seq: bigint; hash: string }[]>`
+    const lockHead = () => tx.$queryRaw<{ seq: bigint; hash: string }[]>`
       SELECT seq, hash FROM audit_heads WHERE tenant_id = ${tenantId}::uuid FOR UPDATE`;
+    let [head] = await lockHead();
+    if (!head) {
+      await tx.$executeRaw`INSERT INTO audit_heads (tenant_id, seq, hash) VALUES (${tenantId}::uuid, 0, ${GENESIS_HASH})
+        ON CONFLICT (tenant_id) DO NOTHING`;
+      [head] = await lockHead();
+    }
     const unhashed = {
       id: randomUUID(),
       tenantId,

@@ -24,16 +24,15 @@ export class GrantExpiry {
 
   /** Expires the grant if it is still active and due; tells when to come back when it was extended meanwhile. */
   async expire(tenantId: string, grantId: string, now = new Date()): Promise<DueResult> {
-    const grant = await this.grants.find(tenantId, grantId);
-    if (!grant || grant.status !== 'active' || !grant.expiresAt) return { done: true };
-    if (grant.expiresAt > now) return { done: false, retryAt: grant.expiresAt };
-    await this.transitions.tryApply(tenantId, grantId, {
+    const ended = await this.transitions.tryApply(tenantId, grantId, {
       event: 'expire',
       actor: systemActor,
       patch: { endedAt: now, endedReason: 'expired' },
       expect: { dueBefore: now },
-      data: { expires_at: grant.expiresAt.toISOString(), lateness_ms: now.getTime() - grant.expiresAt.getTime() },
     });
+    if (ended) return { done: true };
+    const grant = await this.grants.find(tenantId, grantId);
+    if (grant?.status === 'active' && grant.expiresAt && grant.expiresAt > now) return { done: false, retryAt: grant.expiresAt };
     return { done: true };
   }
 

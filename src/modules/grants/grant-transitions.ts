@@ -51,7 +51,7 @@ export class GrantTransitions {
    * After commit the caller must call `committed(grant, eventName(event))`.
    */
   async applyInTx(tx: Tx, tenantId: string, id: string, request: TransitionRequest): Promise<GrantRecord | null> {
-    const current = await this.grants.find(tenantId, id, tx);
+    const current = await this.grants.lockStatus(tx, tenantId, id);
     if (!current) return null;
     const to = nextStatus(current.status, request.event);
     if (!to) return null;
@@ -94,7 +94,10 @@ export class GrantTransitions {
     if (grant.status === 'active' && grant.expiresAt) await this.jobs.scheduleExpiry(grant.tenantId, grant.id, grant.expiresAt);
     else if (grant.status === 'pending_approval' && grant.approvalDeadline) {
       await this.jobs.scheduleTimeout(grant.tenantId, grant.id, grant.approvalDeadline);
-    } else await this.jobs.cancel(grant.id);
+    } else if (grant.status !== 'expired' && grant.status !== 'timed_out') {
+      // An expiry or timeout is ended by its own (running) job: there is nothing left to remove.
+      await this.jobs.cancel(grant.id);
+    }
     for (const listener of this.listeners) await listener(grant, event);
   }
 }

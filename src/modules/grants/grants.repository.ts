@@ -91,6 +91,13 @@ export class GrantsRepository {
     return row ? toRecord(row) : null;
   }
 
+  /** Locks the grant's row for the rest of the transaction and tells its status (null: no such grant). */
+  async lockStatus(tx: Tx, tenantId: string, id: string): Promise<{ status: GrantStatus } | null> {
+    const [row] = await tx.$queryRaw<{ status: string }[]>`
+      SELECT status FROM grants WHERE tenant_id = ${tenantId}::uuid AND id = ${id}::uuid FOR UPDATE`;
+    return row ? { status: row.status as GrantStatus } : null;
+  }
+
   /**
    * Compare-and-set: moves the grant only if its status (and, when given, its expiry) is still what the caller saw.
    * Concurrent callers serialise on the row lock; the losers match no row and get null.
