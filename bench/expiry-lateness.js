@@ -60,11 +60,11 @@ async function main() {
     console.log('| --- | --- | --- | --- | --- |');
     console.log(`| ${late.length} | ${remaining} | ${percentile(late, 50).toFixed(0)} | ${percentile(late, 99).toFixed(0)} | ${late[late.length - 1].toFixed(0)} |`);
   } finally {
+    app.kill();
+    await new Promise((r) => setTimeout(r, 1000));
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
     await db.end().catch(() => undefined);
-    app.kill();
-    await new Promise((r) => setTimeout(r, 500));
     await database.drop();
   }
 }

@@ -28,6 +28,13 @@ export class AuditRepository {
 
   /** Appends inside the caller's transaction: the head row lock orders concurrent appends of one tenant. */
   async append(tx: Tx, tenantId: string, input: AuditEventInput): Promise<ChainedEvent> {
+    const [event] = await this.appendMany(tx, tenantId, [input]);
+    return event;
+  }
+
+  /** Several events under one head lock, chained in order (bulk expiry). */
+  async appendMany(tx: Tx, tenantId: string, inputs: AuditEventInput[]): Promise<ChainedEvent[]> {
+    if (inputs.length === 0) return [];
     const lockHead = () => tx.$queryRaw<{ seq: bigint; hash: string }[]>`
       SELECT seq, hash FROM audit_heads WHERE tenant_id = ${tenantId}::uuid FOR UPDATE`;
     let [head] = await lockHead();
@@ -36,24 +43,30 @@ export class AuditRepository {
         ON CONFLICT (tenant_id) DO NOTHING`;
       [head] = await lockHead();
     }
-    const unhashed = {
-      id: randomUUID(),
-      tenantId,
-      seq: head.seq + 1n,
-      occurredAt: new Date(),
-      actorType: input.actor.type,
-      actorId: input.actor.id,
-      actorEmail: input.actor.email ?? null,
-      action: input.action,
-      targetType: input.targetType,
-      targetId: input.targetId,
-      data: JSON.parse(JSON.stringify(input.data)) as unknown,
-    };
-    const event: ChainedEvent = { ...unhashed, prevHash: head.hash, hash: eventHash(head.hash, unhashed) };
-    await tx.auditEvent.create({ data: { ...event, data: event.data as object } });
-    await tx.$executeRaw`UPDATE audit_heads SET seq = ${event.seq}, hash = ${event.hash}
-      WHERE tenant_id = ${tenantId}::uuid`;
-    return event;
+    let { seq, hash } = head;
+    const occurredAt = new Date();
+    const events = inputs.map((input): ChainedEvent => {
+      seq += 1n;
+      const unhashed = {
+        id: randomUUID(),
+        tenantId,
+        seq,
+        occurredAt,
+        actorType: input.actor.type,
+        actorId: input.actor.id,
+        actorEmail: input.actor.email ?? null,
+        action: input.action,
+        targetType: input.targetType,
+        targetId: input.targetId,
+        data: JSON.parse(JSON.stringify(input.data)) as unknown,
+      };
+      const event = { ...unhashed, prevHash: hash, hash: eventHash(hash, unhashed) };
+      hash = event.hash;
+      return event;
+    });
+    await tx.auditEvent.createMany({ data: events.map((event) => ({ ...event, data: event.data as object })) });
+    await tx.$executeRaw`UPDATE audit_heads SET seq = ${seq}, hash = ${hash} WHERE tenant_id = ${tenantId}::uuid`;
+    return events;
   }
 
   async head(tenantId: string): Promise<ChainHead | null> {

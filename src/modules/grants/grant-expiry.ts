@@ -1,12 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '@/config/config.module';
 import type { AppConfig } from '@/config/config';
+import { PrismaService } from '@/infra/prisma/prisma.service';
+import { AuditRepository } from '@/modules/audit/audit.repository';
 import { systemActor } from '@/modules/audit/actors';
 import { GrantTransitions } from './grant-transitions';
 import { GrantsRepository } from './grants.repository';
 import { IdempotencyRepository } from './idempotency.repository';
 
 const SWEEP_BATCH = 500;
+const EXPIRY_BATCH = 500;
 
 export type DueResult = { done: true } | { done: false; retryAt: Date };
 
@@ -16,24 +19,50 @@ export class GrantExpiry {
   private readonly logger = new Logger('GrantExpiry');
 
   constructor(
+    private readonly prisma: PrismaService,
     private readonly grants: GrantsRepository,
+    private readonly audit: AuditRepository,
     private readonly transitions: GrantTransitions,
     private readonly idempotency: IdempotencyRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Expires the grant if it is still active and due; tells when to come back when it was extended meanwhile. */
+  /**
+   * Handles one grant's expiry job. Ends every due grant of the tenant in one batch, so the jobs due at the same
+   * moment mostly find their grant already ended; tells when to come back when the grant was extended meanwhile.
+   */
   async expire(tenantId: string, grantId: string, now = new Date()): Promise<DueResult> {
-    const ended = await this.transitions.tryApply(tenantId, grantId, {
-      event: 'expire',
-      actor: systemActor,
-      patch: { endedAt: now, endedReason: 'expired' },
-      expect: { dueBefore: now },
-    });
-    if (ended) return { done: true };
-    const grant = await this.grants.find(tenantId, grantId);
-    if (grant?.status === 'active' && grant.expiresAt && grant.expiresAt > now) return { done: false, retryAt: grant.expiresAt };
+    const grant = await this.grants.findStatus(tenantId, grantId);
+    if (!grant || grant.status !== 'active' || !grant.expiresAt) return { done: true };
+    if (grant.expiresAt > now) return { done: false, retryAt: grant.expiresAt };
+    await this.expireDue(tenantId, now);
     return { done: true };
+  }
+
+  /** One transaction per batch: the grants, and their `grant.expired` events chained under one head lock. */
+  async expireDue(tenantId: string, now = new Date()): Promise<number> {
+    let total = 0;
+    for (let round = 0; round < 100; round += 1) {
+      const ended = await this.prisma.$transaction(async (tx) => {
+        const grants = await this.grants.expireDue(tx, tenantId, now, EXPIRY_BATCH);
+        await this.audit.appendMany(
+          tx,
+          tenantId,
+          grants.map((grant) => ({
+            actor: systemActor,
+            action: 'grant.expired',
+            targetType: 'grant',
+            targetId: grant.id,
+            data: { from: 'active', to: 'expired', expires_at: grant.expiresAt?.toISOString() ?? null },
+          })),
+        );
+        return grants;
+      });
+      await Promise.all(ended.map((grant) => this.transitions.committed(grant, 'grant.expired')));
+      total += ended.length;
+      if (ended.length < EXPIRY_BATCH) break;
+    }
+    return total;
   }
 
   async timeOut(tenantId: string, grantId: string, now = new Date()): Promise<DueResult> {
@@ -55,10 +84,10 @@ export class GrantExpiry {
     for (let round = 0; round < 100; round += 1) {
       const due = await this.grants.findOverdue(now, SWEEP_BATCH);
       if (due.length === 0) break;
-      for (const item of due) {
-        if (item.kind === 'expire') await this.expire(item.tenantId, item.id, now);
-        else await this.timeOut(item.tenantId, item.id, now);
+      for (const tenantId of new Set(due.filter((item) => item.kind === 'expire').map((item) => item.tenantId))) {
+        await this.expireDue(tenantId, now);
       }
+      for (const item of due) if (item.kind === 'time_out') await this.timeOut(item.tenantId, item.id, now);
       ended += due.length;
       if (due.length < SWEEP_BATCH) break;
     }

@@ -91,6 +91,23 @@ export class GrantsRepository {
     return row ? toRecord(row) : null;
   }
 
+  /** Ends up to `limit` of the tenant's due grants in one statement; rows another transaction holds are skipped. */
+  async expireDue(tx: Tx, tenantId: string, now: Date, limit: number): Promise<GrantRecord[]> {
+    const rows = await tx.$queryRaw<{ id: string }[]>`
+      UPDATE grants SET status = 'expired', ended_at = ${now}, ended_reason = 'expired'
+      WHERE id IN (SELECT id FROM grants WHERE tenant_id = ${tenantId}::uuid AND status = 'active' AND expires_at <= ${now}
+                   ORDER BY expires_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+      RETURNING id`;
+    if (rows.length === 0) return [];
+    const grants = await tx.grant.findMany({ where: { tenantId, id: { in: rows.map((r) => r.id) } } });
+    return grants.map(toRecord);
+  }
+
+  async findStatus(tenantId: string, id: string): Promise<{ status: GrantStatus; expiresAt: Date | null } | null> {
+    const row = await this.prisma.grant.findFirst({ where: { tenantId, id }, select: { status: true, expiresAt: true } });
+    return row ? { status: row.status as GrantStatus, expiresAt: row.expiresAt } : null;
+  }
+
   /** Locks the grant's row for the rest of the transaction and tells its status (null: no such grant). */
   async lockStatus(tx: Tx, tenantId: string, id: string): Promise<{ status: GrantStatus } | null> {
     const [row] = await tx.$queryRaw<{ status: string }[]>`
