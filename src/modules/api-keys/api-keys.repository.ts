@@ -3,6 +3,7 @@ import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
 import type { Role } from '@/common/auth/roles';
 import type { Cursor } from '@/common/http/pagination';
 import { ApiKeyRecord } from './api-key.types';
+import { afterCursor } from '@/infra/prisma/keyset';
 
 type Row = { id: string; tenantId: string; name: string; role: string; secretHash: Uint8Array; createdAt: Date; revokedAt: Date | null };
 const toRecord = (row: Row): ApiKeyRecord => ({ ...row, role: row.role as Role });
@@ -19,9 +20,7 @@ export class ApiKeysRepository {
     const rows = await this.prisma.apiKey.findMany({
       where: {
         tenantId,
-        ...(after && {
-          OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }],
-        }),
+        ...afterCursor(after),
       },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit,

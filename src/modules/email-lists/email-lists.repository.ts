@@ -5,6 +5,7 @@ import { conflict } from '@/common/errors/domain-error';
 import type { Cursor } from '@/common/http/pagination';
 import { isUuid } from '@/common/http/uuid.pipe';
 import { EmailListRecord } from './email-list.types';
+import { afterCursor } from '@/infra/prisma/keyset';
 
 const duplicateName = (error: unknown, name: string | undefined): unknown =>
   error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002'
@@ -37,9 +38,7 @@ export class EmailListsRepository {
     return this.prisma.emailList.findMany({
       where: {
         tenantId,
-        ...(after && {
-          OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }],
-        }),
+        ...afterCursor(after),
       },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit,

@@ -3,6 +3,7 @@ import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
 import type { Cursor } from '@/common/http/pagination';
 import { allowedFrom, GrantEvent, GrantStatus } from './grant-state';
 import type { ApprovalRecord, GrantApprovalGroup, GrantFilters, GrantRecord, NewGrant } from './grant.types';
+import { afterCursor } from '@/infra/prisma/keyset';
 
 type Row = Awaited<ReturnType<PrismaService['grant']['findFirstOrThrow']>> & {
   approvals?: { approverEmail: string; decision: string; comment: string | null; decidedAt: Date }[];
@@ -154,7 +155,7 @@ export class GrantsRepository {
         policyId: filters.policyId,
         createdAt: { gt: filters.createdAfter, lt: filters.createdBefore },
         ...((filters.expiresAfter || filters.expiresBefore) && { expiresAt: { gt: filters.expiresAfter, lt: filters.expiresBefore } }),
-        ...(after && { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }),
+        ...afterCursor(after),
       },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit,

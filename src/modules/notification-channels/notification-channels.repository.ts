@@ -4,6 +4,7 @@ import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
 import { conflict } from '@/common/errors/domain-error';
 import type { Cursor } from '@/common/http/pagination';
 import type { ChannelRecord, ChannelSettings, GrantEvent } from './notification-channel.types';
+import { afterCursor } from '@/infra/prisma/keyset';
 
 type Row = {
   id: string;
@@ -57,9 +58,7 @@ export class NotificationChannelsRepository {
     const rows = await this.prisma.notificationChannel.findMany({
       where: {
         tenantId,
-        ...(after && {
-          OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }],
-        }),
+        ...afterCursor(after),
       },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit,

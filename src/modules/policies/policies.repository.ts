@@ -6,6 +6,7 @@ import type { Cursor } from '@/common/http/pagination';
 import type { ApprovalGroup } from '@/infra/cedar/decision.types';
 import type { PolicyRecord, PolicySettings, RuleRecord } from './policy.types';
 import type { CompiledRule } from './rule-drafts';
+import { afterCursor } from '@/infra/prisma/keyset';
 
 export type NewRule = CompiledRule & { ordinal: number };
 
@@ -62,7 +63,7 @@ export class PoliciesRepository {
     const rows = await this.prisma.policy.findMany({
       where: {
         tenantId,
-        ...(after && { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }),
+        ...afterCursor(after),
       },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit,

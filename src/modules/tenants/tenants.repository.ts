@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
 import type { Cursor } from '@/common/http/pagination';
+import { afterCursor } from '@/infra/prisma/keyset';
 
 export interface TenantRecord {
   id: string;
@@ -23,9 +24,7 @@ export class TenantsRepository {
 
   list(limit: number, after?: Cursor): Promise<TenantRecord[]> {
     return this.prisma.tenant.findMany({
-      where: after && {
-        OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }],
-      },
+      where: afterCursor(after),
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit,
     });
