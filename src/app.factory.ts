@@ -8,13 +8,17 @@ import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '@/config/config';
 import { toErrorResponse } from '@/common/errors/error.filter';
 import { createValidationPipe } from '@/common/http/validation';
+import { createRootLogger, RequestLogController } from '@/infra/logging/logger';
 import { AppModule } from './app.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Builds the configured application without listening: main.ts listens, tests use `inject`. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const logger = createRootLogger(config.logLevel);
   const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    logController: new RequestLogController(),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: false,
     requestIdHeader: false,
@@ -23,7 +27,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
     bufferLogs: true,
     abortOnError: false,
   });

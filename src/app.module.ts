@@ -1,6 +1,7 @@
-import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, DiscoveryModule } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import type { Logger as PinoLogger } from 'pino';
 import type { AppConfig } from '@/config/config';
 import { ConfigModule } from '@/config/config.module';
 import { RouteAccessCheck } from '@/common/auth/route-access.check';
@@ -25,34 +26,20 @@ import { NotificationsModule } from '@/modules/notifications/notifications.modul
 import { PoliciesModule } from '@/modules/policies/policies.module';
 import { TenantsModule } from '@/modules/tenants/tenants.module';
 
-function loggerModule(config: AppConfig): DynamicModule {
-  return LoggerModule.forRoot({
-    forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
-    // The access check is the hot path: a log line per call would cost more than the check itself (see README).
-    exclude: [{ path: 'v1/access/check', method: RequestMethod.POST }],
-    pinoHttp: {
-      level: config.logLevel,
-      customProps: (req) => ({ request_id: req.id }),
-      redact: {
-        paths: ['req.headers["x-api-key"]', 'req.headers.authorization', 'req.headers.cookie', '*.password', '*.secret', '*.key', '*.token'],
-        censor: '[redacted]',
-      },
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/\/approvals\/[^/?]+/, '/approvals/[token]') }),
-      },
-    },
-  });
+/** Nest's own logs go through nestjs-pino to the shared root; no request middleware (see infra/logging). */
+function loggerModule(root: PinoLogger): DynamicModule {
+  return LoggerModule.forRoot({ pinoHttp: { logger: root }, forRoutes: [] });
 }
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, logger: PinoLogger): DynamicModule {
     const grants = GrantsModule.register({ worker: config.processRole !== 'api' });
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        loggerModule(config),
+        loggerModule(logger),
         DiscoveryModule,
         PrismaModule,
         RedisModule,

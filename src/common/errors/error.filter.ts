@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorBody, ErrorCode } from './domain-error';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
@@ -55,8 +55,9 @@ export class ErrorFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const { status, body } = toErrorResponse(error);
-    if (status >= 500) this.logger.error({ err: error }, 'request failed');
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const http = host.switchToHttp();
+    if (status >= 500) this.logger.error({ err: error, request_id: http.getRequest<FastifyRequest>().id }, 'request failed');
+    const reply = http.getResponse<FastifyReply>();
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 }

@@ -1,7 +1,9 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiBody, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Auth } from '@/common/auth/auth.decorator';
 import { AuthContext, Roles } from '@/common/auth/roles';
+import { NO_REQUEST_LOG } from '@/infra/logging/logger';
 import { AccessService } from './access.service';
 import { AccessQuery, CheckAccessPipe } from './check-access.pipe';
 import { CheckAccessDto } from './dto/check-access.dto';
@@ -16,6 +18,7 @@ export class AccessController {
   /** Is this access granted right now? Served from memory. */
   @Post('check')
   @HttpCode(200)
+  @RouteConfig(NO_REQUEST_LOG)
   @Roles('admin', 'requester', 'approver', 'auditor')
   @ApiBody({ type: CheckAccessDto })
   check(@Auth() auth: AuthContext, @Body(CheckAccessPipe) query: AccessQuery) {
