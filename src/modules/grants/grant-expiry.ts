@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '@/config/config.module';
+import { KeyedCoalescer } from '@/common/async/keyed-coalescer';
+import { RecentSet } from '@/common/async/recent-set';
 import type { AppConfig } from '@/config/config';
 import { PrismaService } from '@/infra/prisma/prisma.service';
 import { AuditRepository } from '@/modules/audit/audit.repository';
@@ -10,6 +12,7 @@ import { IdempotencyRepository } from './idempotency.repository';
 
 const SWEEP_BATCH = 500;
 const EXPIRY_BATCH = 500;
+const RECHECK_MS = 1000;
 
 export type DueResult = { done: true } | { done: false; retryAt: Date };
 
@@ -17,6 +20,9 @@ export type DueResult = { done: true } | { done: false; retryAt: Date };
 @Injectable()
 export class GrantExpiry {
   private readonly logger = new Logger('GrantExpiry');
+  private readonly passes = new KeyedCoalescer((tenantId) => this.expireDue(tenantId));
+  /** Grants this process ended lately: their own jobs, arriving after the pass that ended them, need no query. */
+  private readonly recentlyEnded = new RecentSet(5 * 60_000, 200_000);
 
   constructor(
     private readonly prisma: PrismaService,
@@ -28,15 +34,19 @@ export class GrantExpiry {
   ) {}
 
   /**
-   * Handles one grant's expiry job. Ends every due grant of the tenant in one batch, so the jobs due at the same
-   * moment mostly find their grant already ended; tells when to come back when the grant was extended meanwhile.
+   * Handles one grant's expiry job. The jobs of a tenant that fall due together share passes over all its due
+   * grants (one pass in flight per tenant in this process, see KeyedCoalescer), so a job costs a query only when
+   * its grant was not ended by a pass: extended meanwhile, ended elsewhere, or held by another transaction.
    */
-  async expire(tenantId: string, grantId: string, now = new Date()): Promise<DueResult> {
+  async expire(tenantId: string, grantId: string): Promise<DueResult> {
+    if (this.recentlyEnded.has(grantId)) return { done: true };
+    await this.passes.run(tenantId);
+    if (this.recentlyEnded.has(grantId)) return { done: true };
     const grant = await this.grants.findStatus(tenantId, grantId);
     if (!grant || grant.status !== 'active' || !grant.expiresAt) return { done: true };
-    if (grant.expiresAt > now) return { done: false, retryAt: grant.expiresAt };
-    await this.expireDue(tenantId, now);
-    return { done: true };
+    if (grant.expiresAt.getTime() > Date.now()) return { done: false, retryAt: grant.expiresAt };
+    // Due, yet the pass passed it over (SKIP LOCKED: another transaction held the row): look again shortly.
+    return { done: false, retryAt: new Date(Date.now() + RECHECK_MS) };
   }
 
   /** One transaction per batch: the grants, and their `grant.expired` events chained under one head lock. */
@@ -58,6 +68,7 @@ export class GrantExpiry {
         );
         return grants;
       });
+      for (const grant of ended) this.recentlyEnded.add(grant.id);
       await Promise.all(ended.map((grant) => this.transitions.committed(grant, 'grant.expired')));
       total += ended.length;
       if (ended.length < EXPIRY_BATCH) break;
