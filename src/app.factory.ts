@@ -7,6 +7,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '@/config/config';
 import { toErrorResponse } from '@/common/errors/error.filter';
+import { refuseNulCharacters } from '@/common/http/nul-guard';
 import { createValidationPipe } from '@/common/http/validation';
 import { createRootLogger, RequestLogController } from '@/infra/logging/logger';
 import { AppModule } from './app.module';
@@ -35,6 +36,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   const fastify = app.getHttpAdapter().getInstance();
+  refuseNulCharacters(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();

@@ -48,6 +48,19 @@ describe('one error shape', () => {
     expect(Object.keys(response.body.details.fields).sort()).toEqual(['extra', 'name']);
   });
 
+  it('NUL characters, which PostgreSQL cannot store: 400 naming the field, for bodies, queries and paths', async () => {
+    const body = await tenant.admin({ method: 'POST', url: '/v1/email-lists', body: { name: 'ops\u0000', emails: ['a@example.com'] } });
+    expect(body.status).toBe(400);
+    expect(body.body).toMatchObject({ code: 'invalid_input', details: { fields: { name: ['must not contain NUL characters'] } } });
+    const nested = await tenant.admin({ method: 'POST', url: '/v1/access/check', body: { principal: { type: 'User', id: 'a\u0000' }, action: { type: 'Action', id: 'ssh' }, resource: { type: 'Host', id: 'h' } } });
+    expect(nested.body).toMatchObject({ code: 'invalid_input', details: { fields: { 'principal.id': expect.any(Array) } } });
+    const query = await tenant.admin({ method: 'GET', url: '/v1/grants?principal_id=a%00b' });
+    expect(query.status).toBe(400);
+    const path = await tenant.admin({ method: 'DELETE', url: '/v1/entities/User/a%00b' });
+    expect(path.status).toBe(400);
+    expect(path.body.code).toBe('invalid_input');
+  });
+
   it('unexpected errors: 500 internal without internals', async () => {
     const { PrismaService } = await import('../src/infra/prisma/prisma.service');
     const prisma = t.app.get(PrismaService);
