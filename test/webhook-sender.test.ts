@@ -76,9 +76,27 @@ describe('webhook sending', () => {
   });
   afterEach(() => receiver.idle());
 
+  /** The receiver is on loopback, which channels may reach only when the deployment allows private addresses. */
+  const local = (timeoutMs: number) => ({ timeoutMs, allowPrivateAddresses: true });
+
+  it('refuses private, loopback and link-local receivers unless allowed, without connecting', async () => {
+    const port = new URL(receiver.url).port;
+    for (const url of [
+      `http://127.0.0.1:${port}/hook`,
+      `http://localhost:${port}/hook`,
+      `http://[::ffff:127.0.0.1]:${port}/hook`,
+      'http://169.254.169.254/latest/meta-data/',
+      'http://10.1.2.3/hook',
+      'http://[::1]/hook',
+    ]) {
+      await expect(postJson(url, {}, { timeoutMs: 2000 })).rejects.toThrow(/refused: .*private address/);
+    }
+    expect(receiver.hits).toEqual([]);
+  });
+
   it('delivers the body byte for byte with signatures the receiver verifies', async () => {
     const body = JSON.stringify({ type: 'grant.activated', data: { id: 'g-1', note: 'ünïcode & <tags>' } });
-    await postSignedWebhook(`${receiver.url}/hooks/jit`, SECRET, body, t.config.webhookTimeoutMs);
+    await postSignedWebhook(`${receiver.url}/hooks/jit`, SECRET, body, local(t.config.webhookTimeoutMs));
     expect(receiver.hits).toHaveLength(1);
     const [hit] = receiver.hits;
     expect(hit.body).toBe(body);
@@ -91,26 +109,26 @@ describe('webhook sending', () => {
   it('throws on a non-2xx answer, a redirect and a timeout, naming only the host', async () => {
     const secretPath = '/services/T000/B000/very-secret-token';
     receiver.respond = async () => ({ status: 500 });
-    const failed = postJson(`${receiver.url}${secretPath}`, { text: 'hi' }, { timeoutMs: 5000 });
+    const failed = postJson(`${receiver.url}${secretPath}`, { text: 'hi' }, local(5000));
     await expect(failed).rejects.toBeInstanceOf(HttpSendError);
     await expect(failed).rejects.toMatchObject({ status: 500, message: expect.not.stringContaining('very-secret-token') });
 
     receiver.respond = async () => ({ status: 302, headers: { location: `${receiver.url}/elsewhere` } });
-    await expect(postJson(`${receiver.url}/hook`, {}, { timeoutMs: 5000 })).rejects.toMatchObject({ status: 302 });
+    await expect(postJson(`${receiver.url}/hook`, {}, local(5000))).rejects.toMatchObject({ status: 302 });
     expect(receiver.hits.map((h) => h.path)).toEqual([secretPath, '/hook']);
 
     receiver.respond = async () => {
       await sleep(1000);
       return { status: 200 };
     };
-    await expect(postJson(`${receiver.url}${secretPath}`, {}, { timeoutMs: 100 })).rejects.toThrow(/timed out/);
+    await expect(postJson(`${receiver.url}${secretPath}`, {}, local(100))).rejects.toThrow(/timed out/);
     await receiver.idle();
 
-    const unreachable = postJson('http://127.0.0.1:1/x', {}, { timeoutMs: 2000 });
+    const unreachable = postJson('http://127.0.0.1:1/x', {}, local(2000));
     await expect(unreachable).rejects.toBeInstanceOf(HttpSendError);
   });
 
-  const signedSend = (body: string) => () => postSignedWebhook(`${receiver.url}/hook`, SECRET, body, t.config.webhookTimeoutMs);
+  const signedSend = (body: string) => () => postSignedWebhook(`${receiver.url}/hook`, SECRET, body, local(t.config.webhookTimeoutMs));
 
   it('deliverOnce sends once however often it is called', async () => {
     const service = t.app.get(DeliveryService);

@@ -10,6 +10,7 @@ describe('loadConfig', () => {
     expect(config.processRole).toBe('all');
     expect(config.sweepIntervalSeconds).toBe(30);
     expect(config.adminApiKey).toBeNull();
+    expect(config.webhookAllowPrivateAddresses).toBe(false);
   });
 
   it('names every bad variable', () => {

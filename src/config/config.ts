@@ -18,6 +18,8 @@ export interface AppConfig {
   expiryNoticeLeadSeconds: number;
   approvalLinkTtlSeconds: number;
   webhookTimeoutMs: number;
+  /** Lets Slack and webhook channels reach private and loopback addresses (off: SSRF protection). */
+  webhookAllowPrivateAddresses: boolean;
 }
 
 export class ConfigError extends Error {
@@ -96,6 +98,7 @@ export function loadConfig(env: Env): AppConfig {
     expiryNoticeLeadSeconds: int('EXPIRY_NOTICE_LEAD_SECONDS', 600, 0, 86400),
     approvalLinkTtlSeconds: int('APPROVAL_LINK_TTL_SECONDS', 86400, 60, 30 * 86400),
     webhookTimeoutMs: int('WEBHOOK_TIMEOUT_MS', 5000, 100, 60000),
+    webhookAllowPrivateAddresses: oneOf('WEBHOOK_ALLOW_PRIVATE_ADDRESSES', 'false', ['true', 'false']) === 'true',
   };
   if (!/^[^\s@]+@[^\s@]+$/.test(config.mailFrom)) problems.push('MAIL_FROM must be an email address');
   if (problems.length > 0) throw new ConfigError(problems);

@@ -43,6 +43,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ADMIN_API_KEY: OPERATOR_KEY,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SWEEP_INTERVAL_SECONDS: '1',
+    // Test receivers listen on 127.0.0.1; the refusal itself is tested in webhook-sender.test.ts.
+    WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true',
     ...env,
   });
   const app = await createApp(config);

@@ -22,15 +22,19 @@ export class ChannelSender {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  private get outbound() {
+    return { timeoutMs: this.config.webhookTimeoutMs, allowPrivateAddresses: this.config.webhookAllowPrivateAddresses };
+  }
+
   async send(channel: ChannelRecord, grant: GrantRecord, event: ChannelEvent): Promise<void> {
     switch (channel.type) {
       case 'email':
         return this.mailer.send({ to: channel.config.to, ...channelEmail(grant, event) });
       case 'webhook':
-        return postSignedWebhook(channel.config.url, channel.secrets.secret, JSON.stringify(webhookEvent(grant, event)), this.config.webhookTimeoutMs);
+        return postSignedWebhook(channel.config.url, channel.secrets.secret, JSON.stringify(webhookEvent(grant, event)), this.outbound);
       case 'slack': {
         const payload = event === 'grant.requested' ? await this.slackRequest(grant) : slackOutcome(grant, event);
-        if (payload) await postJson(channel.secrets.url, payload, { timeoutMs: this.config.webhookTimeoutMs });
+        if (payload) await postJson(channel.secrets.url, payload, this.outbound);
       }
     }
   }

@@ -1,3 +1,6 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isPrivateAddress, literalAddress, PrivateAddressError, publicOnlyLookup } from './outbound-address';
 import { webhookHeaders } from './webhook-signature';
 
 export class HttpSendError extends Error {
@@ -13,6 +16,15 @@ export class HttpSendError extends Error {
 export interface PostOptions {
   headers?: Record<string, string>;
   timeoutMs: number;
+  /** Off by default: a channel URL must not reach into the deployment's own network (SSRF). */
+  allowPrivateAddresses?: boolean;
+}
+
+function describe(error: unknown, host: string, timeoutMs: number): HttpSendError {
+  if (error instanceof PrivateAddressError) return new HttpSendError(`POST to ${host} refused: ${error.message}`);
+  const { name, code, message } = error as { name?: string; code?: string; message?: string };
+  if (name === 'AbortError') return new HttpSendError(`POST to ${host} timed out after ${timeoutMs} ms`);
+  return new HttpSendError(`POST to ${host} failed: ${code ?? message ?? String(error)}`);
 }
 
 /**
@@ -21,31 +33,38 @@ export interface PostOptions {
  * configured. Error messages name only the host, since a Slack webhook URL is itself a secret.
  */
 export async function postJson(url: string, body: unknown, options: PostOptions): Promise<void> {
-  const host = new URL(url).host;
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'jit-access', ...options.headers },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-      redirect: 'manual',
-      signal: AbortSignal.timeout(options.timeoutMs),
-    });
-  } catch (error) {
-    // The abort reason is a DOMException, which need not be an `instanceof Error` of this realm.
-    if ((error as { name?: string } | null)?.name === 'TimeoutError') {
-      throw new HttpSendError(`POST to ${host} timed out after ${options.timeoutMs} ms`);
-    }
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new HttpSendError(`POST to ${host} failed: ${cause?.code ?? cause?.message ?? String(error)}`);
+  const target = new URL(url);
+  const payload = typeof body === 'string' ? body : JSON.stringify(body);
+  const literal = literalAddress(target.hostname);
+  if (!options.allowPrivateAddresses && literal && isPrivateAddress(literal)) {
+    throw new HttpSendError(`POST to ${target.host} refused: ${literal} is a private address`);
   }
-  await response.body?.cancel().catch(() => undefined);
-  if (response.status < 200 || response.status > 299) {
-    throw new HttpSendError(`POST to ${host} answered ${response.status}`, response.status);
-  }
+  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  const status = await new Promise<number>((resolve, reject) => {
+    const request = send(
+      target,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'jit-access', 'content-length': Buffer.byteLength(payload), ...options.headers },
+        lookup: options.allowPrivateAddresses ? undefined : publicOnlyLookup,
+        signal: AbortSignal.timeout(options.timeoutMs),
+      },
+      (response) => {
+        // Only the status matters: the rest of the answer is drained and dropped.
+        response.on('error', () => undefined);
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      },
+    );
+    request.on('error', reject);
+    request.end(payload);
+  }).catch((error: unknown) => {
+    throw describe(error, target.host, options.timeoutMs);
+  });
+  if (status < 200 || status > 299) throw new HttpSendError(`POST to ${target.host} answered ${status}`, status);
 }
 
 /** A webhook delivery: `body` is sent exactly as signed, with X-Timestamp and both signatures. */
-export function postSignedWebhook(url: string, secret: string, body: string, timeoutMs: number): Promise<void> {
-  return postJson(url, body, { headers: webhookHeaders(secret, body, Math.floor(Date.now() / 1000)), timeoutMs });
+export function postSignedWebhook(url: string, secret: string, body: string, options: Omit<PostOptions, 'headers'>): Promise<void> {
+  return postJson(url, body, { ...options, headers: webhookHeaders(secret, body, Math.floor(Date.now() / 1000)) });
 }
