@@ -22,7 +22,7 @@ export class GrantExpiry {
   private readonly logger = new Logger('GrantExpiry');
   private readonly passes = new KeyedCoalescer((tenantId) => this.expireDue(tenantId));
   /** Grants this process ended lately: their own jobs, arriving after the pass that ended them, need no query. */
-  private readonly recentlyEnded = new RecentSet(5 * 60_000, 200_000);
+  private readonly recentlyEnded = new RecentSet(60_000, 50_000);
 
   constructor(
     private readonly prisma: PrismaService,
