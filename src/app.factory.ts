@@ -3,10 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '@/config/config';
-import { toErrorResponse } from '@/common/errors/error.filter';
 import { refuseNulCharacters } from '@/common/http/nul-guard';
 import { createValidationPipe } from '@/common/http/validation';
 import { createRootLogger, RequestLogController } from '@/infra/logging/logger';
@@ -40,11 +38,6 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();
-  });
-  // Body parsing fails before Nest sees the request: those errors get the same shape here.
-  fastify.setErrorHandler((error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
-    const { status, body } = toErrorResponse(error);
-    void reply.status(status).send(body);
   });
   const document = SwaggerModule.createDocument(
     app,
