@@ -56,7 +56,7 @@ export const publicOnlyLookup: LookupFunction = (hostname, options, callback) =>
     if (addresses.length === 0) return callback(new PrivateAddressError(`${hostname} has no address`), '', 0);
     const refused = addresses.find((entry) => isPrivateAddress(entry.address));
     if (refused) return callback(new PrivateAddressError(`${hostname} resolves to the private address ${refused.address}`), '', 0);
-    if (options.all) return (callback as unknown as (e: null, all: typeof addresses) => void)(null, addresses);
+    if (options.all) return callback(null, addresses);
     callback(null, addresses[0].address, addresses[0].family);
   });
 };
