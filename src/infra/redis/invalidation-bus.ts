@@ -62,12 +62,17 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
     return this.live;
   }
 
-  /** Call after the change has committed. */
-  async publish(message: Invalidation): Promise<void> {
+  /** Call after the change has committed. False when the other processes could not be told. */
+  async publish(message: Invalidation): Promise<boolean> {
     this.dispatch(message.topic, message);
-    await this.publisher?.publish(this.channel, JSON.stringify(message)).catch((error: Error) => {
+    if (!this.publisher) return false;
+    try {
+      await this.publisher.publish(this.channel, JSON.stringify(message));
+      return true;
+    } catch (error) {
       this.logger.error({ err: error }, 'could not publish an invalidation');
-    });
+      return false;
+    }
   }
 
   private dispatch(topic: string, message: Invalidation): void {

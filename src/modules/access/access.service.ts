@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InvalidationBus, Invalidation } from '@/infra/redis/invalidation-bus';
 import type { EntityUid } from '@/infra/cedar/decision.types';
-import { GRANT_TOPIC } from '@/modules/grants/grant-transitions';
+import { GRANT_TOPIC } from '@/modules/grants/grant-effects';
 import { GrantsRepository } from '@/modules/grants/grants.repository';
 import { accessKey, GrantUpdate, TenantGrants } from './access-cache';
 import type { AccessQuery } from './check-access.pipe';

@@ -5,7 +5,8 @@ import { conflict, DomainError, invalidState, notFound } from '@/common/errors/d
 import { AuditRepository } from '@/modules/audit/audit.repository';
 import type { Actor } from '@/modules/audit/audit-chain';
 import { keyActor } from '@/modules/audit/actors';
-import { eventName, GrantEvent } from '@/modules/grants/grant-state';
+import { GrantEffects } from '@/modules/grants/grant-effects';
+import type { GrantEvent } from '@/modules/grants/grant-state';
 import { GrantTransitions } from '@/modules/grants/grant-transitions';
 import { GrantRecord, GrantView, toGrantView } from '@/modules/grants/grant.types';
 import { GrantsRepository } from '@/modules/grants/grants.repository';
@@ -65,6 +66,7 @@ export class ApprovalsService {
     private readonly approvals: ApprovalsRepository,
     private readonly grants: GrantsRepository,
     private readonly transitions: GrantTransitions,
+    private readonly effects: GrantEffects,
     private readonly audit: AuditRepository,
   ) {}
 
@@ -100,7 +102,7 @@ export class ApprovalsService {
           targetId: grantId,
           data: { approver_email: approverEmail, decision: input.decision, comment: input.comment, outcome },
         });
-        if (outcome === 'recorded') return { grant: (await this.grants.find(tenantId, grantId, tx)) as GrantRecord, outcome, event: null };
+        if (outcome === 'recorded') return { grant: (await this.grants.find(tenantId, grantId, tx)) as GrantRecord, outcome, change: null };
         const event: GrantEvent = outcome === 'approved' ? 'approve' : 'deny';
         const patch =
           event === 'approve'
@@ -108,12 +110,12 @@ export class ApprovalsService {
             : { endedAt: now, endedReason: 'denied by approver' };
         const moved = await this.transitions.applyInTx(tx, tenantId, grantId, { event, actor, patch, data: { approver_email: approverEmail } });
         if (!moved) throw invalidState('The request changed while deciding', { status: current.status });
-        return { grant: moved, outcome: outcome as DecisionResult['outcome'], event };
+        return { grant: moved.grant, outcome: outcome as DecisionResult['outcome'], change: moved };
       },
       // Decisions on one grant queue on its row lock by design: allow for the wait.
       { maxWait: 10_000, timeout: 20_000 },
     );
-    if (result.event) await this.transitions.committed(result.grant, eventName(result.event));
+    if (result.change) await this.effects.committed([result.change]);
     return { grant: result.grant, outcome: result.outcome };
   }
 }

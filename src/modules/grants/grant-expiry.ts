@@ -6,6 +6,7 @@ import type { AppConfig } from '@/config/config';
 import { PrismaService } from '@/infra/prisma/prisma.service';
 import { AuditRepository } from '@/modules/audit/audit.repository';
 import { systemActor } from '@/modules/audit/actors';
+import { GrantEffects } from './grant-effects';
 import { GrantTransitions } from './grant-transitions';
 import { GrantsRepository } from './grants.repository';
 import { IdempotencyRepository } from './idempotency.repository';
@@ -29,6 +30,7 @@ export class GrantExpiry {
     private readonly grants: GrantsRepository,
     private readonly audit: AuditRepository,
     private readonly transitions: GrantTransitions,
+    private readonly effects: GrantEffects,
     private readonly idempotency: IdempotencyRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -66,10 +68,10 @@ export class GrantExpiry {
             data: { from: 'active', to: 'expired', expires_at: grant.expiresAt?.toISOString() ?? null },
           })),
         );
-        return grants;
+        return this.effects.record(tx, tenantId, grants.map((grant) => ({ grant, event: 'grant.expired' })));
       });
-      for (const grant of ended) this.recentlyEnded.add(grant.id);
-      await Promise.all(ended.map((grant) => this.transitions.committed(grant, 'grant.expired')));
+      for (const change of ended) this.recentlyEnded.add(change.grant.id);
+      await this.effects.committed(ended);
       total += ended.length;
       if (ended.length < EXPIRY_BATCH) break;
     }
@@ -89,7 +91,10 @@ export class GrantExpiry {
     return { done: true };
   }
 
-  /** Ends everything overdue, whatever happened to the delayed jobs. Returns how many grants it ended. */
+  /**
+   * Ends everything overdue, whatever happened to the delayed jobs, and replays the effects of changes older than
+   * one interval that never went out. Returns how many grants it ended.
+   */
   async sweep(now = new Date()): Promise<number> {
     let ended = 0;
     for (let round = 0; round < 100; round += 1) {
@@ -102,6 +107,7 @@ export class GrantExpiry {
       ended += due.length;
       if (due.length < SWEEP_BATCH) break;
     }
+    await this.effects.replayStale(new Date(now.getTime() - this.config.sweepIntervalSeconds * 1000));
     await this.idempotency.purgeExpired();
     if (ended > 0) this.logger.log({ ended }, 'sweep ended overdue grants');
     return ended;

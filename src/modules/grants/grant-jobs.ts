@@ -29,11 +29,11 @@ export class GrantJobs {
 
   constructor(@InjectQueue(GRANTS_QUEUE) private readonly queue: Queue<GrantJobData>) {}
 
-  scheduleExpiry(tenantId: string, grantId: string, at: Date): Promise<void> {
+  scheduleExpiry(tenantId: string, grantId: string, at: Date): Promise<boolean> {
     return this.replace('expire', expireJobId(grantId), { tenantId, grantId }, at);
   }
 
-  scheduleTimeout(tenantId: string, grantId: string, at: Date): Promise<void> {
+  scheduleTimeout(tenantId: string, grantId: string, at: Date): Promise<boolean> {
     return this.replace('time_out', timeoutJobId(grantId), { tenantId, grantId }, at);
   }
 
@@ -46,12 +46,15 @@ export class GrantJobs {
     await this.queue.upsertJobScheduler('sweep', { every: intervalSeconds * 1000 }, { name: 'sweep', opts: { removeOnComplete: true, removeOnFail: 100 } });
   }
 
-  private async replace(name: string, jobId: string, data: GrantJobData, at: Date): Promise<void> {
+  /** False when the job could not be scheduled (logged): the sweep ends the grant anyway, and replays the change. */
+  private async replace(name: string, jobId: string, data: GrantJobData, at: Date): Promise<boolean> {
     try {
       await this.remove(jobId);
       await this.queue.add(name, data, { ...RETRY, jobId, delay: Math.max(0, at.getTime() - Date.now()) });
+      return true;
     } catch (error) {
       this.logger.error({ err: error, jobId }, 'could not schedule a grant job; the sweep will catch up');
+      return false;
     }
   }
 

@@ -1,4 +1,4 @@
-import { GRANT_STATUSES, GrantEvent, GrantStatus, isTerminal, nextStatus } from './grant-state';
+import { creationEvent, GRANT_STATUSES, GrantEvent, GrantStatus, isTerminal, nextStatus } from './grant-state';
 
 describe('grant state machine', () => {
   const allowed: [GrantStatus, GrantEvent, GrantStatus][] = [
@@ -28,5 +28,9 @@ describe('grant state machine', () => {
 
   it('ends in terminal statuses that nothing leaves', () => {
     expect(GRANT_STATUSES.filter(isTerminal)).toEqual(['denied', 'cancelled', 'timed_out', 'expired', 'revoked']);
+  });
+
+  it('names the event a new grant starts with', () => {
+    expect([creationEvent('active'), creationEvent('denied'), creationEvent('pending_approval')]).toEqual(['grant.activated', 'grant.denied', 'grant.requested']);
   });
 });

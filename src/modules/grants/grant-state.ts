@@ -41,3 +41,10 @@ export function eventName(event: GrantEvent): string {
   };
   return names[event];
 }
+
+/** The event a new grant's effects run under: decided at once (activated, denied) or waiting for approvers. */
+export function creationEvent(status: GrantStatus): string {
+  if (status === 'active') return 'grant.activated';
+  if (status === 'denied') return 'grant.denied';
+  return 'grant.requested';
+}

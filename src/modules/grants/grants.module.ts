@@ -1,6 +1,8 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { EmailListsModule } from '@/modules/email-lists/email-lists.module';
+import { GrantEffects } from './grant-effects';
+import { GrantEffectsRepository } from './grant-effects.repository';
 import { GrantExpiry } from './grant-expiry';
 import { GrantJobs, GRANTS_QUEUE } from './grant-jobs';
 import { GrantTransitions } from './grant-transitions';
@@ -22,12 +24,14 @@ export class GrantsModule {
         GrantsRepository,
         IdempotencyRepository,
         GrantJobs,
+        GrantEffectsRepository,
+        GrantEffects,
         GrantTransitions,
         GrantExpiry,
         GrantsService,
         ...(options.worker ? [GrantsProcessor] : []),
       ],
-      exports: [GrantsService, GrantTransitions, GrantsRepository, GrantExpiry],
+      exports: [GrantsService, GrantTransitions, GrantEffects, GrantsRepository, GrantExpiry],
     };
   }
 }

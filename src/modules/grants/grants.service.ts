@@ -11,6 +11,8 @@ import { canonicalJson } from '@/modules/audit/audit-chain';
 import { keyActor } from '@/modules/audit/actors';
 import { EmailListsRepository } from '@/modules/email-lists/email-lists.repository';
 import { buildContext, checkJustification, effectiveDuration } from './grant-request';
+import { GrantEffects } from './grant-effects';
+import { creationEvent } from './grant-state';
 import { GrantTransitions } from './grant-transitions';
 import { GrantApprovalGroup, GrantRecord, GrantView, NewGrant, toGrantView } from './grant.types';
 import { GrantsRepository } from './grants.repository';
@@ -28,6 +30,7 @@ export class GrantsService {
     private readonly grants: GrantsRepository,
     private readonly idempotency: IdempotencyRepository,
     private readonly transitions: GrantTransitions,
+    private readonly effects: GrantEffects,
     private readonly audit: AuditRepository,
     private readonly engine: PolicyEngine,
     private readonly emailLists: EmailListsRepository,
@@ -66,16 +69,16 @@ export class GrantsService {
         policy_set_version: Number(decision.policySetVersion),
       };
       await this.audit.append(tx, auth.tenantId, { actor: keyActor(auth), action: 'grant.requested', targetType: 'grant', targetId: created.id, data: provenance });
-      return created;
+      return this.effects.record(tx, auth.tenantId, [{ grant: created, event: creationEvent(created.status) }]);
     });
     if (!stored) {
       const winner = await this.idempotency.find(auth.tenantId, idempotencyKey as string);
       if (!winner) throw conflict('A request with this Idempotency-Key is in flight');
       return this.replay(winner, requestHash);
     }
-    await this.transitions.committed(stored, stored.status === 'active' ? 'grant.activated' : stored.status === 'denied' ? 'grant.denied' : 'grant.requested');
+    await this.effects.committed(stored);
     if (denied) throw error;
-    return toGrantView(stored);
+    return toGrantView(stored[0].grant);
   }
 
   async get(tenantId: string, id: string) {

@@ -3,7 +3,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { Gauge } from 'prom-client';
 import { GRANTS_QUEUE } from '@/modules/grants/grant-jobs';
-import { GrantTransitions } from '@/modules/grants/grant-transitions';
+import { GrantEffects } from '@/modules/grants/grant-effects';
 import { GrantsRepository } from '@/modules/grants/grants.repository';
 import { Metrics } from './metrics.registry';
 
@@ -12,7 +12,7 @@ export class MetricsService implements OnModuleInit {
   constructor(
     private readonly metrics: Metrics,
     private readonly grants: GrantsRepository,
-    private readonly transitions: GrantTransitions,
+    private readonly effects: GrantEffects,
     @InjectQueue(GRANTS_QUEUE) private readonly queue: Queue,
   ) {}
 
@@ -38,7 +38,7 @@ export class MetricsService implements OnModuleInit {
         for (const [state, count] of Object.entries(counts)) this.set({ queue: GRANTS_QUEUE, state }, count);
       },
     });
-    this.transitions.onTransition((grant, event) => {
+    this.effects.onTransition((grant, event) => {
       this.metrics.transitions.inc({ event });
       if (event === 'grant.expired' && grant.expiresAt && grant.endedAt) {
         this.metrics.expiryLag.observe(Math.max(0, grant.endedAt.getTime() - grant.expiresAt.getTime()) / 1000);

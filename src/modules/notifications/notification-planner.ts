@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG } from '@/config/config.module';
 import type { AppConfig } from '@/config/config';
-import { GrantTransitions } from '@/modules/grants/grant-transitions';
+import { GrantEffects } from '@/modules/grants/grant-effects';
 import type { GrantRecord } from '@/modules/grants/grant.types';
 import { NotificationChannelsRepository } from '@/modules/notification-channels/notification-channels.repository';
 import { NotificationJob, NotificationJobs } from './notification-jobs';
@@ -14,7 +14,7 @@ export class NotificationPlanner implements OnModuleInit {
   private readonly logger = new Logger('NotificationPlanner');
 
   constructor(
-    private readonly transitions: GrantTransitions,
+    private readonly effects: GrantEffects,
     private readonly jobs: NotificationJobs,
     private readonly channels: NotificationChannelsRepository,
     private readonly policies: NotificationsRepository,
@@ -22,11 +22,11 @@ export class NotificationPlanner implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.transitions.onTransition((grant, event) => this.enqueue(grant, event));
+    this.effects.onTransition((grant, event) => this.enqueue(grant, event));
   }
 
-  /** Never throws: the transition is committed whatever happens here; a failure to enqueue is logged. */
-  async enqueue(grant: GrantRecord, event: string): Promise<void> {
+  /** Never throws: the transition is committed whatever happens here. False (and logged) when enqueueing failed. */
+  async enqueue(grant: GrantRecord, event: string): Promise<boolean> {
     try {
       const { tenantId, id: grantId } = grant;
       const plan = planTransition(grant, event);
@@ -50,8 +50,10 @@ export class NotificationPlanner implements OnModuleInit {
       if (noticeAt && grant.expiresAt) {
         await this.jobs.add({ kind: 'expiring_soon', tenantId, grantId, expiresAtMs: grant.expiresAt.getTime() }, noticeAt);
       }
+      return true;
     } catch (error) {
-      this.logger.error({ err: error, grantId: grant.id, event }, 'could not enqueue notifications');
+      this.logger.error({ err: error, grantId: grant.id, event }, 'could not enqueue notifications; the sweep will retry');
+      return false;
     }
   }
 

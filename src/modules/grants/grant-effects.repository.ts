@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
+
+export interface PendingEffectRow {
+  id: string;
+  tenantId: string;
+  grantId: string;
+  event: string;
+  createdAt: Date;
+}
+
+/** The outbox of grant changes: a row per change whose after-commit effects have not been confirmed yet. */
+@Injectable()
+export class GrantEffectsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async add(tx: Tx, tenantId: string, changes: { grantId: string; event: string }[]): Promise<PendingEffectRow[]> {
+    const createdAt = new Date();
+    const rows = changes.map((change) => ({ id: randomUUID(), tenantId, grantId: change.grantId, event: change.event, createdAt }));
+    if (rows.length > 0) await tx.grantEffect.createMany({ data: rows });
+    return rows;
+  }
+
+  async remove(tenantId: string, ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.prisma.grantEffect.deleteMany({ where: { tenantId, id: { in: ids } } });
+  }
+
+  /** Across tenants, for the sweep: changes whose effects should have gone out by `before`. */
+  async findStale(before: Date, limit: number): Promise<PendingEffectRow[]> {
+    return this.prisma.grantEffect.findMany({
+      where: { createdAt: { lt: before } },
+      select: { id: true, tenantId: true, grantId: true, event: true, createdAt: true },
+      orderBy: { createdAt: 'asc' },
+      take: limit,
+    });
+  }
+}

@@ -1,0 +1,113 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Tx } from '@/infra/prisma/prisma.service';
+import { InvalidationBus } from '@/infra/redis/invalidation-bus';
+import type { GrantRecord } from './grant.types';
+import { GrantEffectsRepository } from './grant-effects.repository';
+import { GrantJobs } from './grant-jobs';
+import { GrantsRepository } from './grants.repository';
+
+export const GRANT_TOPIC = 'grant';
+const REPLAY_BATCH = 200;
+const GIVE_UP_MS = 24 * 3600_000;
+
+/** Resolves false when its part of the effects did not go out (and should be replayed). */
+export type GrantListener = (grant: GrantRecord, event: string) => Promise<boolean | void> | boolean | void;
+
+/** A committed change whose effects are owed: `id` is its outbox row. */
+export interface PendingEffects {
+  id: string;
+  grant: GrantRecord;
+  event: string;
+}
+
+/**
+ * What follows a grant change once it has committed: every process's access cache, the grant's jobs, and the
+ * listeners (notifications). Each change leaves an outbox row in its own transaction, removed when all of that
+ * went out; the sweep replays what is left, so a Redis outage or a crash between commit and effects delays them
+ * instead of losing them. Replays are safe: cache updates are monotonic, job ids and deliveries deterministic.
+ */
+@Injectable()
+export class GrantEffects {
+  private readonly logger = new Logger('GrantEffects');
+  private readonly listeners: GrantListener[] = [];
+
+  constructor(
+    private readonly outbox: GrantEffectsRepository,
+    private readonly grants: GrantsRepository,
+    private readonly jobs: GrantJobs,
+    private readonly bus: InvalidationBus,
+  ) {}
+
+  /** Notifications subscribe here; listeners run after commit and must not throw for delivery problems. */
+  onTransition(listener: GrantListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Inside the change's transaction. */
+  async record(tx: Tx, tenantId: string, changes: { grant: GrantRecord; event: string }[]): Promise<PendingEffects[]> {
+    const rows = await this.outbox.add(
+      tx,
+      tenantId,
+      changes.map(({ grant, event }) => ({ grantId: grant.id, event })),
+    );
+    return rows.map((row, i) => ({ id: row.id, grant: changes[i].grant, event: changes[i].event }));
+  }
+
+  /** After commit. Never throws: what could not go out stays in the outbox for the sweep. True when all went out. */
+  async committed(changes: PendingEffects[]): Promise<boolean> {
+    const results = await Promise.all(changes.map((change) => this.run(change.grant, change.event)));
+    const done = new Map<string, string[]>();
+    changes.forEach((change, i) => {
+      if (results[i]) done.set(change.grant.tenantId, [...(done.get(change.grant.tenantId) ?? []), change.id]);
+    });
+    for (const [tenantId, ids] of done) {
+      await this.outbox.remove(tenantId, ids).catch((error: unknown) => this.logger.error({ err: error }, 'could not clear the outbox; the sweep will replay'));
+    }
+    return results.every(Boolean);
+  }
+
+  /**
+   * For the sweep: replays changes older than `before` whose effects never went out. A change still failing after
+   * a day is given up (logged as an error) so that it cannot hold back the others.
+   */
+  async replayStale(before: Date): Promise<number> {
+    const giveUpBefore = new Date(Date.now() - GIVE_UP_MS);
+    const rows = await this.outbox.findStale(before, REPLAY_BATCH);
+    for (const row of rows) {
+      const grant = await this.grants.find(row.tenantId, row.grantId);
+      const done = grant ? await this.committed([{ id: row.id, grant, event: row.event }]) : false;
+      if (!done && (!grant || row.createdAt < giveUpBefore)) {
+        await this.outbox.remove(row.tenantId, [row.id]);
+        if (grant) this.logger.error({ grantId: row.grantId, event: row.event }, 'gave up on the effects of a grant change after a day');
+      }
+    }
+    if (rows.length > 0) this.logger.warn({ replayed: rows.length }, 'replayed grant changes whose effects had not gone out');
+    return rows.length;
+  }
+
+  /** Caches first (no stale allow), then jobs, then listeners. True when everything went out. */
+  private async run(grant: GrantRecord, event: string): Promise<boolean> {
+    let ok = await this.bus.publish({
+      topic: GRANT_TOPIC,
+      tenantId: grant.tenantId,
+      id: grant.id,
+      data: {
+        principal: grant.principal,
+        action: grant.action,
+        resource: grant.resource,
+        status: grant.status,
+        expires_at: grant.expiresAt?.toISOString() ?? null,
+        audit_session: grant.auditSession,
+      },
+    });
+    if (grant.status === 'active' && grant.expiresAt) ok = (await this.jobs.scheduleExpiry(grant.tenantId, grant.id, grant.expiresAt)) && ok;
+    else if (grant.status === 'pending_approval' && grant.approvalDeadline) {
+      ok = (await this.jobs.scheduleTimeout(grant.tenantId, grant.id, grant.approvalDeadline)) && ok;
+    } else if (grant.status !== 'expired' && grant.status !== 'timed_out') {
+      // An expiry or timeout is ended by its own (running) job: there is nothing left to remove.
+      await this.jobs.cancel(grant.id);
+    }
+    for (const listener of this.listeners) ok = (await listener(grant, event)) !== false && ok;
+    return ok;
+  }
+}
