@@ -61,6 +61,9 @@ describe('grant effects outbox', () => {
       const seen = await waitFor(() => check(second, 'partitioned'), (r) => r.body.allowed === false, 10_000);
       expect(seen.body.allowed).toBe(false);
       await waitFor(() => pending(created.body.id), (n) => n === 0);
+      const metrics = (await t.request({ method: 'GET', url: '/metrics' })).text;
+      // Two revokes in this file so far: the replay delivered effects again but is not a second transition.
+      expect(metrics).toContain('grant_transitions_total{event="grant.revoked"} 2');
     } finally {
       if (publisher.status !== 'ready') await publisher.connect().catch(() => undefined);
       await second.app.close();

@@ -11,7 +11,7 @@ const REPLAY_BATCH = 200;
 const GIVE_UP_MS = 24 * 3600_000;
 
 /** Resolves false when its part of the effects did not go out (and should be replayed). */
-export type GrantListener = (grant: GrantRecord, event: string) => Promise<boolean | void> | boolean | void;
+export type GrantListener = (grant: GrantRecord, event: string, replay: boolean) => Promise<boolean | void> | boolean | void;
 
 /** A committed change whose effects are owed: `id` is its outbox row. */
 export interface PendingEffects {
@@ -54,8 +54,12 @@ export class GrantEffects {
   }
 
   /** After commit. Never throws: what could not go out stays in the outbox for the sweep. True when all went out. */
-  async committed(changes: PendingEffects[]): Promise<boolean> {
-    const results = await Promise.all(changes.map((change) => this.run(change.grant, change.event)));
+  committed(changes: PendingEffects[]): Promise<boolean> {
+    return this.deliver(changes, false);
+  }
+
+  private async deliver(changes: PendingEffects[], replay: boolean): Promise<boolean> {
+    const results = await Promise.all(changes.map((change) => this.run(change.grant, change.event, replay)));
     const done = new Map<string, string[]>();
     changes.forEach((change, i) => {
       if (results[i]) done.set(change.grant.tenantId, [...(done.get(change.grant.tenantId) ?? []), change.id]);
@@ -75,7 +79,7 @@ export class GrantEffects {
     const rows = await this.outbox.findStale(before, REPLAY_BATCH);
     for (const row of rows) {
       const grant = await this.grants.find(row.tenantId, row.grantId);
-      const done = grant ? await this.committed([{ id: row.id, grant, event: row.event }]) : false;
+      const done = grant ? await this.deliver([{ id: row.id, grant, event: row.event }], true) : false;
       if (!done && (!grant || row.createdAt < giveUpBefore)) {
         await this.outbox.remove(row.tenantId, [row.id]);
         if (grant) this.logger.error({ grantId: row.grantId, event: row.event }, 'gave up on the effects of a grant change after a day');
@@ -86,7 +90,7 @@ export class GrantEffects {
   }
 
   /** Caches first (no stale allow), then jobs, then listeners. True when everything went out. */
-  private async run(grant: GrantRecord, event: string): Promise<boolean> {
+  private async run(grant: GrantRecord, event: string, replay: boolean): Promise<boolean> {
     let ok = await this.bus.publish({
       topic: GRANT_TOPIC,
       tenantId: grant.tenantId,
@@ -107,7 +111,7 @@ export class GrantEffects {
       // An expiry or timeout is ended by its own (running) job: there is nothing left to remove.
       await this.jobs.cancel(grant.id);
     }
-    for (const listener of this.listeners) ok = (await listener(grant, event)) !== false && ok;
+    for (const listener of this.listeners) ok = (await listener(grant, event, replay)) !== false && ok;
     return ok;
   }
 }

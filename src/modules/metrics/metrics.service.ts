@@ -38,7 +38,8 @@ export class MetricsService implements OnModuleInit {
         for (const [state, count] of Object.entries(counts)) this.set({ queue: GRANTS_QUEUE, state }, count);
       },
     });
-    this.effects.onTransition((grant, event) => {
+    this.effects.onTransition((grant, event, replay) => {
+      if (replay) return;
       this.metrics.transitions.inc({ event });
       if (event === 'grant.expired' && grant.expiresAt && grant.endedAt) {
         this.metrics.expiryLag.observe(Math.max(0, grant.endedAt.getTime() - grant.expiresAt.getTime()) / 1000);
