@@ -16,6 +16,18 @@ function start(script, env) {
   return child;
 }
 
+/** CPU time the server process has used so far, in microseconds (Linux /proc, 100 ticks a second). */
+function cpuMicros(pid) {
+  const fields = require('node:fs').readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+async function measured(url, headers, bodies, pid) {
+  const before = cpuMicros(pid);
+  const result = await load(url, headers, bodies);
+  return { ...result, cpuPerRequest: (cpuMicros(pid) - before) / result.requests.total };
+}
+
 function load(url, headers, bodies) {
   return new Promise((resolve, reject) => {
     let i = 0;
@@ -76,16 +88,16 @@ async function main() {
     const warmBody = await warm.json();
     if (!warmBody.allowed) throw new Error(`seeded grant not allowed: ${JSON.stringify(warmBody)}`);
     await load('http://127.0.0.1:3302/v1/access/check', {}, bodies.slice(0, 10));
-    const bareResult = await load('http://127.0.0.1:3302/v1/access/check', {}, bodies);
+    const bareResult = await measured('http://127.0.0.1:3302/v1/access/check', {}, bodies, bare.pid);
     await load('http://127.0.0.1:3301/v1/access/check', headers, bodies.slice(0, 10));
-    const appResult = await load('http://127.0.0.1:3301/v1/access/check', headers, bodies);
-    const row = (name, r) => `| ${name} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx} |`;
+    const appResult = await measured('http://127.0.0.1:3301/v1/access/check', headers, bodies, app.pid);
+    const row = (name, r) => `| ${name} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${r.cpuPerRequest.toFixed(1)} | ${r.non2xx} |`;
     console.log(`access check, ${GRANTS} active grants, ${CONNECTIONS} connections, ${SECONDS} s each`);
-    console.log('| server | req/s | p50 ms | p99 ms | non-2xx |');
-    console.log('| --- | --- | --- | --- | --- |');
+    console.log('| server | req/s | p50 ms | p99 ms | server CPU µs/request | non-2xx |');
+    console.log('| --- | --- | --- | --- | --- | --- |');
     console.log(row('bare NestJS on Fastify', bareResult));
     console.log(row('POST /v1/access/check', appResult));
-    console.log(`ratio: ${(appResult.requests.average / bareResult.requests.average * 100).toFixed(1)}% of the bare handler`);
+    console.log(`ratio: ${(appResult.requests.average / bareResult.requests.average * 100).toFixed(1)}% of the bare handler's throughput, ${(bareResult.cpuPerRequest / appResult.cpuPerRequest * 100).toFixed(1)}% by server CPU per request`);
   } finally {
     app.kill();
     bare.kill();

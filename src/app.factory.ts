@@ -7,7 +7,7 @@ import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '@/config/config';
 import { refuseNulCharacters } from '@/common/http/nul-guard';
 import { createValidationPipe } from '@/common/http/validation';
-import { createRootLogger, RequestLogController } from '@/infra/logging/logger';
+import { createRootLogger, RequestLogController, skipChildLoggers } from '@/infra/logging/logger';
 import { AppModule } from './app.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -35,6 +35,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.enableShutdownHooks();
   const fastify = app.getHttpAdapter().getInstance();
   refuseNulCharacters(fastify);
+  skipChildLoggers(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import Fastify from 'fastify';
-import { createRootLogger, NO_REQUEST_LOG, RequestLogController } from './logger';
+import { createRootLogger, NO_REQUEST_LOG, RequestLogController, skipChildLoggers } from './logger';
 
 function capture(): { stream: Writable; lines: () => Array<Record<string, unknown>> } {
   const chunks: string[] = [];
@@ -16,7 +16,9 @@ function capture(): { stream: Writable; lines: () => Array<Record<string, unknow
 
 function build(stream: Writable) {
   const app = Fastify({ loggerInstance: createRootLogger('info', stream), logController: new RequestLogController(), genReqId: () => 'req-1' });
-  app.post('/v1/access/check', { config: NO_REQUEST_LOG }, async () => ({ allowed: false }));
+  skipChildLoggers(app);
+  app.post('/v1/access/check', { config: NO_REQUEST_LOG }, async (request) => ({ allowed: false, ownLogger: request.log !== app.log }));
+  app.get('/logger', async (request) => ({ ownLogger: request.log !== app.log }));
   app.get('/approvals/:token', async () => 'page');
   app.post('/echo', async (request) => ({ echoed: request.body }));
   app.get('/boom', async () => {
@@ -46,9 +48,11 @@ describe('request logging', () => {
     expect(JSON.stringify(line)).not.toMatch(/hunter2|jit_secret/);
   });
 
-  it('writes nothing for a route marked NO_REQUEST_LOG', async () => {
-    await app.inject({ method: 'POST', url: '/v1/access/check', payload: {} });
+  it('writes nothing for a route marked NO_REQUEST_LOG, and builds it no child logger', async () => {
+    const check = await app.inject({ method: 'POST', url: '/v1/access/check', payload: {} });
     expect(output.lines()).toEqual([]);
+    expect(check.json()).toEqual({ allowed: false, ownLogger: false });
+    expect((await app.inject({ method: 'GET', url: '/logger' })).json()).toEqual({ ownLogger: true });
   });
 
   it('hides approval tokens in URLs', async () => {

@@ -1,4 +1,4 @@
-import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { type DestinationStream, type Logger, pino } from 'pino';
 
 /** Route config (`@RouteConfig(NO_REQUEST_LOG)`) for a route that writes no request line: the access check. */
@@ -44,4 +44,11 @@ export class RequestLogController extends LogController {
     if (error || reply.statusCode >= 500) reply.log.error({ ...line, err: error ?? undefined }, 'request completed');
     else reply.log.info(line, 'request completed');
   }
+}
+
+/** Routes that write no request line skip the per-request child logger too (a pino child per call on the hot path). */
+export function skipChildLoggers(fastify: FastifyInstance): void {
+  fastify.addHook('onRoute', (route) => {
+    if ((route.config as { requestLog?: boolean } | undefined)?.requestLog === false) route.childLoggerFactory = (logger) => logger;
+  });
 }
