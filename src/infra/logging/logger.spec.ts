@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import Fastify from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { createRootLogger, NO_REQUEST_LOG, RequestLogController, skipChildLoggers } from './logger';
 
 function capture(): { stream: Writable; lines: () => Array<Record<string, unknown>> } {
@@ -15,7 +15,7 @@ function capture(): { stream: Writable; lines: () => Array<Record<string, unknow
 }
 
 function build(stream: Writable) {
-  const app = Fastify({ loggerInstance: createRootLogger('info', stream), logController: new RequestLogController(), genReqId: () => 'req-1' });
+  const app = Fastify({ loggerInstance: createRootLogger('info', stream) as FastifyBaseLogger, logController: new RequestLogController(), genReqId: () => 'req-1' });
   skipChildLoggers(app);
   app.post('/v1/access/check', { config: NO_REQUEST_LOG }, async (request) => ({ allowed: false, ownLogger: request.log !== app.log }));
   app.get('/logger', async (request) => ({ ownLogger: request.log !== app.log }));
