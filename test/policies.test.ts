@@ -99,6 +99,18 @@ describe('policies', () => {
     expect(policy.rules.map((r: { id: string }) => r.id)).not.toContain(replaced.body.rules[0].id);
   });
 
+  it('on PATCH, refuses null where the create requires a value, and clears nullable fields with null', async () => {
+    const { body: policy } = await create({ name: 'nulls', description: 'd', max_duration_seconds: 60 });
+    for (const field of ['name', 'max_duration_seconds', 'enabled', 'approval_groups']) {
+      const refused = await tenant.admin({ method: 'PATCH', url: `/v1/policies/${policy.id}`, body: { [field]: null } });
+      expect(refused.status).toBe(400);
+      expect(Object.keys(refused.body.details.fields)).toEqual([field]);
+    }
+    const cleared = await tenant.admin({ method: 'PATCH', url: `/v1/policies/${policy.id}`, body: { description: null } });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body).toMatchObject({ name: 'nulls', description: null, max_duration_seconds: 60 });
+  });
+
   it('refuses a default duration above the maximum, also through a partial change', async () => {
     const bad = await create({ name: 'd', max_duration_seconds: 60, default_duration_seconds: 61 });
     expect(bad.status).toBe(400);

@@ -109,6 +109,11 @@ describe('rules', () => {
     expect(patched.body.policy_text).toMatch(/^@id\(.*\)\nforbid \(\n  principal == User::"alice",/);
     const scoped = await tenant.admin({ method: 'PATCH', url: rules(`/${created.id}`), body: { principal_scope_type: 'any', conditions: null } });
     expect(scoped.body).toMatchObject({ principal_scope_type: 'any', principal_entity_type: null, principal_entity_id: null, conditions: null });
+    for (const field of ['effect', 'principal_scope_type', 'action_ids', 'audit_session']) {
+      const refused = await tenant.admin({ method: 'PATCH', url: rules(`/${created.id}`), body: { [field]: null } });
+      expect(refused.status).toBe(400);
+      expect(Object.keys(refused.body.details.fields)).toEqual([field]);
+    }
     const clash = await tenant.admin({ method: 'PATCH', url: rules(`/${created.id}`), body: { ordinal: 1 } });
     expect(clash.status).toBe(409);
     const bad = await tenant.admin({ method: 'PATCH', url: rules(`/${created.id}`), body: { conditions: 'context.x ==' } });
