@@ -59,7 +59,14 @@ export class GrantEffects {
   }
 
   private async deliver(changes: PendingEffects[], replay: boolean): Promise<boolean> {
-    const results = await Promise.all(changes.map((change) => this.run(change.grant, change.event, replay)));
+    const results = await Promise.all(
+      changes.map((change) =>
+        this.run(change.grant, change.event, replay).catch((error: unknown) => {
+          this.logger.error({ err: error, grantId: change.grant.id, event: change.event }, 'grant change effects failed; the sweep will replay');
+          return false;
+        }),
+      ),
+    );
     const done = new Map<string, string[]>();
     changes.forEach((change, i) => {
       if (results[i]) done.set(change.grant.tenantId, [...(done.get(change.grant.tenantId) ?? []), change.id]);
