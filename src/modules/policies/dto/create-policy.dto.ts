@@ -6,7 +6,7 @@ import { IfPresent, RuleInputDto } from './rule-input.dto';
 const MAX_SECONDS = 31_536_000;
 
 export class CreatePolicyDto {
-  /** Policy name (required). */
+  /** Policy name. */
   @IsString()
   @Matches(/\S/, { message: 'name must not be blank' })
   @MaxLength(200)
@@ -30,7 +30,7 @@ export class CreatePolicyDto {
   @Max(1_000_000)
   priority?: number;
 
-  /** Maximum allowed grant duration in seconds (required). */
+  /** Maximum allowed grant duration in seconds. */
   @IsInt()
   @Min(1)
   @Max(MAX_SECONDS)
