@@ -1,47 +1,7 @@
-import type { AddressInfo } from 'node:net';
-import { SMTPServer, SMTPServerOptions } from 'smtp-server';
 import { loadConfig } from '../src/config/config';
 import { MailerService } from '../src/infra/mail/mailer.service';
 import { startTestApp } from './support/app';
-
-interface Received {
-  from: string;
-  to: string[];
-  secure: boolean;
-  user: string | undefined;
-  raw: string;
-}
-
-/** A real SMTP server in this process; records what it accepted. */
-async function startSmtp(port = 0, options: SMTPServerOptions = {}) {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        received.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          secure: session.secure,
-          user: session.user as string | undefined,
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-    ...options,
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  const address = server.server.address() as AddressInfo;
-  return { received, port: address.port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
+import { startSmtp } from './support/notifications';
 
 /** Header block and body of a raw message, headers unfolded and keyed in lower case. */
 function parse(raw: string): { headers: Record<string, string>; body: string } {

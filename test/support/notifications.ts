@@ -1,9 +1,15 @@
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
+import { SMTPServer, SMTPServerOptions } from 'smtp-server';
 
 export interface ReceivedMail {
+  from: string;
   to: string[];
+  /** Whether the session ran over TLS, and who authenticated, if anyone. */
+  secure: boolean;
+  user: string | undefined;
+  /** The message as it arrived. */
+  raw: string;
   subject: string;
   /** The decoded message (quoted-printable undone), text and HTML parts together. */
   body: string;
@@ -22,8 +28,8 @@ const subjectOf = (raw: string): string => {
     .replace(/=\?utf-8\?Q\?([^?]*)\?=\s*/gi, (_, q: string) => decodeQp(q.replace(/_/g, ' ')));
 };
 
-/** A real SMTP server in the test process; `port` 0 picks a free one. */
-export async function startSmtp(port = 0) {
+/** A real SMTP server in the test process; `port` 0 picks a free one; `options` add TLS, auth or recipient checks. */
+export async function startSmtp(port = 0, options: SMTPServerOptions = {}) {
   const received: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -34,10 +40,19 @@ export async function startSmtp(port = 0) {
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), subject: subjectOf(raw), body: decodeQp(raw) });
+        received.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          secure: session.secure,
+          user: session.user as string | undefined,
+          raw,
+          subject: subjectOf(raw),
+          body: decodeQp(raw),
+        });
         callback();
       });
     },
+    ...options,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
