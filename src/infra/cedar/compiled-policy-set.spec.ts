@@ -5,21 +5,14 @@ import { CompiledPolicySet, EngineSlots, PolicySetData, StoredPolicy, StoredRule
 import type { EntityUid, EvaluationRequest } from './decision.types';
 import { PreparsedSlots } from './preparsed-sets';
 import { assembleRuleText, normalizeConditions, resolveScopes, RuleFields } from './rule-scope';
+import { OPEN_RULE } from './rule-fields.fixture';
 
 const u = (type: string, id: string): EntityUid => ({ type, id });
 let sequence = 0;
 
 function rule(fields: Partial<RuleFields> & { notice?: string }): StoredRule {
   const merged: RuleFields = {
-    effect: 'permit',
-    principalScopeType: 'any',
-    principalEntityType: null,
-    principalEntityId: null,
-    actionScopeType: 'any',
-    actionIds: [],
-    resourceScopeType: 'any',
-    resourceEntityType: null,
-    resourceEntityId: null,
+    ...OPEN_RULE,
     ...fields,
     conditions: normalizeConditions(fields.conditions),
   };

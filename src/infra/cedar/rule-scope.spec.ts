@@ -1,19 +1,9 @@
 import { checkRuleText } from './cedar-checks';
 import { assembleRuleText, normalizeConditions, resolveScopes, RuleFields } from './rule-scope';
+import { OPEN_RULE } from './rule-fields.fixture';
 
 const ID = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
-const base: RuleFields = {
-  effect: 'permit',
-  principalScopeType: 'any',
-  principalEntityType: null,
-  principalEntityId: null,
-  actionScopeType: 'any',
-  actionIds: [],
-  resourceScopeType: 'any',
-  resourceEntityType: null,
-  resourceEntityId: null,
-  conditions: null,
-};
+const base = OPEN_RULE;
 
 function text(fields: Partial<RuleFields>): string {
   const merged = { ...base, ...fields };
