@@ -21,6 +21,12 @@ describe('OpenAPI document of the built application', () => {
       const role = spec.components.schemas.CreateApiKeyDto.properties.role;
       expect(role.enum).toEqual(['admin', 'requester', 'approver', 'auditor']);
       expect(spec.components.schemas.CreateApiKeyDto.required).toEqual(expect.arrayContaining(['name', 'role']));
+      for (const name of ['CreateGrantDto', 'SimulateDto', 'CheckAccessDto']) {
+        expect(spec.components.schemas[name].required).toEqual(expect.arrayContaining(['principal', 'action', 'resource']));
+        expect(spec.components.schemas[name].properties.principal.$ref).toBe('#/components/schemas/EntityUidDto');
+      }
+      expect(spec.components.schemas.UpdatePolicyDto.required ?? []).toEqual([]);
+      expect(Object.keys(spec.components.schemas.UpdatePolicyDto.properties)).toEqual(Object.keys(spec.components.schemas.CreatePolicyDto.properties));
     } finally {
       await app.close();
       await dropTestDatabase(database);

@@ -1,5 +1,7 @@
 import type { EntityUid } from './decision.types';
 
+/** Longest entity id the API takes, in characters. */
+export const MAX_ENTITY_ID = 1000;
 /** A Cedar entity type name, optionally namespaced: `User`, `Acme::Host`. Nothing else can reach policy text. */
 export const ENTITY_TYPE = /^[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z_][A-Za-z0-9_]*)*$/;
 const UID = /^([A-Za-z_][A-Za-z0-9_]*(?:::[A-Za-z_][A-Za-z0-9_]*)*)::"((?:[^"\\]|\\.)*)"$/s;

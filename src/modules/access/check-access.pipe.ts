@@ -1,5 +1,6 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
 import { invalidInput } from '@/common/errors/domain-error';
+import { isEntityType, MAX_ENTITY_ID } from '@/infra/cedar/cedar-text';
 import type { EntityUid } from '@/infra/cedar/decision.types';
 
 export interface AccessQuery {
@@ -8,7 +9,6 @@ export interface AccessQuery {
   resource: EntityUid;
 }
 
-const TYPE = /^[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z_][A-Za-z0-9_]*)*$/;
 const FIELDS = ['principal', 'action', 'resource'] as const;
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -21,8 +21,8 @@ function checkUid(value: unknown, path: string, errors: Record<string, string[]>
   }
   for (const key of Object.keys(value)) if (key !== 'type' && key !== 'id') errors[`${path}.${key}`] = [`property ${key} should not exist`];
   const { type, id } = value;
-  if (typeof type !== 'string' || type.length > 200 || !TYPE.test(type)) errors[`${path}.type`] = ['type must be a Cedar entity type name'];
-  if (typeof id !== 'string' || id.length < 1 || id.length > 500) errors[`${path}.id`] = ['id must be a string of 1 to 500 characters'];
+  if (typeof type !== 'string' || !isEntityType(type)) errors[`${path}.type`] = ['type must be a Cedar entity type name like User or Acme::Host'];
+  if (typeof id !== 'string' || id.length < 1 || id.length > MAX_ENTITY_ID) errors[`${path}.id`] = [`id must be a string of 1 to ${MAX_ENTITY_ID} characters`];
 }
 
 /**

@@ -1,17 +1,4 @@
-import { Type } from 'class-transformer';
-import { ValidateNested } from 'class-validator';
-import { EntityUidDto } from '@/modules/grants/dto/entity-uid.dto';
+import { AccessTripleDto } from '@/modules/entities/dto/access-triple.dto';
 
-export class CheckAccessDto {
-  @ValidateNested()
-  @Type(() => EntityUidDto)
-  principal!: EntityUidDto;
-
-  @ValidateNested()
-  @Type(() => EntityUidDto)
-  action!: EntityUidDto;
-
-  @ValidateNested()
-  @Type(() => EntityUidDto)
-  resource!: EntityUidDto;
-}
+/** The body of `POST /v1/access/check`, for the OpenAPI document (CheckAccessPipe applies the same rules). */
+export class CheckAccessDto extends AccessTripleDto {}

@@ -1,5 +1,5 @@
-import { IsString, Matches, MaxLength } from 'class-validator';
-import { ENTITY_TYPE } from '@/infra/cedar/cedar-text';
+import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { ENTITY_TYPE, MAX_ENTITY_ID } from '@/infra/cedar/cedar-text';
 
 /** A Cedar entity uid: `{"type": "User", "id": "alice"}`. */
 export class EntityUidDto {
@@ -9,8 +9,9 @@ export class EntityUidDto {
   @Matches(ENTITY_TYPE, { message: 'type must be a Cedar entity type name like User or Acme::Host' })
   type!: string;
 
-  /** Entity id (any text). */
+  /** Entity id (any text, not empty). */
   @IsString()
-  @MaxLength(1000)
+  @MinLength(1)
+  @MaxLength(MAX_ENTITY_ID)
   id!: string;
 }

@@ -1,20 +1,7 @@
-import { Type } from 'class-transformer';
-import { IsEmail, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { EntityUidDto } from './entity-uid.dto';
+import { IsEmail, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { AccessTripleDto } from '@/modules/entities/dto/access-triple.dto';
 
-export class CreateGrantDto {
-  @ValidateNested()
-  @Type(() => EntityUidDto)
-  principal!: EntityUidDto;
-
-  @ValidateNested()
-  @Type(() => EntityUidDto)
-  action!: EntityUidDto;
-
-  @ValidateNested()
-  @Type(() => EntityUidDto)
-  resource!: EntityUidDto;
-
+export class CreateGrantDto extends AccessTripleDto {
   /** Requested length of the access window; the governing policy's default when omitted. */
   @IsOptional()
   @IsInt()

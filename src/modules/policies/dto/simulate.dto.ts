@@ -1,25 +1,8 @@
-import { Type } from 'class-transformer';
-import { IsDefined, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { EntityUidDto } from '@/modules/entities/dto/entity-uid.dto';
+import { IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { AccessTripleDto } from '@/modules/entities/dto/access-triple.dto';
 import { IfPresent } from './rule-input.dto';
 
-export class SimulateDto {
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => EntityUidDto)
-  principal!: EntityUidDto;
-
-  /** Type `Action` unless namespaced. */
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => EntityUidDto)
-  action!: EntityUidDto;
-
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => EntityUidDto)
-  resource!: EntityUidDto;
-
+export class SimulateDto extends AccessTripleDto {
   /** Extra Cedar context; `duration_seconds`, `justification` and `requested_at` are always set by the service. */
   @IsOptional()
   @IsObject()
