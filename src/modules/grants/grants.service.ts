@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@/infra/prisma/prisma.service';
+import { buildContext, checkJustification, effectiveDuration } from '@/infra/cedar/request-rules';
 import { PolicyEngine } from '@/infra/cedar/policy-engine';
 import type { Decision, GoverningPolicy } from '@/infra/cedar/decision.types';
 import type { AuthContext } from '@/common/auth/roles';
@@ -10,7 +11,6 @@ import { AuditRepository } from '@/modules/audit/audit.repository';
 import { canonicalJson } from '@/modules/audit/audit-chain';
 import { keyActor } from '@/modules/audit/actors';
 import { EmailListsRepository } from '@/modules/email-lists/email-lists.repository';
-import { buildContext, checkJustification, effectiveDuration } from './grant-request';
 import { GrantEffects } from './grant-effects';
 import { creationEvent } from './grant-state';
 import { GrantTransitions } from './grant-transitions';

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { PolicyEngine } from '@/infra/cedar/policy-engine';
 import type { Decision } from '@/infra/cedar/decision.types';
+import { buildContext, effectiveDuration } from '@/infra/cedar/request-rules';
 import { SimulateDto } from './dto/simulate.dto';
-import { effectiveDuration, requestContext, SimulationView, toSimulationView } from './simulation';
+import { SimulationView, toSimulationView } from './simulation';
 
 @Injectable()
 export class SimulateService {
@@ -20,7 +21,7 @@ export class SimulateService {
         principal: { type: dto.principal.type, id: dto.principal.id },
         action: { type: dto.action.type, id: dto.action.id },
         resource: { type: dto.resource.type, id: dto.resource.id },
-        context: requestContext(dto.context, duration, dto.justification, now),
+        context: buildContext(dto.context, duration, dto.justification, now),
       });
     let decision = await evaluate(dto.duration_seconds ?? 0);
     if (decision.decision === 'allow' && decision.policy && dto.duration_seconds === undefined) {

@@ -1,25 +1,4 @@
-import type { Decision, GoverningPolicy } from '@/infra/cedar/decision.types';
-import { invalidInput } from '@/common/errors/domain-error';
-
-const RESERVED = ['duration_seconds', 'justification', 'requested_at'];
-
-/** The Cedar context of a request: the caller's keys, with the ones the service always sets. */
-export function requestContext(caller: Record<string, unknown> | undefined, durationSeconds: number, justification: string | undefined, requestedAt: Date): Record<string, unknown> {
-  const own = Object.fromEntries(Object.entries(caller ?? {}).filter(([key]) => !RESERVED.includes(key)));
-  return { ...own, duration_seconds: durationSeconds, justification: justification ?? '', requested_at: requestedAt.toISOString() };
-}
-
-/** Requested duration, else the policy's default, else its maximum; above the maximum is refused, never clamped. */
-export function effectiveDuration(requested: number | undefined, policy: GoverningPolicy): number {
-  const duration = requested ?? policy.defaultDurationSeconds ?? policy.maxDurationSeconds;
-  if (duration > policy.maxDurationSeconds) {
-    throw invalidInput(`duration_seconds exceeds the policy maximum of ${policy.maxDurationSeconds}`, {
-      field: 'duration_seconds',
-      max_duration_seconds: policy.maxDurationSeconds,
-    });
-  }
-  return duration;
-}
+import type { Decision } from '@/infra/cedar/decision.types';
 
 export interface SimulationView {
   decision: 'allow' | 'deny';

@@ -1,6 +1,6 @@
 import { DomainError } from '@/common/errors/domain-error';
 import type { GoverningPolicy } from '@/infra/cedar/decision.types';
-import { buildContext, checkJustification, effectiveDuration } from './grant-request';
+import { buildContext, checkJustification, effectiveDuration } from './request-rules';
 
 const policy = (over: Partial<GoverningPolicy> = {}): GoverningPolicy => ({
   id: 'p',

@@ -1,5 +1,5 @@
 import { invalidInput } from '@/common/errors/domain-error';
-import type { GoverningPolicy } from '@/infra/cedar/decision.types';
+import type { GoverningPolicy } from './decision.types';
 
 /** Requested duration, else the policy's default, else its maximum; above the maximum is refused, never clamped. */
 export function effectiveDuration(requested: number | undefined, policy: GoverningPolicy): number {
