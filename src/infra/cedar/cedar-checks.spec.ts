@@ -1,6 +1,6 @@
 import { checkEntities, checkRuleText, fieldsFromPolicyText, schemaActionEdges, validateAgainstSchema } from './cedar-checks';
 import { assembleRuleText, normalizeConditions, resolveScopes, RuleFields } from './rule-scope';
-import { OPEN_RULE } from './rule-fields.fixture';
+import { OPEN_RULE } from './spec-fixtures';
 
 const ID = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 const base = OPEN_RULE;

@@ -5,7 +5,7 @@ import { CompiledPolicySet, EngineSlots, PolicySetData, StoredPolicy, StoredRule
 import type { EntityUid, EvaluationRequest } from './decision.types';
 import { PreparsedSlots } from './preparsed-sets';
 import { assembleRuleText, normalizeConditions, resolveScopes, RuleFields } from './rule-scope';
-import { OPEN_RULE } from './rule-fields.fixture';
+import { OPEN_RULE, PLAIN_POLICY } from './spec-fixtures';
 
 const u = (type: string, id: string): EntityUid => ({ type, id });
 let sequence = 0;
@@ -27,14 +27,7 @@ function policy(priority: number, rules: StoredRule[], name = `p${priority}-${se
     name,
     priority,
     createdAt: new Date(1_700_000_000_000 + sequence),
-    maxDurationSeconds: 3600,
-    defaultDurationSeconds: null,
-    notificationChannel: null,
-    approvalRequired: false,
-    approvalGroups: [],
-    purposeJustificationRequired: false,
-    purposeJustificationPrompt: null,
-    approvalTimeoutSeconds: 86400,
+    ...PLAIN_POLICY,
     rules,
   };
 }

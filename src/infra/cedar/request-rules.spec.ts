@@ -1,20 +1,9 @@
 import { DomainError } from '@/common/errors/domain-error';
 import type { GoverningPolicy } from '@/infra/cedar/decision.types';
 import { buildContext, checkJustification, effectiveDuration } from './request-rules';
+import { PLAIN_POLICY } from './spec-fixtures';
 
-const policy = (over: Partial<GoverningPolicy> = {}): GoverningPolicy => ({
-  id: 'p',
-  name: 'p',
-  maxDurationSeconds: 3600,
-  defaultDurationSeconds: 900,
-  notificationChannel: null,
-  approvalRequired: false,
-  approvalGroups: [],
-  purposeJustificationRequired: false,
-  purposeJustificationPrompt: null,
-  approvalTimeoutSeconds: 86400,
-  ...over,
-});
+const policy = (over: Partial<GoverningPolicy> = {}): GoverningPolicy => ({ id: 'p', name: 'p', ...PLAIN_POLICY, defaultDurationSeconds: 900, ...over });
 
 describe('effectiveDuration', () => {
   it('takes the request, else the default, else the maximum', () => {

@@ -1,17 +1,11 @@
 import { decideAcrossTiers, decideTiers, PolicyInfo, RuleInfo, TierAnswer } from './tiers';
+import { PLAIN_POLICY } from './spec-fixtures';
 
 const policy = (id: string, createdAt: string): PolicyInfo => ({
   id,
   name: id,
   createdAt: new Date(createdAt),
-  maxDurationSeconds: 3600,
-  defaultDurationSeconds: null,
-  notificationChannel: null,
-  approvalRequired: false,
-  approvalGroups: [],
-  purposeJustificationRequired: false,
-  purposeJustificationPrompt: null,
-  approvalTimeoutSeconds: 86400,
+  ...PLAIN_POLICY,
 });
 const policies = new Map([
   ['old', policy('old', '2026-01-01T00:00:00Z')],
