@@ -1,4 +1,5 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidateIf } from 'class-validator';
 import { invalidInput } from '@/common/errors/domain-error';
 
 function collect(errors: ValidationError[], prefix: string, out: Record<string, string[]>): void {
@@ -24,3 +25,6 @@ export function createValidationPipe(): ValidationPipe {
     },
   });
 }
+
+/** Unlike @IsOptional, lets `null` through to the validators (which refuse it): only an absent field is skipped. */
+export const IfPresent = () => ValidateIf((_object: object, value: unknown) => value !== undefined);

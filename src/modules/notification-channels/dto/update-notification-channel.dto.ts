@@ -1,9 +1,8 @@
-import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsObject, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsObject, IsString, Matches, MaxLength } from 'class-validator';
+import { IfPresent } from '@/common/http/validation';
 import { GRANT_EVENTS } from '../notification-channel.types';
 import type { GrantEvent } from '../notification-channel.types';
 
-/** Unlike @IsOptional, lets `null` through to the validators (which refuse it): only an absent field is skipped. */
-const IfPresent = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
 
 /** The type of a channel cannot change: create another channel instead. */
 export class UpdateNotificationChannelDto {

@@ -1,5 +1,5 @@
 import { ArrayMaxSize, IsArray, IsEmail, IsInt, IsOptional, IsUUID, Max, MaxLength, Min } from 'class-validator';
-import { IfPresent } from './rule-input.dto';
+import { IfPresent } from '@/common/http/validation';
 
 export class ApprovalGroupDto {
   /** How many distinct members of the group must approve. */

@@ -1,7 +1,8 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ApprovalGroupDto } from './approval-group.dto';
-import { IfPresent, RuleInputDto } from './rule-input.dto';
+import { IfPresent } from '@/common/http/validation';
+import { RuleInputDto } from './rule-input.dto';
 
 const MAX_SECONDS = 31_536_000;
 

@@ -1,9 +1,8 @@
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IfPresent } from '@/common/http/validation';
 import { ACTION_SCOPE_TYPES, EFFECTS, ENTITY_SCOPE_TYPES } from '@/infra/cedar/rule-scope';
 import type { ActionScopeType, Effect, EntityScopeType } from '@/infra/cedar/rule-scope';
 
-/** Skips the validators only when the field is absent: `null` is still refused. */
-export const IfPresent = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
 /** Required unless the rule is given as `policy_text`. */
 const UnlessPolicyText = () => ValidateIf((object: { policy_text?: unknown }) => object.policy_text === undefined);
 

@@ -1,6 +1,6 @@
 import { IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { AccessTripleDto } from '@/modules/entities/dto/access-triple.dto';
-import { IfPresent } from './rule-input.dto';
+import { IfPresent } from '@/common/http/validation';
 
 export class SimulateDto extends AccessTripleDto {
   /** Extra Cedar context; `duration_seconds`, `justification` and `requested_at` are always set by the service. */
