@@ -4,11 +4,12 @@
 const path = require('node:path');
 const cedar = require('@cedar-policy/cedar-wasm/nodejs');
 
-const DIST = path.join(__dirname, '..', 'dist', 'infra', 'cedar');
-const { CompiledPolicySet } = require(path.join(DIST, 'compiled-policy-set.js'));
-const { PreparsedSlots } = require(path.join(DIST, 'preparsed-sets.js'));
-const { EntityGraph, uidKey } = require(path.join(DIST, 'entity-graph.js'));
-const { assembleRuleText, normalizeConditions, resolveScopes } = require(path.join(DIST, 'rule-scope.js'));
+const CEDAR = path.join(__dirname, '..', 'dist', 'infra', 'cedar');
+const DECISIONS = path.join(__dirname, '..', 'dist', 'modules', 'decisions');
+const { CompiledPolicySet } = require(path.join(DECISIONS, 'compiled-policy-set.js'));
+const { PreparsedSlots } = require(path.join(CEDAR, 'preparsed-sets.js'));
+const { EntityGraph, uidKey } = require(path.join(DECISIONS, 'entity-graph.js'));
+const { assembleRuleText, normalizeConditions, resolveScopes } = require(path.join(CEDAR, 'rule-scope.js'));
 
 const SIZES = [10, 100, 1000];
 const REQUESTS = Number(process.env.BENCH_REQUESTS || 3000);

@@ -6,7 +6,7 @@ import type { AppConfig } from '@/config/config';
 import { ConfigModule } from '@/config/config.module';
 import { RouteAccessCheck } from '@/common/auth/route-access.check';
 import { ErrorFilter } from '@/common/errors/error.filter';
-import { CedarModule } from '@/infra/cedar/cedar.module';
+import { DecisionsModule } from '@/modules/decisions/decisions.module';
 import { MailModule } from '@/infra/mail/mail.module';
 import { PrismaModule } from '@/infra/prisma/prisma.module';
 import { QueueModule } from '@/infra/queue/queue.module';
@@ -52,7 +52,7 @@ export class AppModule {
         NotificationChannelsModule,
         NotificationsModule.register(grants, { worker: config.processRole !== 'api' }),
         HealthModule,
-        CedarModule,
+        DecisionsModule,
         PoliciesModule,
         EntitiesModule,
         CedarSchemaModule,

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { PolicyEngine } from '../src/infra/cedar/policy-engine';
+import { PolicyEngine } from '../src/modules/decisions/policy-engine';
 import { InvalidationBus } from '../src/infra/redis/invalidation-bus';
 import { startTestApp, TestApp } from './support/app';
 import { createTenant, TestTenant } from './support/factories';

@@ -1,14 +1,8 @@
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { formatActionId, formatUid } from './cedar-text';
-import type { EntityUid } from './decision.types';
+import type { CedarEntity, CedarSchemaValue, EntityUid } from './cedar-types';
 import type { ActionScope, Effect, EntityScope, RuleFields, RuleScopes } from './rule-scope';
 
-export type CedarSchemaValue = string | Record<string, unknown>;
-export interface CedarEntity {
-  uid: EntityUid;
-  attrs: Record<string, unknown>;
-  parents: EntityUid[];
-}
 
 /** Cedar's own messages, human-readable, for `notices`. */
 export function cedarMessages(errors: cedar.DetailedError[]): string[] {

@@ -1,4 +1,4 @@
-import type { EntityUid } from './decision.types';
+import type { EntityUid } from './cedar-types';
 
 /** Longest entity id the API takes, in characters. */
 export const MAX_ENTITY_ID = 1000;

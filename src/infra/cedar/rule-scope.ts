@@ -1,5 +1,5 @@
 import { cedarString, formatUid, isEntityType, parseActionId, parseUid } from './cedar-text';
-import type { EntityUid } from './decision.types';
+import type { EntityUid } from './cedar-types';
 
 export const EFFECTS = ['permit', 'forbid'] as const;
 export const ENTITY_SCOPE_TYPES = ['any', 'eq', 'in', 'is', 'is_in'] as const;

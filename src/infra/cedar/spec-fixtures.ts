@@ -1,4 +1,3 @@
-import type { GoverningPolicy } from './decision.types';
 import type { RuleFields } from './rule-scope';
 
 /** Shared by specs. A permit in every scope with no conditions, to be overridden field by field. */
@@ -13,16 +12,4 @@ export const OPEN_RULE: RuleFields = {
   resourceEntityType: null,
   resourceEntityId: null,
   conditions: null,
-};
-
-/** Shared by specs. A policy's settings with nothing asked of the requester: one hour at most, no approval. */
-export const PLAIN_POLICY: Omit<GoverningPolicy, 'id' | 'name'> = {
-  maxDurationSeconds: 3600,
-  defaultDurationSeconds: null,
-  notificationChannel: null,
-  approvalRequired: false,
-  approvalGroups: [],
-  purposeJustificationRequired: false,
-  purposeJustificationPrompt: null,
-  approvalTimeoutSeconds: 86400,
 };

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InvalidationBus, Invalidation } from '@/infra/redis/invalidation-bus';
-import type { EntityUid } from '@/infra/cedar/decision.types';
+import type { EntityUid } from '@/infra/cedar/cedar-types';
 import { GRANT_TOPIC } from '@/modules/grants/grant-effects';
 import { GrantsRepository } from '@/modules/grants/grants.repository';
 import { accessKey, GrantUpdate, TenantGrants } from './access-cache';

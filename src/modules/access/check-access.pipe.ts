@@ -1,7 +1,7 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
 import { invalidInput } from '@/common/errors/domain-error';
 import { isEntityType, MAX_ENTITY_ID } from '@/infra/cedar/cedar-text';
-import type { EntityUid } from '@/infra/cedar/decision.types';
+import type { EntityUid } from '@/infra/cedar/cedar-types';
 
 export interface AccessQuery {
   principal: EntityUid;

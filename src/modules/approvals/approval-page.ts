@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { EntityUid } from '@/infra/cedar/decision.types';
+import type { EntityUid } from '@/infra/cedar/cedar-types';
 import type { ApprovalRecord } from '@/modules/grants/grant.types';
 import type { GroupProgress } from './approval-rules';
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@/generated/prisma/client';
-import { toCedarEntity, toStoredRule } from '@/infra/cedar/policy-set.repository';
+import { toCedarEntity, toStoredRule } from '@/modules/decisions/policy-set.repository';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
-import type { CedarEntity, CedarSchemaValue } from '@/infra/cedar/cedar-checks';
+import type { CedarEntity, CedarSchemaValue } from '@/infra/cedar/cedar-types';
 
 export interface SchemaRecord {
   schema: CedarSchemaValue;

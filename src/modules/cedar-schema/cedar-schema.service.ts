@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { checkEntities, checkSchema, validateAgainstSchema } from '@/infra/cedar/cedar-checks';
-import type { CedarEntity, CedarSchemaValue } from '@/infra/cedar/cedar-checks';
+import type { CedarEntity, CedarSchemaValue } from '@/infra/cedar/cedar-types';
 import { formatUid } from '@/infra/cedar/cedar-text';
-import { PolicySetChanges } from '@/infra/cedar/policy-set-changes';
+import { PolicySetChanges } from '@/modules/decisions/policy-set-changes';
 import { DomainError, invalidInput, notFound } from '@/common/errors/domain-error';
 import type { Actor } from '@/modules/audit/audit-chain';
 import { AuditRepository } from '@/modules/audit/audit.repository';

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
-import type { EntityUid } from '@/infra/cedar/decision.types';
-import type { CedarEntity } from '@/infra/cedar/cedar-checks';
+import type { CedarEntity, EntityUid } from '@/infra/cedar/cedar-types';
 import type { EntityCursor } from './entity-cursor';
 import type { EntityRecord } from './entity.types';
 

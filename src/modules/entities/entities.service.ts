@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { checkEntities } from '@/infra/cedar/cedar-checks';
-import type { CedarEntity } from '@/infra/cedar/cedar-checks';
+import type { CedarEntity, EntityUid } from '@/infra/cedar/cedar-types';
 import { formatUid, isEntityType } from '@/infra/cedar/cedar-text';
-import type { EntityUid } from '@/infra/cedar/decision.types';
-import { PolicySetChanges } from '@/infra/cedar/policy-set-changes';
+import { PolicySetChanges } from '@/modules/decisions/policy-set-changes';
 import { invalidInput, notFound } from '@/common/errors/domain-error';
 import type { Page } from '@/common/http/pagination';
 import { pageSize } from '@/common/http/pagination';

@@ -1,4 +1,4 @@
-import type { EntityUid } from '@/infra/cedar/decision.types';
+import type { EntityUid } from '@/infra/cedar/cedar-types';
 
 export interface EntityRecord {
   uid: EntityUid;

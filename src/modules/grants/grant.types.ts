@@ -1,4 +1,4 @@
-import type { EntityUid } from '@/infra/cedar/decision.types';
+import type { EntityUid } from '@/infra/cedar/cedar-types';
 import type { GrantStatus } from './grant-state';
 
 /** Approval group as snapshotted on the grant: the list members resolved when the request was made. */

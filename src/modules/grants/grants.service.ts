@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@/infra/prisma/prisma.service';
-import { buildContext, checkJustification, effectiveDuration } from '@/infra/cedar/request-rules';
-import { PolicyEngine } from '@/infra/cedar/policy-engine';
-import type { Decision, GoverningPolicy } from '@/infra/cedar/decision.types';
+import { buildContext, checkJustification, effectiveDuration } from '@/modules/decisions/request-rules';
+import { PolicyEngine } from '@/modules/decisions/policy-engine';
+import type { Decision, GoverningPolicy } from '@/modules/decisions/decision.types';
 import type { AuthContext } from '@/common/auth/roles';
 import { conflict, DomainError, ErrorBody, invalidInput, notFound } from '@/common/errors/domain-error';
 import { decodeCursor, Page, pageSize, toPage } from '@/common/http/pagination';

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@/generated/prisma/client';
-import { toStoredRule } from '@/infra/cedar/policy-set.repository';
+import { toStoredRule } from '@/modules/decisions/policy-set.repository';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
 import type { Cursor } from '@/common/http/pagination';
-import type { ApprovalGroup } from '@/infra/cedar/decision.types';
+import type { ApprovalGroup } from '@/modules/decisions/decision.types';
 import type { PolicyRecord, PolicySettings, RuleRecord } from './policy.types';
 import type { CompiledRule } from './rule-drafts';
 import { afterCursor } from '@/infra/prisma/keyset';

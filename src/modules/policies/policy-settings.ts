@@ -1,4 +1,4 @@
-import type { ApprovalGroup } from '@/infra/cedar/decision.types';
+import type { ApprovalGroup } from '@/modules/decisions/decision.types';
 import type { FieldError } from '@/infra/cedar/rule-scope';
 import type { ApprovalGroupDto } from './dto/approval-group.dto';
 import type { CreatePolicyDto } from './dto/create-policy.dto';

@@ -1,5 +1,5 @@
-import type { ApprovalGroup } from '@/infra/cedar/decision.types';
-import type { StoredRule } from '@/infra/cedar/compiled-policy-set';
+import type { ApprovalGroup } from '@/modules/decisions/decision.types';
+import type { StoredRule } from '@/modules/decisions/compiled-policy-set';
 
 export interface RuleRecord extends StoredRule {
   policyId: string;

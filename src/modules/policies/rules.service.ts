@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { PolicySetChanges } from '@/infra/cedar/policy-set-changes';
+import { PolicySetChanges } from '@/modules/decisions/policy-set-changes';
 import type { Tx } from '@/infra/prisma/prisma.service';
 import { invalidInput, notFound } from '@/common/errors/domain-error';
 import type { Actor } from '@/modules/audit/audit-chain';

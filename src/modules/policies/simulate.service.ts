@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { PolicyEngine } from '@/infra/cedar/policy-engine';
-import type { Decision } from '@/infra/cedar/decision.types';
-import { buildContext, effectiveDuration } from '@/infra/cedar/request-rules';
+import { PolicyEngine } from '@/modules/decisions/policy-engine';
+import type { Decision } from '@/modules/decisions/decision.types';
+import { buildContext, effectiveDuration } from '@/modules/decisions/request-rules';
 import { SimulateDto } from './dto/simulate.dto';
 import { SimulationView, toSimulationView } from './simulation';
 

@@ -1,4 +1,4 @@
-import type { Decision } from '@/infra/cedar/decision.types';
+import type { Decision } from '@/modules/decisions/decision.types';
 
 export interface SimulationView {
   decision: 'allow' | 'deny';

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsDefined, Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
-import type { CedarSchemaValue } from '@/infra/cedar/cedar-checks';
+import type { CedarSchemaValue } from '@/infra/cedar/cedar-types';
 
 const MAX_TEXT = 500_000;
 

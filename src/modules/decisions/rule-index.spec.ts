@@ -1,6 +1,6 @@
 import { uidKey } from './entity-graph';
 import { RequestShape, RuleIndex } from './rule-index';
-import type { RuleScopes } from './rule-scope';
+import type { RuleScopes } from '@/infra/cedar/rule-scope';
 
 const u = (type: string, id: string) => ({ type, id });
 const any = { kind: 'any' } as const;

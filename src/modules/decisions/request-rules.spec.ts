@@ -1,5 +1,5 @@
 import { DomainError } from '@/common/errors/domain-error';
-import type { GoverningPolicy } from '@/infra/cedar/decision.types';
+import type { GoverningPolicy } from './decision.types';
 import { buildContext, checkJustification, effectiveDuration } from './request-rules';
 import { PLAIN_POLICY } from './spec-fixtures';
 

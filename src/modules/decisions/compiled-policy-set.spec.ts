@@ -1,11 +1,12 @@
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { DomainError } from '@/common/errors/domain-error';
-import type { CedarEntity } from './cedar-checks';
+import type { CedarEntity, EntityUid } from '@/infra/cedar/cedar-types';
 import { CompiledPolicySet, EngineSlots, PolicySetData, StoredPolicy, StoredRule } from './compiled-policy-set';
-import type { EntityUid, EvaluationRequest } from './decision.types';
-import { PreparsedSlots } from './preparsed-sets';
-import { assembleRuleText, normalizeConditions, resolveScopes, RuleFields } from './rule-scope';
-import { OPEN_RULE, PLAIN_POLICY } from './spec-fixtures';
+import type { EvaluationRequest } from './decision.types';
+import { PreparsedSlots } from '@/infra/cedar/preparsed-sets';
+import { assembleRuleText, normalizeConditions, resolveScopes, RuleFields } from '@/infra/cedar/rule-scope';
+import { OPEN_RULE } from '@/infra/cedar/spec-fixtures';
+import { PLAIN_POLICY } from './spec-fixtures';
 
 const u = (type: string, id: string): EntityUid => ({ type, id });
 let sequence = 0;

@@ -4,7 +4,7 @@ import { CompiledPolicySet, EngineSlots } from './compiled-policy-set';
 import type { Decision, EvaluationRequest } from './decision.types';
 import { PolicySetRepository } from './policy-set.repository';
 import { POLICY_SET_TOPIC, PolicyVersionRepository } from './policy-version.repository';
-import { PreparsedSlots } from './preparsed-sets';
+import { PreparsedSlots } from '@/infra/cedar/preparsed-sets';
 
 const MAX_TENANTS = 5000;
 

@@ -4,10 +4,10 @@ import { PolicySetChanges } from './policy-set-changes';
 import { PolicySetRepository } from './policy-set.repository';
 import { PolicyVersionRepository } from './policy-version.repository';
 
-/** The policy engine and the policy-set version, for every module that decides or changes what decisions use. */
+/** The decision engine (tiers, request rules, governing policy) and the policy-set version, for every module that decides or changes what decisions use. */
 @Global()
 @Module({
   providers: [PolicyEngine, PolicySetRepository, PolicyVersionRepository, PolicySetChanges],
   exports: [PolicyEngine, PolicyVersionRepository, PolicySetChanges],
 })
-export class CedarModule {}
+export class DecisionsModule {}

@@ -1,5 +1,5 @@
 import { uidKey } from './entity-graph';
-import type { ActionScope, EntityScope, RuleScopes } from './rule-scope';
+import type { ActionScope, EntityScope, RuleScopes } from '@/infra/cedar/rule-scope';
 
 /** What the scope pre-filter knows about a request: each entity's key, type and ancestors (self included). */
 export interface RequestShape {

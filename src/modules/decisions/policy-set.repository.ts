@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@/generated/prisma/client';
 import { PrismaService } from '@/infra/prisma/prisma.service';
-import type { CedarEntity, CedarSchemaValue } from './cedar-checks';
+import type { CedarEntity, CedarSchemaValue, EntityUid } from '@/infra/cedar/cedar-types';
 import type { PolicySetData, StoredPolicy, StoredRule } from './compiled-policy-set';
-import type { ApprovalGroup, EntityUid } from './decision.types';
-import type { ActionScopeType, Effect, EntityScopeType } from './rule-scope';
+import type { ApprovalGroup } from './decision.types';
+import type { ActionScopeType, Effect, EntityScopeType } from '@/infra/cedar/rule-scope';
 
 type RuleRow = Omit<StoredRule, 'effect' | 'principalScopeType' | 'actionScopeType' | 'resourceScopeType'> & {
   effect: string;

@@ -1,12 +1,13 @@
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { invalidInput } from '@/common/errors/domain-error';
-import { CedarEntity, cedarMessages, CedarSchemaValue, schemaActionEdges } from './cedar-checks';
-import { isEntityType, uidsInText } from './cedar-text';
+import type { CedarEntity, CedarSchemaValue } from '@/infra/cedar/cedar-types';
+import { cedarMessages, schemaActionEdges } from '@/infra/cedar/cedar-checks';
+import { isEntityType, uidsInText } from '@/infra/cedar/cedar-text';
 import type { Decision, EvaluationRequest } from './decision.types';
 import { EntityGraph, entityRefs, uidKey } from './entity-graph';
-import type { PreparsedSlots } from './preparsed-sets';
+import type { PreparsedSlots } from '@/infra/cedar/preparsed-sets';
 import { RequestShape, RuleIndex } from './rule-index';
-import { resolveScopes, RuleFields } from './rule-scope';
+import { resolveScopes, RuleFields } from '@/infra/cedar/rule-scope';
 import { decideAcrossTiers, PolicyInfo, RuleInfo, TierAnswer } from './tiers';
 
 export interface StoredRule extends RuleFields {

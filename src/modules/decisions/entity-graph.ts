@@ -1,6 +1,5 @@
-import { formatUid, isEntityType } from './cedar-text';
-import type { CedarEntity } from './cedar-checks';
-import type { EntityUid } from './decision.types';
+import { formatUid, isEntityType } from '@/infra/cedar/cedar-text';
+import type { CedarEntity, EntityUid } from '@/infra/cedar/cedar-types';
 
 interface Node {
   entity: CedarEntity;

@@ -1,8 +1,4 @@
-/** A Cedar entity uid as the API writes it: `{"type": "User", "id": "alice"}`. */
-export interface EntityUid {
-  type: string;
-  id: string;
-}
+import type { EntityUid } from '@/infra/cedar/cedar-types';
 
 export interface EvaluationRequest {
   principal: EntityUid;
