@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InvalidationBus, Invalidation } from '@/infra/redis/invalidation-bus';
 import type { EntityUid } from '@/infra/cedar/cedar-types';
 import { GRANT_TOPIC } from '@/modules/grants/grant-effects';
+import { GRANT_STATUSES, GrantStatus } from '@/modules/grants/grant-state';
 import { GrantsRepository } from '@/modules/grants/grants.repository';
 import { accessKey, GrantUpdate, TenantGrants } from './access-cache';
 import type { AccessQuery } from './check-access.pipe';
@@ -75,8 +76,8 @@ export class AccessService implements OnModuleInit {
   }
 
   private onUpdate(message: Invalidation): void {
-    const data = message.data as { principal: EntityUid; action: EntityUid; resource: EntityUid; status: string; expires_at: string | null; audit_session: boolean } | undefined;
-    if (!message.id || !data) return this.forget(message.tenantId);
+    const data = message.data as { principal: EntityUid; action: EntityUid; resource: EntityUid; status: GrantStatus; expires_at: string | null; audit_session: boolean } | undefined;
+    if (!message.id || !data || !GRANT_STATUSES.includes(data.status)) return this.forget(message.tenantId);
     const update: GrantUpdate = {
       id: message.id,
       principal: data.principal,
