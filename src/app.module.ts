@@ -24,6 +24,7 @@ import { MetricsModule } from '@/modules/metrics/metrics.module';
 import { NotificationChannelsModule } from '@/modules/notification-channels/notification-channels.module';
 import { NotificationsModule } from '@/modules/notifications/notifications.module';
 import { PoliciesModule } from '@/modules/policies/policies.module';
+import { TenantStateModule } from '@/modules/tenant-state/tenant-state.module';
 import { TenantsModule } from '@/modules/tenants/tenants.module';
 
 /** Nest's own logs go through nestjs-pino to the shared root; no request middleware (see infra/logging). */
@@ -43,6 +44,7 @@ export class AppModule {
         DiscoveryModule,
         PrismaModule,
         RedisModule,
+        TenantStateModule,
         QueueModule,
         MailModule,
         AuditModule,
@@ -53,7 +55,7 @@ export class AppModule {
         NotificationsModule.register(grants, { worker: config.processRole !== 'api' }),
         HealthModule,
         DecisionsModule,
-        PoliciesModule,
+        PoliciesModule.register(grants),
         EntitiesModule,
         CedarSchemaModule,
         grants,

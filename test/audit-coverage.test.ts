@@ -66,14 +66,18 @@ describe('audit coverage', () => {
     const response = await who.as('auditor')({ method: 'GET', url: '/v1/audit/events?order=asc&limit=500' });
     return (response.body.data as EventView[]).filter((e) => e.seq > seq);
   };
-  /** Runs one change and returns its response and the single event it appended (failing on none or several). */
-  const change = async (who: TestTenant, request: () => Promise<TestResponse>, status: number) => {
+  /**
+   * Runs one change and returns its response and the events it appended: exactly one by default, or exactly the
+   * `actions` given (a request decided at once is its grant.requested and its grant.activated or grant.denied).
+   */
+  const change = async (who: TestTenant, request: () => Promise<TestResponse>, status: number, actions?: string[]) => {
     const before = await head(who);
     const response = await request();
     expect({ status: response.status, body: response.body }).toMatchObject({ status });
     const events = await eventsAfter(who, before);
-    expect(events.map((e) => e.action)).toHaveLength(1);
-    return { response, event: events[0]! };
+    if (actions) expect(events.map((e) => e.action)).toEqual(actions);
+    else expect(events.map((e) => e.action)).toHaveLength(1);
+    return { response, event: events[0]!, events };
   };
   const noEvent = async (who: TestTenant, request: () => Promise<TestResponse>, status: number) => {
     const before = await head(who);
@@ -217,9 +221,10 @@ describe('audit coverage', () => {
       });
     });
 
-    it('request, extend and revoke: one event each, the request with its decision provenance', async () => {
+    it('request, extend and revoke: one event per transition, the request with its decision provenance', async () => {
       const body = grantFor('ssh', { duration_seconds: 600 });
-      const { response, event } = await change(tenant, requestGrant(body), 201);
+      const { response, event, events } = await change(tenant, requestGrant(body), 201, ['grant.requested', 'grant.activated']);
+      expect(events[1]).toMatchObject({ actor: requesterActor(), target_id: response.body.id, data: { grant: { id: response.body.id, status: 'active' } } });
       const id = response.body.id as string;
       expect(event).toMatchObject({
         action: 'grant.requested',
@@ -243,9 +248,10 @@ describe('audit coverage', () => {
       await noEvent(tenant, () => tenant.admin({ method: 'POST', url: `/v1/grants/${id}/revoke`, body: {} }), 409);
     });
 
-    it('a denied request is one event that records the denial', async () => {
-      const { response, event } = await change(tenant, requestGrant(grantFor('rm-rf')), 403);
+    it('a denied request is its request and its denial, with the grant and access_remains', async () => {
+      const { response, event, events } = await change(tenant, requestGrant(grantFor('rm-rf')), 403, ['grant.requested', 'grant.denied']);
       expect(event).toMatchObject({ action: 'grant.requested', actor: requesterActor(), target_id: response.body.details.grant_id, data: { status: 'denied' } });
+      expect(events[1]).toMatchObject({ data: { grant: { status: 'denied' }, access_remains: null } });
     });
 
     it('cancel: one event by the requester', async () => {
@@ -288,7 +294,7 @@ describe('audit coverage', () => {
     });
 
     it('expiry and approval timeout: one event each, by the system, even with the sweep running', async () => {
-      const active = await change(tenant, requestGrant(grantFor('ssh', { duration_seconds: 1 })), 201);
+      const active = await change(tenant, requestGrant(grantFor('ssh', { duration_seconds: 1 })), 201, ['grant.requested', 'grant.activated']);
       const pending = await change(tenant, requestGrant(grantFor('wait')), 201);
       // The shortest timeout a policy accepts is a minute: move this request's deadline to the past instead.
       const db = new Client({ connectionString: t.config.databaseUrl });

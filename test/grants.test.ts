@@ -39,7 +39,7 @@ describe('grant requests and transitions', () => {
     expect(response.body.code).toBe('access_denied');
     const stored = await tenant.admin({ method: 'GET', url: `/v1/grants/${response.body.details.grant_id}` });
     expect(stored.body).toMatchObject({ status: 'denied', policy_id: null });
-    expect(stored.body.events.map((e: { action: string }) => e.action)).toEqual(['grant.requested']);
+    expect(stored.body.events.map((e: { action: string }) => e.action)).toEqual(['grant.requested', 'grant.denied']);
   });
 
   it('refuses a duration above the maximum without storing anything', async () => {
@@ -128,7 +128,7 @@ describe('grant requests and transitions', () => {
     await tenant.admin({ method: 'POST', url: `/v1/grants/${active.body.id}/revoke`, body: { reason: 'done' } });
     const detail = await tenant.as('auditor')({ method: 'GET', url: `/v1/grants/${active.body.id}` });
     expect(detail.body.policy_set_version).toBeGreaterThan(0);
-    expect(detail.body.events.map((e: { action: string }) => e.action)).toEqual(['grant.requested', 'grant.revoked']);
+    expect(detail.body.events.map((e: { action: string }) => e.action)).toEqual(['grant.requested', 'grant.activated', 'grant.revoked']);
     expect(detail.body.events[0].data).toMatchObject({ policy_id: autoPolicy, determining_rule_ids: active.body.determining_rule_ids });
   });
 

@@ -1,6 +1,6 @@
 import { PrismaService } from '../src/infra/prisma/prisma.service';
 import { NotificationChannelsRepository } from '../src/modules/notification-channels/notification-channels.repository';
-import { GRANT_EVENTS } from '../src/modules/notification-channels/notification-channel.types';
+import { GRANT_EVENTS } from '../src/modules/grants/grant-events';
 import { startTestApp, TestApp } from './support/app';
 import { createTenant, TestTenant } from './support/factories';
 

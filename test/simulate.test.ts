@@ -35,6 +35,7 @@ describe('simulate', () => {
       notices: ['be careful'],
       duration_seconds: 900,
       approval_required: false,
+      evaluation_errors: [],
     });
     expect((await simulate(tenant, { duration_seconds: 120 })).body.duration_seconds).toBe(120);
     const over = await simulate(tenant, { duration_seconds: 3601 });
@@ -47,6 +48,7 @@ describe('simulate', () => {
       notices: [],
       duration_seconds: null,
       approval_required: false,
+      evaluation_errors: [],
     });
     expect((await simulate(tenant, {}, 'auditor')).status).toBe(200);
     expect((await tenant.as('approver')({ method: 'POST', url: '/v1/policies/simulate', body: { principal: alice, action: ssh, resource: db } })).status).toBe(403);

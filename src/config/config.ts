@@ -20,6 +20,8 @@ export interface AppConfig {
   webhookTimeoutMs: number;
   /** Lets Slack and webhook channels reach private and loopback addresses (off: SSRF protection). */
   webhookAllowPrivateAddresses: boolean;
+  /** How often each process polls the tenants' change counters (ms); below the 2 s propagation bound. */
+  changePollIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -99,6 +101,7 @@ export function loadConfig(env: Env): AppConfig {
     approvalLinkTtlSeconds: int('APPROVAL_LINK_TTL_SECONDS', 86400, 60, 30 * 86400),
     webhookTimeoutMs: int('WEBHOOK_TIMEOUT_MS', 5000, 100, 60000),
     webhookAllowPrivateAddresses: oneOf('WEBHOOK_ALLOW_PRIVATE_ADDRESSES', 'false', ['true', 'false']) === 'true',
+    changePollIntervalMs: int('CHANGE_POLL_INTERVAL_MS', 1000, 50, 1500),
   };
   if (!/^[^\s@]+@[^\s@]+$/.test(config.mailFrom)) problems.push('MAIL_FROM must be an email address');
   if (problems.length > 0) throw new ConfigError(problems);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { GrantEvent, GrantStatus, nextStatus } from '@/modules/grants/grant-state';
+import { GrantTransition, GrantStatus, nextStatus } from '@/modules/grants/grant-state';
 import { accessKey, GrantUpdate, TenantGrants } from './access-cache';
 
 /** A grant row as the database holds it, moved only by the state machine (grant-state.ts). */
@@ -18,14 +18,14 @@ const TRIPLES = [0, 1, 2].map((n) => ({
 const keyOf = (triple: number) => accessKey(TRIPLES[triple].principal, TRIPLES[triple].action, TRIPLES[triple].resource);
 const NOW = 1_000_000;
 
-type Step = { kind: 'create'; triple: number; pending: boolean; expiresIn: number } | { kind: 'event'; grant: number; event: GrantEvent; expiresIn: number };
+type Step = { kind: 'create'; triple: number; pending: boolean; expiresIn: number } | { kind: 'event'; grant: number; event: GrantTransition; expiresIn: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('create' as const), triple: fc.integer({ min: 0, max: 2 }), pending: fc.boolean(), expiresIn: fc.integer({ min: -5_000, max: 50_000 }) }),
   fc.record({
     kind: fc.constant('event' as const),
     grant: fc.nat({ max: 7 }),
-    event: fc.constantFrom<GrantEvent>('approve', 'deny', 'cancel', 'time_out', 'expire', 'revoke', 'extend'),
+    event: fc.constantFrom<GrantTransition>('approve', 'deny', 'cancel', 'time_out', 'expire', 'revoke', 'extend'),
     expiresIn: fc.integer({ min: -5_000, max: 50_000 }),
   }),
 );

@@ -4,6 +4,8 @@ import { APP_CONFIG } from '@/config/config.module';
 import type { AppConfig } from '@/config/config';
 import { PrismaService } from '@/infra/prisma/prisma.service';
 import { InvalidationBus } from '@/infra/redis/invalidation-bus';
+import { ChangeFeed } from '@/modules/tenant-state/change-feed';
+import { TenantStateRepository } from '@/modules/tenant-state/tenant-state.repository';
 import { formatKey, hashSecret, newSecret, parseKey, secretMatches } from '@/common/auth/api-key-secret';
 import type { AuthContext } from '@/common/auth/roles';
 import { notFound } from '@/common/errors/domain-error';
@@ -26,6 +28,8 @@ export class ApiKeysService implements OnModuleInit {
     private readonly keys: ApiKeysRepository,
     private readonly audit: AuditRepository,
     private readonly bus: InvalidationBus,
+    private readonly feed: ChangeFeed,
+    private readonly state: TenantStateRepository,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.cache = new ApiKeyCache(config.apiKeyCacheTtlMs);
@@ -33,6 +37,7 @@ export class ApiKeysService implements OnModuleInit {
 
   onModuleInit(): void {
     this.bus.on(TOPIC, (message) => (message?.id ? this.cache.delete(message.id) : this.cache.clear()));
+    this.feed.listen((tenantId, _counters, pollStartedAt) => this.cache.dropTenant(tenantId, pollStartedAt));
   }
 
   async create(tenantId: string, dto: CreateApiKeyDto, actor: Actor): Promise<CreatedApiKey> {
@@ -61,6 +66,7 @@ export class ApiKeysService implements OnModuleInit {
     const revoked = await this.prisma.$transaction(async (tx) => {
       const record = await this.keys.revoke(tx, tenantId, id);
       if (record) {
+        await this.state.bumpKeyRevocations(tx, tenantId);
         await this.audit.append(tx, tenantId, {
           actor,
           action: 'api_key.revoked',
@@ -84,13 +90,19 @@ export class ApiKeysService implements OnModuleInit {
     return { tenantId: record.tenantId, keyId: record.id, role: record.role };
   }
 
+  /**
+   * The key row, from the cache while it can be trusted: the bus is live (revocations arrive at once) and the change
+   * feed is fresh (a revocation whose message was lost is seen within the propagation bound).
+   */
   private async lookup(id: string): Promise<ApiKeyRecord | null> {
-    const trusted = this.bus.isLive();
+    const trusted = this.bus.isLive() && this.feed.isFresh();
     const hit = trusted ? this.cache.get(id) : undefined;
     if (hit) return hit.record;
     const generation = this.cache.currentGeneration();
+    const readAt = Date.now();
     const record = await this.keys.findForAuthentication(id);
-    if (trusted) this.cache.set(id, record, Date.now(), generation);
+    if (record) this.feed.watch(record.tenantId);
+    if (trusted) this.cache.set(id, record, readAt, generation);
     return record;
   }
 }

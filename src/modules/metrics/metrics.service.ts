@@ -38,7 +38,7 @@ export class MetricsService implements OnModuleInit {
         for (const [state, count] of Object.entries(counts)) this.set({ queue: GRANTS_QUEUE, state }, count);
       },
     });
-    this.effects.onTransition((grant, event, replay) => {
+    this.effects.onTransition(({ grant, event, replay }) => {
       if (replay) return;
       this.metrics.transitions.inc({ event });
       if (event === 'grant.expired' && grant.expiresAt && grant.endedAt) {
