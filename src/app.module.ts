@@ -1,7 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, DiscoveryModule } from '@nestjs/core';
-import { LoggerModule } from 'nestjs-pino';
-import type { Logger as PinoLogger } from 'pino';
 import type { AppConfig } from '@/config/config';
 import { ConfigModule } from '@/config/config.module';
 import { RouteAccessCheck } from '@/common/auth/route-access.check';
@@ -27,20 +25,14 @@ import { PoliciesModule } from '@/modules/policies/policies.module';
 import { TenantStateModule } from '@/modules/tenant-state/tenant-state.module';
 import { TenantsModule } from '@/modules/tenants/tenants.module';
 
-/** Nest's own logs go through nestjs-pino to the shared root; no request middleware (see infra/logging). */
-function loggerModule(root: PinoLogger): DynamicModule {
-  return LoggerModule.forRoot({ pinoHttp: { logger: root }, forRoutes: [] });
-}
-
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, logger: PinoLogger): DynamicModule {
+  static forRoot(config: AppConfig): DynamicModule {
     const grants = GrantsModule.register({ worker: config.processRole !== 'api' });
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        loggerModule(logger),
         DiscoveryModule,
         PrismaModule,
         RedisModule,
