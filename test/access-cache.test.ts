@@ -75,7 +75,7 @@ describe('access cache and the grant lifecycle', () => {
             const body = triple(o.kind === 'request' ? 'ssh' : 'sudo', `p${run}-${o.resource}`);
             const created = await tenant.admin({ method: 'POST', url: '/v1/grants', body: { ...body, duration_seconds: 600 } });
             ids.push(created.body.id as string);
-          } else if (ids.length > 0) {
+          } else if (ids.length > 0 && 'pick' in o) {
             const id = ids[o.pick % ids.length];
             if (o.kind === 'approve') {
               await tenant.as('approver')({ method: 'POST', url: `/v1/grants/${id}/approvals`, body: { approver_email: 'boss@example.com', decision: 'approve' } });

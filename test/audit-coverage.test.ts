@@ -5,7 +5,9 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { Client } from 'pg';
 import { Access, ACCESS_KEY } from '../src/common/auth/roles';
 import { ApprovalTokensService } from '../src/modules/approvals/approval-tokens.service';
-import { OPERATOR_KEY, RequestOptions, startTestApp, TestApp, TestResponse } from './support/app';
+import { OPERATOR_KEY, RequestOptions, TestApp, TestResponse } from './support/app';
+import { startSmtp } from './support/notifications';
+import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 import { action, host, permitPolicy, user, waitFor } from './support/grants';
 
@@ -52,7 +54,15 @@ function registeredRoutes(t: TestApp): Route[] {
 }
 
 describe('audit coverage', () => {
-  let t: TestApp;
+  // Its own SMTP sink: approver emails go out for real (and change nothing in the audit trail).
+  const env: Record<string, string> = {};
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    env.SMTP_URL = smtp.url;
+  });
+  afterAll(() => smtp.close());
+  const t = useTestApp(env);
   let tenant: TestTenant;
   const keyId = (key: string) => key.split('_')[1] as string;
   const adminActor = () => ({ type: 'api_key', id: keyId(tenant.keys.admin) });
@@ -87,10 +97,8 @@ describe('audit coverage', () => {
   const admin = (options: RequestOptions) => () => tenant.admin(options);
 
   beforeAll(async () => {
-    t = await startTestApp();
     tenant = await createTenant(t);
   });
-  afterAll(() => t.close());
 
   it('tenant creation: one event by the operator, then one per key the operator creates', async () => {
     const events = await eventsAfter(tenant, 0);
@@ -276,7 +284,8 @@ describe('audit coverage', () => {
     it('approval through a personal link: recorded as the approver, by email', async () => {
       const { response } = await change(tenant, requestGrant(grantFor('sudo')), 201);
       const id = response.body.id as string;
-      const link = await t.app.get(ApprovalTokensService).issue(tenant.id, id, 'boss@example.com', 'email');
+      // A Slack link: the worker's approver email issues (and so replaces) the email link meanwhile.
+      const link = await t.app.get(ApprovalTokensService).issue(tenant.id, id, 'boss@example.com', 'slack');
       const before = await head(tenant);
       await noEvent(tenant, () => t.request({ method: 'GET', url: `/approvals/${link.token}` }), 200);
       const decided = await t.request({

@@ -1,15 +1,10 @@
-import { startTestApp, TestApp } from './support/app';
+import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 import { action, host, user } from './support/grants';
 
 /** PRODUCT.md section 14, faults 2, 3, 4, 7 and 8 of issue 10, over HTTP against the real engine and database. */
 describe('decision integrity', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp({ PROCESS_ROLE: 'api' });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ PROCESS_ROLE: 'api' });
 
   const ANY = { effect: 'permit', principal_scope_type: 'any', action_scope_type: 'any', resource_scope_type: 'any' };
   const policy = async (tenant: TestTenant, body: Record<string, unknown>) => {

@@ -1,18 +1,17 @@
 import { ApprovalTokensService } from '../src/modules/approvals/approval-tokens.service';
-import { startTestApp, TestApp } from './support/app';
+import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 import { action, host, user } from './support/grants';
 
 /** PRODUCT.md section 14 and fault 5 of issue 10: an extension is decided by Cedar and, where required, approved. */
 describe('extensions', () => {
-  let t: TestApp;
+  const t = useTestApp({ PROCESS_ROLE: 'api' });
   let tenant: TestTenant;
 
   const ANY = { effect: 'permit', principal_scope_type: 'any', action_scope_type: 'eq', resource_scope_type: 'any' };
   const group = { approvals_needed: 1, email_addresses: ['boss@example.com', 'deputy@example.com'] };
 
   beforeAll(async () => {
-    t = await startTestApp({ PROCESS_ROLE: 'api' });
     tenant = await createTenant(t);
     const policies = [
       { name: 'ssh up to an hour', max_duration_seconds: 14400, rules: [{ ...ANY, action_ids: ['ssh'], conditions: 'context.duration_seconds <= 3600' }] },
@@ -28,7 +27,6 @@ describe('extensions', () => {
     ];
     for (const body of policies) expect((await tenant.admin({ method: 'POST', url: '/v1/policies', body })).status).toBe(201);
   });
-  afterAll(() => t.close());
 
   let resources = 0;
   const triple = (actionId: string) => ({ principal: user('alice'), action: action(actionId), resource: host(`h${(resources += 1)}`) });

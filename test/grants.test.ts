@@ -1,14 +1,13 @@
-import { startTestApp, TestApp } from './support/app';
+import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 import { action, host, permitPolicy, user } from './support/grants';
 
 describe('grant requests and transitions', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let tenant: TestTenant;
   let autoPolicy: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
     tenant = await createTenant(t);
     autoPolicy = await permitPolicy(tenant, 'alice', 'ssh', { default_duration_seconds: 600 });
     await permitPolicy(tenant, 'alice', 'sudo', {
@@ -17,7 +16,6 @@ describe('grant requests and transitions', () => {
     });
     await permitPolicy(tenant, 'bob', 'ssh', { purpose_justification_required: true, purpose_justification_prompt: 'Which ticket?' });
   });
-  afterAll(() => t.close());
 
   const request = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
     tenant.as('requester')({ method: 'POST', url: '/v1/grants', body, headers });

@@ -1,7 +1,7 @@
 import { PrismaService } from '../src/infra/prisma/prisma.service';
 import { NotificationChannelsRepository } from '../src/modules/notification-channels/notification-channels.repository';
 import { GRANT_EVENTS } from '../src/modules/grants/grant-events';
-import { startTestApp, TestApp } from './support/app';
+import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 
 const SECRET = 'webhook-secret-0123456789abcdef-XYZ';
@@ -9,15 +9,13 @@ const SLACK_URL = 'https://hooks.slack.com/services/T000/B000/slack-secret-token
 const URL_ = '/v1/notification-channels';
 
 describe('notification channels', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let tenant: TestTenant;
   let other: TestTenant;
 
   beforeAll(async () => {
-    t = await startTestApp();
     [tenant, other] = await Promise.all([createTenant(t), createTenant(t, 'other')]);
   });
-  afterAll(() => t.close());
 
   const webhook = (who: TestTenant, name: string, extra: Record<string, unknown> = {}) =>
     who.admin({

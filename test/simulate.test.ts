@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { startTestApp, TestApp } from './support/app';
+import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 
 const ANY = { effect: 'permit', principal_scope_type: 'any', action_scope_type: 'any', resource_scope_type: 'any' };
@@ -8,12 +8,7 @@ const ssh = { type: 'Action', id: 'ssh' };
 const db = { type: 'Host', id: 'db' };
 
 describe('simulate', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   const policy = (tenant: TestTenant, body: Record<string, unknown>) =>
     tenant.admin({ method: 'POST', url: '/v1/policies', body: { max_duration_seconds: 3600, ...body } }).then((r) => {

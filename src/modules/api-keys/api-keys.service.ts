@@ -8,7 +8,7 @@ import { ChangeFeed } from '@/modules/tenant-state/change-feed';
 import { TenantStateRepository } from '@/modules/tenant-state/tenant-state.repository';
 import { formatKey, hashSecret, newSecret, parseKey, secretMatches } from '@/common/auth/api-key-secret';
 import type { AuthContext } from '@/common/auth/roles';
-import { notFound } from '@/common/errors/domain-error';
+import { conflict, notFound } from '@/common/errors/domain-error';
 import { decodeCursor, Page, PageQuery, pageSize, toPage } from '@/common/http/pagination';
 import { AuditRepository } from '@/modules/audit/audit.repository';
 import type { Actor } from '@/modules/audit/audit-chain';
@@ -62,8 +62,13 @@ export class ApiKeysService implements OnModuleInit {
     return toPage(await this.keys.list(tenantId, limit + 1, decodeCursor(query.cursor)), limit, toApiKeyView);
   }
 
+  /** Revokes a key; the tenant's last active admin key is `409 conflict` (only the operator could recover then). */
   async revoke(tenantId: string, id: string, actor: Actor): Promise<void> {
     const revoked = await this.prisma.$transaction(async (tx) => {
+      const admins = await this.keys.lockActiveAdmins(tx, tenantId);
+      if (admins.length === 1 && admins[0] === id.toLowerCase()) {
+        throw conflict('This is the tenant\'s last active admin key: create another admin key before revoking it', { field: 'id' });
+      }
       const record = await this.keys.revoke(tx, tenantId, id);
       if (record) {
         await this.state.bumpKeyRevocations(tx, tenantId);
