@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { Client } from 'pg';
-import { Invalidation, InvalidationBus } from '../src/infra/redis/invalidation-bus';
+import type { BusMessage } from '../src/infra/redis/bus-topics';
+import { InvalidationBus } from '../src/infra/redis/invalidation-bus';
 import { accessKey, TenantGrants } from '../src/modules/access/access-cache';
-import { GRANT_TOPIC } from '../src/modules/grants/grant-effects';
+import type { GrantStatus } from '../src/modules/grants/grant-state';
 import { startTestApp, TestApp } from './support/app';
 import { createTenant, TestTenant } from './support/factories';
 import { action, host, permitPolicy, user } from './support/grants';
@@ -13,7 +14,7 @@ describe('access cache and the grant lifecycle', () => {
   let second: TestApp;
   let tenant: TestTenant;
   let db: Client;
-  const published: Invalidation[] = [];
+  const published: BusMessage<'grant'>[] = [];
 
   beforeAll(async () => {
     t = await startTestApp({ PROCESS_ROLE: 'all' });
@@ -23,7 +24,7 @@ describe('access cache and the grant lifecycle', () => {
     await permitPolicy(tenant, 'alice', 'ssh', { max_duration_seconds: 7200 });
     db = new Client({ connectionString: t.config.databaseUrl });
     await db.connect();
-    t.app.get(InvalidationBus).on(GRANT_TOPIC, (message) => {
+    t.app.get(InvalidationBus).on('grant', (message) => {
       if (message) published.push(message);
     });
   });
@@ -93,8 +94,8 @@ describe('access cache and the grant lifecycle', () => {
         }
         const cache = new TenantGrants();
         for (const message of delivery) {
-          const data = message.data as { principal: never; action: never; resource: never; status: never; expires_at: string | null; audit_session: boolean };
-          cache.apply({ id: message.id as string, ...data, expiresAt: data.expires_at ? Date.parse(data.expires_at) : null, auditSession: data.audit_session });
+          const { data } = message;
+          cache.apply({ id: message.id, ...data, status: data.status as GrantStatus, expiresAt: data.expires_at ? Date.parse(data.expires_at) : null, auditSession: data.audit_session });
         }
         for (const actionId of ['ssh', 'sudo']) {
           for (const resource of [0, 1]) {

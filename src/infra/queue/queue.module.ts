@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
 import { APP_CONFIG } from '@/config/config.module';
 import type { AppConfig } from '@/config/config';
+import { JobRegistry } from './job-handlers';
 
 @Global()
 @Module({
@@ -14,6 +15,7 @@ import type { AppConfig } from '@/config/config';
       }),
     }),
   ],
-  exports: [BullModule],
+  providers: [JobRegistry],
+  exports: [BullModule, JobRegistry],
 })
 export class QueueModule {}

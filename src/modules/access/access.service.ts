@@ -1,9 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Prisma } from '@/generated/prisma/client';
 import { PrismaService } from '@/infra/prisma/prisma.service';
-import { InvalidationBus, Invalidation } from '@/infra/redis/invalidation-bus';
+import type { BusMessage } from '@/infra/redis/bus-topics';
+import { InvalidationBus } from '@/infra/redis/invalidation-bus';
 import type { EntityUid } from '@/infra/cedar/cedar-types';
-import { GRANT_TOPIC } from '@/modules/grants/grant-effects';
 import { GRANT_STATUSES, GrantStatus } from '@/modules/grants/grant-state';
 import { GrantsRepository } from '@/modules/grants/grants.repository';
 import { ChangeFeed } from '@/modules/tenant-state/change-feed';
@@ -51,7 +51,7 @@ export class AccessService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.bus.on(GRANT_TOPIC, (message) => (message ? this.onUpdate(message) : this.forgetAll()));
+    this.bus.on('grant', (message) => (message ? this.onUpdate(message) : this.forgetAll()));
     this.feed.listen((tenantId, counters) => this.catchUp(tenantId, counters));
   }
 
@@ -96,15 +96,15 @@ export class AccessService implements OnModuleInit {
     return entry.promise;
   }
 
-  private onUpdate(message: Invalidation): void {
-    const data = message.data as { principal: EntityUid; action: EntityUid; resource: EntityUid; status: GrantStatus; expires_at: string | null; audit_session: boolean } | undefined;
-    if (!message.id || !data || !GRANT_STATUSES.includes(data.status)) return this.forget(message.tenantId);
+  private onUpdate(message: BusMessage<'grant'>): void {
+    const { data } = message;
+    if (!message.id || !data || !(GRANT_STATUSES as readonly string[]).includes(data.status)) return this.forget(message.tenantId);
     const update: GrantUpdate = {
       id: message.id,
       principal: data.principal,
       action: data.action,
       resource: data.resource,
-      status: data.status,
+      status: data.status as GrantStatus,
       expiresAt: data.expires_at ? Date.parse(data.expires_at) : null,
       auditSession: data.audit_session,
     };

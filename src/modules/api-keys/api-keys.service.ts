@@ -17,7 +17,6 @@ import { ApiKeyRecord, ApiKeyView, CreatedApiKey, toApiKeyView } from './api-key
 import { ApiKeysRepository } from './api-keys.repository';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
 
-const TOPIC = 'api-key';
 
 @Injectable()
 export class ApiKeysService implements OnModuleInit {
@@ -36,7 +35,7 @@ export class ApiKeysService implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.bus.on(TOPIC, (message) => (message?.id ? this.cache.delete(message.id) : this.cache.clear()));
+    this.bus.on('api-key', (message) => (message?.id ? this.cache.delete(message.id) : this.cache.clear()));
     this.feed.listen((tenantId, _counters, pollStartedAt) => this.cache.dropTenant(tenantId, pollStartedAt));
   }
 
@@ -83,7 +82,7 @@ export class ApiKeysService implements OnModuleInit {
       return record;
     });
     if (!revoked && !(await this.keys.exists(tenantId, id))) throw notFound('API key');
-    await this.bus.publish({ topic: TOPIC, tenantId, id });
+    await this.bus.publish({ topic: 'api-key', tenantId, id });
   }
 
   /** Resolves an `X-API-Key` value; the steady state costs no database round trip. */

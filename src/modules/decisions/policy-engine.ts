@@ -6,7 +6,6 @@ import { decideRequest, RequestDecision, RequestInput } from './request-decision
 import { PreparsedSlots } from '@/infra/cedar/preparsed-sets';
 import { ChangeFeed } from '@/modules/tenant-state/change-feed';
 import { TenantStateRepository } from '@/modules/tenant-state/tenant-state.repository';
-import { POLICY_SET_TOPIC } from './policy-set-changes';
 import { PolicySetRepository } from './policy-set.repository';
 
 const MAX_TENANTS = 5000;
@@ -41,7 +40,7 @@ export class PolicyEngine implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.bus.on(POLICY_SET_TOPIC, (message) => (message ? this.invalidate(message.tenantId) : this.invalidateAll()));
+    this.bus.on('policy-set', (message) => (message ? this.invalidate(message.tenantId) : this.invalidateAll()));
     this.feed.listen((tenantId, counters) => {
       const compiled = this.tenants.get(tenantId)?.compiled;
       if (compiled && counters.policyVersion > compiled.version) this.invalidate(tenantId);

@@ -3,9 +3,6 @@ import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
 import { InvalidationBus } from '@/infra/redis/invalidation-bus';
 import { TenantStateRepository } from '@/modules/tenant-state/tenant-state.repository';
 
-/** Bus topic of policy-set changes: `{topic, tenantId}`; the change feed carries the same change without Redis. */
-export const POLICY_SET_TOPIC = 'policy-set';
-
 /**
  * Runs a change to what decisions depend on (policies, rules, entities, schema). The version is bumped first, so
  * the tenant's row lock orders concurrent changes (a schema and a rule cannot be checked against each other's old
@@ -29,7 +26,7 @@ export class PolicySetChanges {
       },
       { timeout: 60_000, maxWait: 10_000 },
     );
-    await this.bus.publish({ topic: POLICY_SET_TOPIC, tenantId });
+    await this.bus.publish({ topic: 'policy-set', tenantId });
     if (after) await after(result);
     return result;
   }

@@ -7,8 +7,6 @@ import { GrantEffectsRepository } from './grant-effects.repository';
 import { GrantJobs } from './grant-jobs';
 import { GrantsRepository } from './grants.repository';
 
-/** Bus topic of grant changes, carrying what the access cache needs (see AccessService). */
-export const GRANT_TOPIC = 'grant';
 const REPLAY_BATCH = 200;
 const GIVE_UP_MS = 24 * 3600_000;
 
@@ -115,7 +113,7 @@ export class GrantEffects {
   private async run(change: GrantChange): Promise<boolean> {
     const { grant } = change;
     let ok = await this.bus.publish({
-      topic: GRANT_TOPIC,
+      topic: 'grant',
       tenantId: grant.tenantId,
       id: grant.id,
       data: {

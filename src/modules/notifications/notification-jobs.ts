@@ -14,6 +14,10 @@ export type NotificationJob =
   /** `eventId`: the audit event holding the grant as it was at the event (the webhook body is built from it). */
   | { kind: 'channel_event'; tenantId: string; grantId: string; channelId: string; event: ChannelEvent; eventId?: string | null };
 
+/** The notifications queue's jobs by name (the job's `kind`): one map, one handler each (JobRegistry checks it). */
+export type NotificationQueueJobs = { [K in NotificationJob['kind']]: Extract<NotificationJob, { kind: K }> };
+export const NOTIFICATION_JOB_NAMES = ['approver_link', 'reminder', 'requester', 'expiring_soon', 'channel_event'] as const satisfies readonly (keyof NotificationQueueJobs)[];
+
 /** Events that can happen more than once to a grant: their job ids carry the audit event id. */
 const REPEATABLE: readonly ChannelEvent[] = ['grant.extension_requested', 'grant.extended', 'grant.extension_denied', 'grant.extension_timed_out'];
 

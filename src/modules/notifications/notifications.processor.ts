@@ -1,8 +1,9 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
+import { JobRegistry } from '@/infra/queue/job-handlers';
 import { NotificationHandlers } from './notification-handlers';
-import { NotificationJob, NOTIFICATIONS_QUEUE } from './notification-jobs';
+import { NOTIFICATION_JOB_NAMES, NotificationQueueJobs, NOTIFICATIONS_QUEUE } from './notification-jobs';
 
 /**
  * Runs only in worker processes. Concurrency stays at 4: each send holds a pooled connection (deliverOnce's row
@@ -11,11 +12,22 @@ import { NotificationJob, NOTIFICATIONS_QUEUE } from './notification-jobs';
 @Processor(NOTIFICATIONS_QUEUE, { concurrency: 4 })
 @Injectable()
 export class NotificationsProcessor extends WorkerHost {
-  constructor(private readonly handlers: NotificationHandlers) {
+  constructor(
+    handlers: NotificationHandlers,
+    private readonly registry: JobRegistry,
+  ) {
     super();
+    const handle = (data: NotificationQueueJobs[keyof NotificationQueueJobs]) => handlers.handle(data);
+    registry.register<NotificationQueueJobs>(NOTIFICATIONS_QUEUE, NOTIFICATION_JOB_NAMES, {
+      approver_link: handle,
+      reminder: handle,
+      requester: handle,
+      expiring_soon: handle,
+      channel_event: handle,
+    });
   }
 
-  async process(job: Job<NotificationJob>): Promise<void> {
-    await this.handlers.handle(job.data);
+  process(job: Job): Promise<void> {
+    return this.registry.dispatch(NOTIFICATIONS_QUEUE, job);
   }
 }
