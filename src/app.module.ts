@@ -22,6 +22,9 @@ import { MetricsModule } from '@/modules/metrics/metrics.module';
 import { NotificationChannelsModule } from '@/modules/notification-channels/notification-channels.module';
 import { NotificationsModule } from '@/modules/notifications/notifications.module';
 import { PoliciesModule } from '@/modules/policies/policies.module';
+import { SchemaDataModule } from '@/modules/cedar-schema/schema-data.module';
+import { EntityDataModule } from '@/modules/entities/entity-data.module';
+import { PolicyDataModule } from '@/modules/policies/policy-data.module';
 import { TenantStateModule } from '@/modules/tenant-state/tenant-state.module';
 import { TenantsModule } from '@/modules/tenants/tenants.module';
 
@@ -37,6 +40,9 @@ export class AppModule {
         PrismaModule,
         RedisModule,
         TenantStateModule,
+        PolicyDataModule,
+        EntityDataModule,
+        SchemaDataModule,
         QueueModule,
         MailModule,
         AuditModule,

@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@/config/config';
 import { ensureDatabase, migrate } from '@/infra/prisma/migrator';
-import { createApp } from './app.factory';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   await ensureDatabase(config.databaseUrl);
   await migrate(config.databaseUrl);
+  // Loaded only once the configuration holds, so a bad variable is reported at once, before the framework loads.
+  const { createApp } = await import('./app.factory');
   const app = await createApp(config);
   if (config.processRole === 'worker') {
     await app.init();

@@ -303,8 +303,8 @@ describe('audit coverage', () => {
     });
 
     it('expiry and approval timeout: one event each, by the system, even with the sweep running', async () => {
-      const active = await change(tenant, requestGrant(grantFor('ssh', { duration_seconds: 1 })), 201, ['grant.requested', 'grant.activated']);
       const pending = await change(tenant, requestGrant(grantFor('wait')), 201);
+      const active = await change(tenant, requestGrant(grantFor('ssh', { duration_seconds: 1 })), 201, ['grant.requested', 'grant.activated']);
       // The shortest timeout a policy accepts is a minute: move this request's deadline to the past instead.
       const db = new Client({ connectionString: t.config.databaseUrl });
       await db.connect();
@@ -314,7 +314,7 @@ describe('audit coverage', () => {
       expect(await waitFor(status(active.response.body.id), (s) => s === 'expired')).toBe('expired');
       expect(await waitFor(status(pending.response.body.id), (s) => s === 'timed_out')).toBe('timed_out');
       await new Promise((resolve) => setTimeout(resolve, 2500));
-      const ended = await eventsAfter(tenant, pending.event.seq);
+      const ended = await eventsAfter(tenant, active.events[1]!.seq);
       expect(ended.map((e) => [e.action, e.actor, e.target_id]).sort()).toEqual([
         ['grant.expired', { type: 'system', id: null }, active.response.body.id],
         ['grant.timed_out', { type: 'system', id: null }, pending.response.body.id],

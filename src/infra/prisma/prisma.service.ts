@@ -9,7 +9,9 @@ export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$trans
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    super({ adapter: new PrismaPg({ connectionString: config.databaseUrl, max: 10 }) });
+    // Transactions of one grant or tenant queue on its locks by design (advisory, row, counters): give a transaction
+    // up to 5 s to get a pooled connection and 15 s to finish instead of Prisma's 2 s and 5 s.
+    super({ adapter: new PrismaPg({ connectionString: config.databaseUrl, max: 10 }), transactionOptions: { maxWait: 5_000, timeout: 15_000 } });
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -5,7 +5,7 @@ import type { BusMessage } from '@/infra/redis/bus-topics';
 import { InvalidationBus } from '@/infra/redis/invalidation-bus';
 import type { EntityUid } from '@/infra/cedar/cedar-types';
 import { GRANT_STATUSES, GrantStatus } from '@/modules/grants/grant-state';
-import { GrantsRepository } from '@/modules/grants/grants.repository';
+import { GrantReads } from '@/modules/grants/grant-reads';
 import { ChangeFeed } from '@/modules/tenant-state/change-feed';
 import { TenantCounters, TenantStateRepository } from '@/modules/tenant-state/tenant-state.repository';
 import { accessKey, GrantUpdate, TenantGrants } from './access-cache';
@@ -44,7 +44,7 @@ export class AccessService implements OnModuleInit {
 
   constructor(
     private readonly prisma: PrismaService,
-    private readonly grants: GrantsRepository,
+    private readonly grants: GrantReads,
     private readonly state: TenantStateRepository,
     private readonly bus: InvalidationBus,
     private readonly feed: ChangeFeed,

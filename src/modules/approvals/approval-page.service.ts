@@ -7,7 +7,8 @@ import { HtmlPage, renderMessagePage, renderRequestPage, RequestView } from './a
 import { DECISIONS, eligibility, groupProgress } from './approval-rules';
 import type { ApprovalDecision } from './approval-rules';
 import { ApprovalTokensService } from './approval-tokens.service';
-import { ApprovalsRepository, ApprovalTokenRecord } from './approvals.repository';
+import { PolicyReads } from '@/modules/policies/policy-reads';
+import type { ApprovalTokenRecord } from './approval-tokens.repository';
 import { approvalCase, ApprovalsService, DecisionResult, LinkUnusableError, refusal } from './approvals.service';
 
 type Opened = { page: HtmlPage } | { link: ApprovalTokenRecord; grant: GrantRecord; view: RequestView };
@@ -54,7 +55,7 @@ export class ApprovalPageService {
 
   constructor(
     private readonly tokens: ApprovalTokensService,
-    private readonly approvals: ApprovalsRepository,
+    private readonly policies: PolicyReads,
     private readonly grants: GrantsRepository,
     private readonly decisions: ApprovalsService,
   ) {}
@@ -96,7 +97,7 @@ export class ApprovalPageService {
     if (link.expiresAt <= new Date()) return { page: EXPIRED };
     const grant = await this.grants.find(link.tenantId, link.grantId);
     if (!grant) return { page: UNKNOWN };
-    const policyName = grant.policyId ? await this.approvals.policyName(link.tenantId, grant.policyId) : null;
+    const policyName = grant.policyId ? await this.policies.name(link.tenantId, grant.policyId) : null;
     const round = approvalCase(grant, new Date(), link.round);
     const extension = link.round > 0 ? grant.extensions.find((e) => e.round === link.round) : undefined;
     const view: RequestView = {

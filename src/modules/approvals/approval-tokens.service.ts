@@ -6,7 +6,7 @@ import { pendingExtension } from '@/modules/grants/grant.types';
 import { GrantsRepository } from '@/modules/grants/grants.repository';
 import { normalizeEmail } from '@/modules/email-lists/emails';
 import { hashToken, isTokenShaped, linkExpiry, newToken } from './approval-token';
-import { ApprovalChannel, ApprovalsRepository, ApprovalTokenRecord } from './approvals.repository';
+import { ApprovalChannel, ApprovalTokenRecord, ApprovalTokensRepository } from './approval-tokens.repository';
 
 export interface IssuedLink {
   /** The secret: put it in the message, never in a log. */
@@ -19,7 +19,7 @@ export interface IssuedLink {
 @Injectable()
 export class ApprovalTokensService {
   constructor(
-    private readonly approvals: ApprovalsRepository,
+    private readonly approvals: ApprovalTokensRepository,
     private readonly grants: GrantsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}

@@ -3,7 +3,7 @@ import { ApprovalPageController } from './approval-page.controller';
 import { ApprovalPageService } from './approval-page.service';
 import { ApprovalTokensService } from './approval-tokens.service';
 import { ApprovalsController } from './approvals.controller';
-import { ApprovalsRepository } from './approvals.repository';
+import { ApprovalTokensRepository } from './approval-tokens.repository';
 import { ApprovalsService } from './approvals.service';
 
 @Module({})
@@ -14,7 +14,7 @@ export class ApprovalsModule {
       module: ApprovalsModule,
       imports: [grants],
       controllers: [ApprovalsController, ApprovalPageController],
-      providers: [ApprovalsRepository, ApprovalsService, ApprovalTokensService, ApprovalPageService],
+      providers: [ApprovalTokensRepository, ApprovalsService, ApprovalTokensService, ApprovalPageService],
       exports: [ApprovalTokensService, ApprovalsService],
     };
   }

@@ -9,13 +9,14 @@ import { assertCurrent, StalePolicySet, withCurrentDecision } from '@/modules/de
 import { PolicyEngine } from '@/modules/decisions/policy-engine';
 import { normalizeEmail } from '@/modules/email-lists/emails';
 import { ActivationVerdict, deniedAtActivation, GrantActivation } from '@/modules/grants/grant-activation';
+import { GrantApprovalsRepository } from '@/modules/grants/grant-approvals.repository';
 import { GrantEffects, PendingEffects } from '@/modules/grants/grant-effects';
 import { GrantView, toGrantView } from '@/modules/grants/grant-view';
 import { GrantRecord, pendingExtension } from '@/modules/grants/grant.types';
 import { GrantsRepository } from '@/modules/grants/grants.repository';
 import { TenantStateRepository } from '@/modules/tenant-state/tenant-state.repository';
 import { ApprovalCase, ApprovalDecision, ApprovalOutcome, decideApproval } from './approval-rules';
-import { ApprovalsRepository } from './approvals.repository';
+import { ApprovalTokensRepository } from './approval-tokens.repository';
 import { CreateApprovalDto } from './dto/create-approval.dto';
 
 export interface DecisionInput {
@@ -84,7 +85,8 @@ class VerdictNeeded extends StalePolicySet {}
 export class ApprovalsService {
   constructor(
     private readonly prisma: PrismaService,
-    private readonly approvals: ApprovalsRepository,
+    private readonly tokens: ApprovalTokensRepository,
+    private readonly decisions: GrantApprovalsRepository,
     private readonly grants: GrantsRepository,
     private readonly activation: GrantActivation,
     private readonly effects: GrantEffects,
@@ -128,15 +130,15 @@ export class ApprovalsService {
         await this.grants.lockAccess(tx, tenantId, [seen]);
         const counters = await this.state.lockShared(tx, tenantId);
         if (verdict?.decision) assertCurrent(tenantId, verdict.decision, counters.policyVersion);
-        if (!(await this.approvals.lockGrant(tx, tenantId, grantId))) throw notFound('Grant');
-        if (token !== undefined && !(await this.approvals.consumeToken(tx, tenantId, token.id, round, now))) throw new LinkUnusableError();
+        if (!(await this.grants.lockStatus(tx, tenantId, grantId))) throw notFound('Grant');
+        if (token !== undefined && !(await this.tokens.consumeToken(tx, tenantId, token.id, round, now))) throw new LinkUnusableError();
         const current = (await this.grants.find(tenantId, grantId, tx)) as GrantRecord;
         const request = approvalCase(current, now, round);
         const outcome = decideApproval(request, { approverEmail, decision: input.decision });
         const refused = refusal(outcome, approverEmail, request.status);
         if (refused) throw refused;
         if (outcome === 'approved' && verdict === null) throw new VerdictNeeded(tenantId);
-        await this.approvals.insertDecision(tx, tenantId, { grantId, round, approverEmail, decision: input.decision, comment: input.comment, decidedAt: now });
+        await this.decisions.insert(tx, tenantId, { grantId, round, approverEmail, decision: input.decision, comment: input.comment, decidedAt: now });
         await this.audit.append(tx, tenantId, {
           actor,
           action: 'approval.recorded',

@@ -6,6 +6,5 @@ import { CedarSchemaService } from './cedar-schema.service';
 @Module({
   controllers: [CedarSchemaController],
   providers: [CedarSchemaRepository, CedarSchemaService],
-  exports: [CedarSchemaRepository],
 })
 export class CedarSchemaModule {}

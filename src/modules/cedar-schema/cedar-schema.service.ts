@@ -6,6 +6,8 @@ import { PolicySetChanges } from '@/modules/decisions/policy-set-changes';
 import { DomainError, invalidInput, notFound } from '@/common/errors/domain-error';
 import type { Actor } from '@/modules/audit/audit-chain';
 import { AuditRepository } from '@/modules/audit/audit.repository';
+import { EntityReads } from '@/modules/entities/entity-reads';
+import { PolicyReads } from '@/modules/policies/policy-reads';
 import { CedarSchemaRepository, SchemaRecord } from './cedar-schema.repository';
 
 export interface SchemaView {
@@ -33,6 +35,8 @@ export class CedarSchemaService {
   constructor(
     private readonly changes: PolicySetChanges,
     private readonly schemas: CedarSchemaRepository,
+    private readonly policies: PolicyReads,
+    private readonly entities: EntityReads,
     private readonly audit: AuditRepository,
   ) {}
 
@@ -47,13 +51,13 @@ export class CedarSchemaService {
     const parseErrors = checkSchema(schema);
     if (parseErrors.length > 0) throw invalidInput('schema is not a valid Cedar schema', { field: 'schema' }, parseErrors);
     const record = await this.changes.commit(tenantId, async (tx) => {
-      const rules = await this.schemas.ruleTexts(tx, tenantId);
+      const rules = await this.policies.ruleTexts(tx, tenantId);
       const { schemaErrors, byRule } = validateAgainstSchema(schema, rules);
       if (schemaErrors.length > 0) throw invalidInput('schema is not a valid Cedar schema', { field: 'schema' }, schemaErrors);
       const offendingRules = rules
         .filter((rule) => byRule.has(rule.id))
         .map((rule) => ({ rule_id: rule.id, policy_id: rule.policyId, messages: byRule.get(rule.id) as string[] }));
-      const offendingEntitiesList = offendingEntities(await this.schemas.entities(tx, tenantId), schema);
+      const offendingEntitiesList = offendingEntities(await this.entities.all(tx, tenantId), schema);
       if (offendingRules.length > 0 || offendingEntitiesList.length > 0) {
         throw new DomainError(
           'conflict',

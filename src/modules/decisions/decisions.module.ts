@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { PolicyEngine } from './policy-engine';
 import { PolicySetChanges } from './policy-set-changes';
-import { PolicySetRepository } from './policy-set.repository';
+import { PolicySetLoader } from './policy-set-loader';
 
 /**
  * The decision engine (tiers, request rules, governing policy) and the transaction wrapper for changes to what
@@ -9,7 +9,7 @@ import { PolicySetRepository } from './policy-set.repository';
  */
 @Global()
 @Module({
-  providers: [PolicyEngine, PolicySetRepository, PolicySetChanges],
+  providers: [PolicyEngine, PolicySetLoader, PolicySetChanges],
   exports: [PolicyEngine, PolicySetChanges],
 })
 export class DecisionsModule {}

@@ -6,7 +6,7 @@ import { decideRequest, RequestDecision, RequestInput } from './request-decision
 import { PreparsedSlots } from '@/infra/cedar/preparsed-sets';
 import { ChangeFeed } from '@/modules/tenant-state/change-feed';
 import { TenantStateRepository } from '@/modules/tenant-state/tenant-state.repository';
-import { PolicySetRepository } from './policy-set.repository';
+import { PolicySetLoader } from './policy-set-loader';
 
 const MAX_TENANTS = 5000;
 
@@ -33,7 +33,7 @@ export class PolicyEngine implements OnModuleInit {
   };
 
   constructor(
-    private readonly policySets: PolicySetRepository,
+    private readonly policySets: PolicySetLoader,
     private readonly state: TenantStateRepository,
     private readonly bus: InvalidationBus,
     private readonly feed: ChangeFeed,

@@ -4,7 +4,6 @@ import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
 import { conflict } from '@/common/errors/domain-error';
 import type { Cursor } from '@/common/http/pagination';
 import { isUuid } from '@/common/http/uuid.pipe';
-import type { ApprovalGroup } from '@/modules/decisions/decision.types';
 import { EmailListRecord } from './email-list.types';
 import { afterCursor } from '@/infra/prisma/keyset';
 
@@ -19,6 +18,7 @@ const lookupIds = (ids: readonly string[]) => {
   return { given: valid, stored: [...new Set(valid.map((id) => id.toLowerCase()))] };
 };
 
+/** The only code on email_lists. */
 @Injectable()
 export class EmailListsRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -63,19 +63,6 @@ export class EmailListsRepository {
 
   async delete(tx: Tx, tenantId: string, id: string): Promise<void> {
     await tx.emailList.deleteMany({ where: { tenantId, id } });
-  }
-
-  /** The tenant's policies with an approval group whose `email_list_uuid` is this list, with their groups. */
-  async policiesUsing(tx: Tx, tenantId: string, id: string): Promise<{ id: string; name: string; approvalGroups: ApprovalGroup[] }[]> {
-    const rows = await tx.$queryRaw<{ id: string; name: string; approval_groups: ApprovalGroup[] }[]>`
-      SELECT p.id, p.name, p.approval_groups FROM policies p
-      WHERE p.tenant_id = ${tenantId}::uuid
-        AND EXISTS (
-          SELECT 1 FROM jsonb_array_elements(
-            CASE WHEN jsonb_typeof(p.approval_groups) = 'array' THEN p.approval_groups ELSE '[]'::jsonb END) g
-          WHERE lower(g ->> 'email_list_uuid') = ${id.toLowerCase()})
-      ORDER BY p.created_at, p.id`;
-    return rows.map((row) => ({ id: row.id, name: row.name, approvalGroups: row.approval_groups }));
   }
 
   /** Which of `ids` name a list of the tenant; the set holds the ids as given. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
 import { memberCount } from '@/modules/decisions/approval-groups';
+import { PolicyReads } from '@/modules/policies/policy-reads';
 import { conflict, notFound } from '@/common/errors/domain-error';
 import { decodeCursor, Page, PageQuery, pageSize, toPage } from '@/common/http/pagination';
 import { AuditRepository } from '@/modules/audit/audit.repository';
@@ -16,6 +17,7 @@ export class EmailListsService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly lists: EmailListsRepository,
+    private readonly policies: PolicyReads,
     private readonly audit: AuditRepository,
   ) {}
 
@@ -37,6 +39,11 @@ export class EmailListsService {
   async list(tenantId: string, query: PageQuery): Promise<Page<EmailListView>> {
     const limit = pageSize(query);
     return toPage(await this.lists.list(tenantId, limit + 1, decodeCursor(query.cursor)), limit, toEmailListView);
+  }
+
+  /** Inside a policy's transaction: which of `ids` are lists of the tenant, share-locked until it ends. */
+  lockExisting(tx: Tx, tenantId: string, ids: string[]): Promise<Set<string>> {
+    return this.lists.lockExisting(tx, tenantId, ids);
   }
 
   /** Members of each list found, keyed by the ids as given (unknown ids are absent): for approval-group snapshots. */
@@ -78,7 +85,7 @@ export class EmailListsService {
    * the approvals it needs are `409 conflict`, naming the policies and groups (the list is locked meanwhile).
    */
   private async refuseUnsatisfiable(tx: Tx, tenantId: string, id: string, emails: string[]): Promise<void> {
-    const short = (await this.lists.policiesUsing(tx, tenantId, id)).flatMap((policy) =>
+    const short = (await this.policies.usingEmailList(tx, tenantId, id)).flatMap((policy) =>
       policy.approvalGroups
         .map((group, index) => ({ policy_id: policy.id, policy_name: policy.name, group: index, approvals_needed: group.approvals_needed, members: memberCount(group, emails), list: group.email_list_uuid }))
         .filter((group) => group.list?.toLowerCase() === id.toLowerCase() && group.members < group.approvals_needed)
@@ -95,7 +102,7 @@ export class EmailListsService {
     await this.prisma.$transaction(async (tx) => {
       const current = await this.lists.findForUpdate(tx, tenantId, id);
       if (!current) throw notFound('Email list');
-      const policies = await this.lists.policiesUsing(tx, tenantId, id);
+      const policies = await this.policies.usingEmailList(tx, tenantId, id);
       if (policies.length > 0) {
         throw conflict('The email list is used by approval groups of policies', { policy_ids: policies.map((p) => p.id) });
       }

@@ -12,6 +12,7 @@ const toRecord = (row: Row): EntityRecord => ({
   updatedAt: row.updatedAt,
 });
 
+/** The only code on entities. */
 @Injectable()
 export class EntitiesRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -47,5 +48,14 @@ export class EntitiesRepository {
     if (!row) return null;
     await tx.entity.delete({ where: { tenantId_type_entityId: { tenantId, type: uid.type, entityId: uid.id } } });
     return toRecord(row);
+  }
+
+  /** Every entity of the tenant in Cedar's JSON entity format (the engine's snapshot, schema validation). */
+  async all(tx: Tx, tenantId: string): Promise<CedarEntity[]> {
+    const rows = await tx.entity.findMany({ where: { tenantId } });
+    return rows.map((row) => {
+      const { uid, attrs, parents } = toRecord(row);
+      return { uid, attrs, parents };
+    });
   }
 }

@@ -8,7 +8,7 @@ import type { Page } from '@/common/http/pagination';
 import { pageSize } from '@/common/http/pagination';
 import type { Actor } from '@/modules/audit/audit-chain';
 import { AuditRepository } from '@/modules/audit/audit.repository';
-import { CedarSchemaRepository } from '@/modules/cedar-schema/cedar-schema.repository';
+import { SchemaReads } from '@/modules/cedar-schema/schema-reads';
 import type { ListEntitiesQuery } from './dto/list-entities.dto';
 import type { UpsertEntityDto } from './dto/upsert-entity.dto';
 import { decodeEntityCursor, encodeEntityCursor } from './entity-cursor';
@@ -22,7 +22,7 @@ export class EntitiesService {
   constructor(
     private readonly changes: PolicySetChanges,
     private readonly entities: EntitiesRepository,
-    private readonly schemas: CedarSchemaRepository,
+    private readonly schemas: SchemaReads,
     private readonly audit: AuditRepository,
   ) {}
 

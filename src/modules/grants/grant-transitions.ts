@@ -92,8 +92,14 @@ export class GrantTransitions {
     return change;
   }
 
-  /** Like tryApply, but a lost race is `409 invalid_state` and an unknown grant `404`. */
+  /**
+   * Like tryApply, but a lost race is `409 invalid_state` and an unknown grant `404`. A transition the grant's
+   * current status already rules out is refused without a transaction (it would only queue on the grant's locks).
+   */
   async apply(tenantId: string, id: string, request: TransitionRequest): Promise<GrantRecord> {
+    const seen = await this.grants.findStatus(tenantId, id);
+    if (!seen) throw notFound('Grant');
+    if (!nextStatus(seen.status, request.event)) throw invalidState(`The grant is ${seen.status}: ${request.event.replace('_', ' ')} is not possible`, { status: seen.status });
     const grant = await this.tryApply(tenantId, id, request);
     if (grant) return grant;
     const current = await this.grants.find(tenantId, id);

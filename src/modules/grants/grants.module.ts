@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { EmailListsModule } from '@/modules/email-lists/email-lists.module';
 import { GrantActivation } from './grant-activation';
+import { GrantApprovalsRepository } from './grant-approvals.repository';
 import { GrantEffects } from './grant-effects';
 import { GrantEffectsRepository } from './grant-effects.repository';
 import { GrantExpiry } from './grant-expiry';
@@ -10,6 +11,7 @@ import { GrantExtensions } from './grant-extensions.service';
 import { GrantJobs, GRANTS_QUEUE } from './grant-jobs';
 import { GrantLifecycle } from './grant-lifecycle.service';
 import { GrantQueries } from './grant-queries.service';
+import { GrantReads } from './grant-reads';
 import { GrantRequests } from './grant-requests.service';
 import { GrantTransitions } from './grant-transitions';
 import { GrantsController } from './grants.controller';
@@ -28,6 +30,7 @@ export class GrantsModule {
       providers: [
         GrantsRepository,
         GrantExtensionsRepository,
+        GrantApprovalsRepository,
         IdempotencyRepository,
         GrantJobs,
         GrantEffectsRepository,
@@ -35,13 +38,14 @@ export class GrantsModule {
         GrantTransitions,
         GrantRequests,
         GrantQueries,
+        GrantReads,
         GrantLifecycle,
         GrantExtensions,
         GrantActivation,
         GrantExpiry,
         ...(options.worker ? [GrantsProcessor] : []),
       ],
-      exports: [GrantTransitions, GrantEffects, GrantsRepository, GrantExtensionsRepository, GrantExpiry, GrantLifecycle, GrantExtensions, GrantActivation],
+      exports: [GrantTransitions, GrantEffects, GrantReads, GrantsRepository, GrantApprovalsRepository, GrantExpiry, GrantLifecycle, GrantExtensions, GrantActivation],
     };
   }
 }

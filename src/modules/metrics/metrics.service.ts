@@ -4,14 +4,14 @@ import type { Queue } from 'bullmq';
 import { Gauge } from 'prom-client';
 import { GRANTS_QUEUE } from '@/modules/grants/grant-jobs';
 import { GrantEffects } from '@/modules/grants/grant-effects';
-import { GrantsRepository } from '@/modules/grants/grants.repository';
+import { GrantReads } from '@/modules/grants/grant-reads';
 import { Metrics } from './metrics.registry';
 
 @Injectable()
 export class MetricsService implements OnModuleInit {
   constructor(
     private readonly metrics: Metrics,
-    private readonly grants: GrantsRepository,
+    private readonly grants: GrantReads,
     private readonly effects: GrantEffects,
     @InjectQueue(GRANTS_QUEUE) private readonly queue: Queue,
   ) {}

@@ -6,6 +6,6 @@ import { NotificationChannelsService } from './notification-channels.service';
 @Module({
   controllers: [NotificationChannelsController],
   providers: [NotificationChannelsRepository, NotificationChannelsService],
-  exports: [NotificationChannelsRepository],
+  exports: [NotificationChannelsService],
 })
 export class NotificationChannelsModule {}

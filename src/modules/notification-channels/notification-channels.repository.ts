@@ -91,16 +91,6 @@ export class NotificationChannelsRepository {
     await tx.notificationChannel.deleteMany({ where: { tenantId, id } });
   }
 
-  /** Ids of the tenant's policies whose `notification_channel` is `name`. */
-  async policiesUsing(tx: Tx, tenantId: string, name: string): Promise<string[]> {
-    const rows = await tx.policy.findMany({
-      where: { tenantId, notificationChannel: name },
-      select: { id: true },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    });
-    return rows.map((row) => row.id);
-  }
-
   async existsByName(tenantId: string, name: string): Promise<boolean> {
     return (await this.prisma.notificationChannel.count({ where: { tenantId, name } })) > 0;
   }

@@ -5,6 +5,7 @@ import { decodeCursor, Page, PageQuery, pageSize, toPage } from '@/common/http/p
 import { AuditRepository } from '@/modules/audit/audit.repository';
 import type { Actor } from '@/modules/audit/audit-chain';
 import { GRANT_EVENTS } from '@/modules/grants/grant-events';
+import { PolicyReads } from '@/modules/policies/policy-reads';
 import { mergeChannelSettings, parseChannelSettings } from './channel-config';
 import { CreateNotificationChannelDto } from './dto/create-notification-channel.dto';
 import { UpdateNotificationChannelDto } from './dto/update-notification-channel.dto';
@@ -32,6 +33,7 @@ export class NotificationChannelsService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly channels: NotificationChannelsRepository,
+    private readonly policies: PolicyReads,
     private readonly audit: AuditRepository,
   ) {}
 
@@ -50,6 +52,21 @@ export class NotificationChannelsService {
       return created;
     });
     return toChannelView(channel);
+  }
+
+  /** With secrets: for the senders only, never for a response. */
+  findForSending(tenantId: string, id: string): Promise<ChannelRecord | null> {
+    return this.channels.find(tenantId, id);
+  }
+
+  /** With secrets, by the name a policy's `notification_channel` gives: for the senders only. */
+  findByNameForSending(tenantId: string, name: string): Promise<ChannelRecord | null> {
+    return this.channels.findByName(tenantId, name);
+  }
+
+  /** Inside a policy's transaction: whether the channel exists, share-locked until the transaction ends. */
+  lockByName(tx: Tx, tenantId: string, name: string): Promise<boolean> {
+    return this.channels.lockByName(tx, tenantId, name);
   }
 
   async list(tenantId: string, query: PageQuery): Promise<Page<ChannelView>> {
@@ -117,7 +134,7 @@ export class NotificationChannelsService {
   }
 
   private async refuseWhileUsed(tx: Tx, tenantId: string, name: string, verb: 'renamed' | 'deleted'): Promise<void> {
-    const policyIds = await this.channels.policiesUsing(tx, tenantId, name);
+    const policyIds = await this.policies.usingChannel(tx, tenantId, name);
     if (policyIds.length > 0) {
       throw conflict(`The notification channel is named by policies and cannot be ${verb}`, { policy_ids: policyIds });
     }

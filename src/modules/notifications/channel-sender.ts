@@ -9,7 +9,7 @@ import type { ChannelRecord } from '@/modules/notification-channels/notification
 import { channelEmail } from './email-content';
 import { postJson, postSignedWebhook } from './http-sender';
 import { approversOfRound, ChannelEvent } from './notification-plan';
-import { NotificationsRepository } from './notifications.repository';
+import { PolicyReads } from '@/modules/policies/policy-reads';
 import { SlackOutcome, slackOutcomeMessage, SlackPayload, slackRequestMessage } from './slack-message';
 import { webhookEvent } from './webhook-event';
 
@@ -19,7 +19,7 @@ export class ChannelSender {
   constructor(
     private readonly mailer: MailerService,
     private readonly tokens: ApprovalTokensService,
-    private readonly policies: NotificationsRepository,
+    private readonly policies: PolicyReads,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -60,7 +60,7 @@ export class ChannelSender {
           })),
         )
       : [];
-    const policy = grant.policyId ? await this.policies.policySettings(grant.tenantId, grant.policyId) : null;
+    const policy = grant.policyId ? await this.policies.notificationSettings(grant.tenantId, grant.policyId) : null;
     return slackRequestMessage({
       grantId: grant.id,
       principal: grant.principal,

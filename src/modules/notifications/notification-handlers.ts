@@ -6,8 +6,8 @@ import { normalizeEmail } from '@/modules/email-lists/emails';
 import { ApprovalTokensService } from '@/modules/approvals/approval-tokens.service';
 import { GrantRecord, pendingExtension } from '@/modules/grants/grant.types';
 import { AuditRepository } from '@/modules/audit/audit.repository';
-import { GrantsRepository } from '@/modules/grants/grants.repository';
-import { NotificationChannelsRepository } from '@/modules/notification-channels/notification-channels.repository';
+import { GrantReads } from '@/modules/grants/grant-reads';
+import { NotificationChannelsService } from '@/modules/notification-channels/notification-channels.service';
 import { ChannelSender } from './channel-sender';
 import { DeliveryService } from './delivery.service';
 import { approverEmail, expiringSoonEmail, requesterEmail } from './email-content';
@@ -25,8 +25,8 @@ export class NotificationHandlers {
   private readonly logger = new Logger('NotificationHandlers');
 
   constructor(
-    private readonly grants: GrantsRepository,
-    private readonly channels: NotificationChannelsRepository,
+    private readonly grants: GrantReads,
+    private readonly channels: NotificationChannelsService,
     private readonly deliveries: DeliveryService,
     private readonly mailer: MailerService,
     private readonly tokens: ApprovalTokensService,
@@ -90,7 +90,7 @@ export class NotificationHandlers {
   }
 
   private async channelEvent(grant: GrantRecord, job: JobOf<'channel_event'>): Promise<void> {
-    const channel = await this.channels.find(job.tenantId, job.channelId);
+    const channel = await this.channels.findForSending(job.tenantId, job.channelId);
     if (!channel || !channel.eventFilters.includes(job.event)) {
       this.logger.log({ grantId: grant.id, channelId: job.channelId, event: job.event }, 'channel gone or no longer subscribed: skipped');
       return;

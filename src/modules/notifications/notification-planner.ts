@@ -3,10 +3,10 @@ import { APP_CONFIG } from '@/config/config.module';
 import type { AppConfig } from '@/config/config';
 import { GrantChange, GrantEffects } from '@/modules/grants/grant-effects';
 import type { GrantRecord } from '@/modules/grants/grant.types';
-import { NotificationChannelsRepository } from '@/modules/notification-channels/notification-channels.repository';
+import { NotificationChannelsService } from '@/modules/notification-channels/notification-channels.service';
 import { NotificationJob, NotificationJobs } from './notification-jobs';
 import { expiryNoticeAt, planTransition } from './notification-plan';
-import { NotificationsRepository } from './notifications.repository';
+import { PolicyReads } from '@/modules/policies/policy-reads';
 
 /** Turns each committed grant transition into notification jobs; runs in every process that changes grants. */
 @Injectable()
@@ -16,8 +16,8 @@ export class NotificationPlanner implements OnModuleInit {
   constructor(
     private readonly effects: GrantEffects,
     private readonly jobs: NotificationJobs,
-    private readonly channels: NotificationChannelsRepository,
-    private readonly policies: NotificationsRepository,
+    private readonly channels: NotificationChannelsService,
+    private readonly policies: PolicyReads,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -64,8 +64,8 @@ export class NotificationPlanner implements OnModuleInit {
 
   private async channelOf(grant: GrantRecord) {
     if (!grant.policyId) return null;
-    const settings = await this.policies.policySettings(grant.tenantId, grant.policyId);
+    const settings = await this.policies.notificationSettings(grant.tenantId, grant.policyId);
     if (!settings?.channelName) return null;
-    return this.channels.findByName(grant.tenantId, settings.channelName);
+    return this.channels.findByNameForSending(grant.tenantId, settings.channelName);
   }
 }

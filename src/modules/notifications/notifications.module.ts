@@ -1,7 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ApprovalTokensService } from '@/modules/approvals/approval-tokens.service';
-import { ApprovalsRepository } from '@/modules/approvals/approvals.repository';
+import { ApprovalTokensRepository } from '@/modules/approvals/approval-tokens.repository';
 import { NotificationChannelsModule } from '@/modules/notification-channels/notification-channels.module';
 import { ChannelSender } from './channel-sender';
 import { DeliveryRepository } from './delivery.repository';
@@ -10,7 +10,6 @@ import { NotificationHandlers } from './notification-handlers';
 import { NotificationJobs, NOTIFICATIONS_QUEUE } from './notification-jobs';
 import { NotificationPlanner } from './notification-planner';
 import { NotificationsProcessor } from './notifications.processor';
-import { NotificationsRepository } from './notifications.repository';
 
 @Module({})
 export class NotificationsModule {
@@ -27,10 +26,9 @@ export class NotificationsModule {
       providers: [
         DeliveryRepository,
         DeliveryService,
-        NotificationsRepository,
         NotificationJobs,
         NotificationPlanner,
-        ...(options.worker ? [ApprovalsRepository, ApprovalTokensService, ChannelSender, NotificationHandlers, NotificationsProcessor] : []),
+        ...(options.worker ? [ApprovalTokensRepository, ApprovalTokensService, ChannelSender, NotificationHandlers, NotificationsProcessor] : []),
       ],
       exports: [DeliveryRepository, DeliveryService, NotificationJobs],
     };

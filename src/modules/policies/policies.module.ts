@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { CedarSchemaModule } from '@/modules/cedar-schema/cedar-schema.module';
 import { EmailListsModule } from '@/modules/email-lists/email-lists.module';
 import { NotificationChannelsModule } from '@/modules/notification-channels/notification-channels.module';
 import { PoliciesController } from './policies.controller';
@@ -17,7 +16,7 @@ export class PoliciesModule {
   static register(grants: DynamicModule): DynamicModule {
     return {
       module: PoliciesModule,
-      imports: [grants, CedarSchemaModule, EmailListsModule, NotificationChannelsModule],
+      imports: [grants, EmailListsModule, NotificationChannelsModule],
       controllers: [SimulateController, PoliciesController, RulesController],
       providers: [PoliciesRepository, PoliciesService, PolicyChecks, RulesService, SimulateService],
     };

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@/generated/prisma/client';
-import { toStoredRule } from '@/modules/decisions/policy-set.repository';
+import type { StoredPolicy } from '@/modules/decisions/compiled-policy-set';
+import { toStoredRule } from './rule.mapper';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
 import type { Cursor } from '@/common/http/pagination';
 import type { ApprovalGroup } from '@/modules/decisions/decision.types';
@@ -44,6 +45,7 @@ const ruleData = (tenantId: string, policyId: string, rule: NewRule) => ({
 });
 const withRules = { rules: { orderBy: { ordinal: 'asc' as const } } };
 
+/** The only code on policies and rules; other modules read through PolicyReads. */
 @Injectable()
 export class PoliciesRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -111,5 +113,56 @@ export class PoliciesRepository {
     await tx.$executeRaw`UPDATE rules AS r SET ordinal = v.ordinal
       FROM unnest(${ids}::uuid[], ${ordinals}::int[]) AS v(id, ordinal)
       WHERE r.id = v.id AND r.tenant_id = ${tenantId}::uuid AND r.policy_id = ${policyId}::uuid`;
+  }
+
+  /** Enabled policies with their rules, as the decision engine compiles them (inside the loader's snapshot). */
+  async enabledWithRules(tx: Tx, tenantId: string): Promise<StoredPolicy[]> {
+    const rows = await tx.policy.findMany({ where: { tenantId, enabled: true }, include: withRules });
+    return rows.map((policy) => ({
+      id: policy.id,
+      name: policy.name,
+      priority: policy.priority,
+      createdAt: policy.createdAt,
+      maxDurationSeconds: policy.maxDurationSeconds,
+      defaultDurationSeconds: policy.defaultDurationSeconds,
+      notificationChannel: policy.notificationChannel,
+      approvalRequired: policy.approvalRequired,
+      approvalGroups: policy.approvalGroups as unknown as ApprovalGroup[],
+      purposeJustificationRequired: policy.purposeJustificationRequired,
+      purposeJustificationPrompt: policy.purposeJustificationPrompt,
+      approvalTimeoutSeconds: policy.approvalTimeoutSeconds,
+      rules: policy.rules.map(toStoredRule),
+    }));
+  }
+
+  /** Every rule's text, enabled policies or not (a schema must hold for rules that may be enabled later). */
+  async ruleTexts(tx: Tx, tenantId: string): Promise<{ id: string; policyId: string; text: string }[]> {
+    const rows = await tx.rule.findMany({ where: { tenantId }, orderBy: [{ policyId: 'asc' }, { ordinal: 'asc' }], select: { id: true, policyId: true, policyText: true } });
+    return rows.map((row) => ({ id: row.id, policyId: row.policyId, text: row.policyText }));
+  }
+
+  /** The tenant's policies with an approval group on this email list, with their groups. */
+  async usingEmailList(tx: Tx, tenantId: string, listId: string): Promise<{ id: string; name: string; approvalGroups: ApprovalGroup[] }[]> {
+    const rows = await tx.$queryRaw<{ id: string; name: string; approval_groups: ApprovalGroup[] }[]>`
+      SELECT p.id, p.name, p.approval_groups FROM policies p
+      WHERE p.tenant_id = ${tenantId}::uuid
+        AND EXISTS (
+          SELECT 1 FROM jsonb_array_elements(
+            CASE WHEN jsonb_typeof(p.approval_groups) = 'array' THEN p.approval_groups ELSE '[]'::jsonb END) g
+          WHERE lower(g ->> 'email_list_uuid') = ${listId.toLowerCase()})
+      ORDER BY p.created_at, p.id`;
+    return rows.map((row) => ({ id: row.id, name: row.name, approvalGroups: row.approval_groups }));
+  }
+
+  /** Ids of the tenant's policies whose `notification_channel` is `name`. */
+  async usingChannel(tx: Tx, tenantId: string, name: string): Promise<string[]> {
+    const rows = await tx.policy.findMany({ where: { tenantId, notificationChannel: name }, select: { id: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    return rows.map((row) => row.id);
+  }
+
+  /** The policy's name and notification channel; null when it no longer exists. */
+  async notificationSettings(tenantId: string, policyId: string): Promise<{ policyName: string; channelName: string | null } | null> {
+    const row = await this.prisma.policy.findFirst({ where: { tenantId, id: policyId }, select: { name: true, notificationChannel: true } });
+    return row ? { policyName: row.name, channelName: row.notificationChannel } : null;
   }
 }

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { validateAgainstSchema } from '@/infra/cedar/cedar-checks';
 import type { Tx } from '@/infra/prisma/prisma.service';
 import { invalidInput } from '@/common/errors/domain-error';
-import { CedarSchemaRepository } from '@/modules/cedar-schema/cedar-schema.repository';
-import { EmailListsRepository } from '@/modules/email-lists/email-lists.repository';
-import { NotificationChannelsRepository } from '@/modules/notification-channels/notification-channels.repository';
+import { SchemaReads } from '@/modules/cedar-schema/schema-reads';
+import { EmailListsService } from '@/modules/email-lists/email-lists.service';
+import { NotificationChannelsService } from '@/modules/notification-channels/notification-channels.service';
 import { memberCount } from '@/modules/decisions/approval-groups';
 import { checkSettings } from './policy-settings';
 import type { PolicySettings } from './policy.types';
@@ -13,9 +13,9 @@ import type { PolicySettings } from './policy.types';
 @Injectable()
 export class PolicyChecks {
   constructor(
-    private readonly schemas: CedarSchemaRepository,
-    private readonly lists: EmailListsRepository,
-    private readonly channels: NotificationChannelsRepository,
+    private readonly schemas: SchemaReads,
+    private readonly lists: EmailListsService,
+    private readonly channels: NotificationChannelsService,
   ) {}
 
   settings(settings: PolicySettings): void {
@@ -35,7 +35,7 @@ export class PolicyChecks {
       const field = `approval_groups[${missing}].email_list_uuid`;
       throw invalidInput(`${field} names no email list of this tenant`, { field });
     }
-    const members = listIds.length > 0 ? await this.lists.emailsOf(tenantId, listIds) : new Map<string, string[]>();
+    const members = listIds.length > 0 ? await this.lists.membersOf(tenantId, listIds) : new Map<string, string[]>();
     const short = settings.approvalGroups.findIndex((group) => memberCount(group, group.email_list_uuid ? members.get(group.email_list_uuid) : []) < group.approvals_needed);
     if (short >= 0) {
       const group = settings.approvalGroups[short];

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
-import type { ApprovalDecision } from './approval-rules';
 
 export type ApprovalChannel = 'email' | 'slack';
 
@@ -18,25 +17,10 @@ export interface ApprovalTokenRecord {
 
 const tokenFields = { id: true, tenantId: true, grantId: true, approverEmail: true, channel: true, round: true, expiresAt: true, usedAt: true } as const;
 
+/** The only code on approval_tokens: the approvers' personal links. */
 @Injectable()
-export class ApprovalsRepository {
+export class ApprovalTokensRepository {
   constructor(private readonly prisma: PrismaService) {}
-
-  /** Holds the grant's row lock until `tx` ends: decisions on one grant run one after another. */
-  async lockGrant(tx: Tx, tenantId: string, grantId: string): Promise<boolean> {
-    const rows = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id FROM grants WHERE tenant_id = ${tenantId}::uuid AND id = ${grantId}::uuid FOR UPDATE`;
-    return rows.length === 1;
-  }
-
-  async insertDecision(tx: Tx, tenantId: string, decision: { grantId: string; round: number; approverEmail: string; decision: ApprovalDecision; comment: string | null; decidedAt: Date }): Promise<void> {
-    await tx.grantApproval.create({ data: { tenantId, ...decision } });
-  }
-
-  async policyName(tenantId: string, policyId: string): Promise<string | null> {
-    const policy = await this.prisma.policy.findFirst({ where: { tenantId, id: policyId }, select: { name: true } });
-    return policy?.name ?? null;
-  }
 
   /**
    * One live link per grant, approver and channel: issuing again replaces the secret, binds it to `round` and
