@@ -34,15 +34,37 @@ export interface ErrorBody {
   notices?: string[];
 }
 
+type Messages = Record<string, string[]>;
+
+/**
+ * The one documented shape of `details`: `fields: {<json pointer or field name>: [messages]}` plus named extras
+ * (`max_duration_seconds`, `prompt`, `grant_id`, `evaluation_errors`, ...). Call sites may name one field
+ * (`{field}`), a list (`errors: [{field, message}]`) or Cedar's per-rule messages (`rules: [{field, messages}]`);
+ * they become `fields` here, so no client ever sees another shape.
+ */
+export function normalizeDetails(message: string, details?: Record<string, unknown>): Record<string, unknown> | undefined {
+  if (details === undefined) return undefined;
+  const { field, errors, ...rest } = details;
+  const fields: Messages = { ...((rest.fields as Messages | undefined) ?? {}) };
+  const add = (name: string, messages: string[]) => (fields[name] = [...(fields[name] ?? []), ...messages]);
+  if (Array.isArray(errors)) for (const e of errors as { field: string; message: string }[]) add(e.field, [e.message]);
+  if (Array.isArray(rest.rules)) for (const r of rest.rules as { field: string; messages: string[] }[]) add(r.field, r.messages);
+  if (typeof field === 'string' && !fields[field]) add(field, [message]);
+  return Object.keys(fields).length > 0 ? { ...rest, fields } : rest;
+}
+
 /** The only error type that reaches clients with its own message; everything else becomes `internal`. */
 export class DomainError extends Error {
+  readonly details?: Record<string, unknown>;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details?: Record<string, unknown>,
+    details?: Record<string, unknown>,
     readonly notices?: string[],
   ) {
     super(message);
+    this.details = normalizeDetails(message, details);
   }
 
   get status(): number {

@@ -7,7 +7,7 @@ describe('toErrorResponse', () => {
     const error = new DomainError('invalid_input', 'bad', { field: 'x' }, ['n']);
     expect(toErrorResponse(error)).toEqual({
       status: 400,
-      body: { code: 'invalid_input', message: 'bad', details: { field: 'x' }, notices: ['n'] },
+      body: { code: 'invalid_input', message: 'bad', details: { fields: { 'x': expect.any(Array) } }, notices: ['n'] },
     });
   });
 

@@ -13,7 +13,7 @@ describe('effectiveDuration', () => {
   });
 
   it('refuses more than the maximum with the maximum in details', () => {
-    expect(() => effectiveDuration(3601, policy())).toThrow(expect.objectContaining({ code: 'invalid_input', details: { field: 'duration_seconds', max_duration_seconds: 3600 } }));
+    expect(() => effectiveDuration(3601, policy())).toThrow(expect.objectContaining({ code: 'invalid_input', details: { fields: { 'duration_seconds': expect.any(Array) }, max_duration_seconds: 3600 } }));
   });
 });
 
@@ -21,7 +21,7 @@ describe('checkJustification', () => {
   it('asks with the prompt when required and blank', () => {
     const strict = policy({ purposeJustificationRequired: true, purposeJustificationPrompt: 'Ticket?' });
     expect(() => checkJustification('  ', strict)).toThrow(DomainError);
-    expect(() => checkJustification(undefined, strict)).toThrow(expect.objectContaining({ details: { field: 'justification', prompt: 'Ticket?' } }));
+    expect(() => checkJustification(undefined, strict)).toThrow(expect.objectContaining({ details: { fields: { 'justification': expect.any(Array) }, prompt: 'Ticket?' } }));
     expect(() => checkJustification('INC-1', strict)).not.toThrow();
     expect(() => checkJustification(undefined, policy())).not.toThrow();
   });

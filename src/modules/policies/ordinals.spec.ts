@@ -14,7 +14,7 @@ describe('assignOrdinals', () => {
       assignOrdinals([1, 1], []);
     } catch (error) {
       expect((error as DomainError).code).toBe('conflict');
-      expect((error as DomainError).details).toEqual({ field: 'rules[1].ordinal', ordinal: 1 });
+      expect((error as DomainError).details).toEqual({ fields: { 'rules[1].ordinal': expect.any(Array) }, ordinal: 1 });
     }
     expect.assertions(3);
   });

@@ -24,13 +24,13 @@ describe('rule drafts', () => {
   it('lets policy_text win and fills the fields from it', () => {
     const rule = draftRule(ID, { ...anyRule, effect: 'permit', policy_text: 'forbid(principal == User::"eve", action, resource);', notice: 'no' });
     expect(rule).toMatchObject({ effect: 'forbid', principalScopeType: 'eq', principalEntityType: 'User', principalEntityId: 'eve', notice: 'no' });
-    expect(failure(() => draftRule(ID, { policy_text: 'permit(principal, action, resource); permit(principal, action, resource);' }, 'rules[3].')).details).toEqual({ field: 'rules[3].policy_text' });
+    expect(failure(() => draftRule(ID, { policy_text: 'permit(principal, action, resource); permit(principal, action, resource);' }, 'rules[3].')).details).toEqual({ fields: { 'rules[3].policy_text': expect.any(Array) } });
   });
 
   it('names the field of a scope problem and of bad conditions', () => {
-    expect(failure(() => draftRule(ID, { ...anyRule, resource_scope_type: 'is' })).details?.field).toBe('resource_entity_type');
+    expect(Object.keys(failure(() => draftRule(ID, { ...anyRule, resource_scope_type: 'is' })).details?.fields ?? {})).toContain('resource_entity_type');
     const bad = failure(() => draftRule(ID, { ...anyRule, conditions: '} ; permit(principal, action, resource) when { true' }));
-    expect(bad.details?.field).toBe('conditions');
+    expect(Object.keys(bad.details?.fields ?? {})).toContain('conditions');
     expect(bad.notices?.length).toBeGreaterThan(0);
   });
 
