@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '@/generated/prisma/client';
 import { APP_CONFIG } from '@/config/config.module';
@@ -6,13 +6,33 @@ import type { AppConfig } from '@/config/config';
 
 export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
 
+/** How long a new connection may take before the request fails (503) instead of waiting on a dead server. */
+const CONNECT_TIMEOUT_MS = 5000;
+
+/**
+ * Every session carries limits, so that a process that stops answering (paused, or stuck after a crash) cannot
+ * hold a lock or a transaction for long: `statement_timeout`, `lock_timeout` and
+ * `idle_in_transaction_session_timeout` from the configuration, plus a client-side query timeout for a server that
+ * stops answering altogether. Closed at application shutdown, after the HTTP server has drained.
+ */
 @Injectable()
-export class PrismaService extends PrismaClient implements OnModuleDestroy {
+export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    super({ adapter: new PrismaPg({ connectionString: config.databaseUrl, max: 10 }) });
+    super({
+      adapter: new PrismaPg({
+        connectionString: config.databaseUrl,
+        max: 10,
+        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+        statement_timeout: config.dbStatementTimeoutMs,
+        lock_timeout: config.dbLockTimeoutMs,
+        idle_in_transaction_session_timeout: config.dbIdleInTransactionTimeoutMs,
+        query_timeout: config.dbStatementTimeoutMs + CONNECT_TIMEOUT_MS,
+        keepAlive: true,
+      }),
+    });
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
   }
 }
