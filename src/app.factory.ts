@@ -49,7 +49,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): main.ts traps SIGTERM and SIGINT only, and drains before closing (graceful-shutdown.ts).
   const fastify = app.getHttpAdapter().getInstance();
   registerBodyParsers(fastify);
   refuseUnsafeValues(fastify);

@@ -7,6 +7,7 @@ import { ConfigModule } from '@/config/config.module';
 import { RouteAccessCheck } from '@/common/auth/route-access.check';
 import { ErrorFilter } from '@/common/errors/error.filter';
 import { DecisionsModule } from '@/modules/decisions/decisions.module';
+import { LifecycleModule } from '@/infra/lifecycle/lifecycle';
 import { MailModule } from '@/infra/mail/mail.module';
 import { PrismaModule } from '@/infra/prisma/prisma.module';
 import { QueueModule } from '@/infra/queue/queue.module';
@@ -41,6 +42,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         loggerModule(logger),
         DiscoveryModule,
+        LifecycleModule,
         PrismaModule,
         RedisModule,
         QueueModule,

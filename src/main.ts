@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@/config/config';
 import { ensureDatabase, migrate } from '@/infra/prisma/migrator';
+import { installGracefulShutdown } from '@/infra/lifecycle/graceful-shutdown';
 import { createApp } from './app.factory';
 
 async function main(): Promise<void> {
@@ -8,6 +9,7 @@ async function main(): Promise<void> {
   await ensureDatabase(config.databaseUrl);
   await migrate(config.databaseUrl);
   const app = await createApp(config);
+  installGracefulShutdown(app, config.shutdownGraceMs, app.getHttpAdapter().getInstance().log);
   if (config.processRole === 'worker') {
     await app.init();
     return;

@@ -1,11 +1,14 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { APP_CONFIG } from '@/config/config.module';
 import type { AppConfig } from '@/config/config';
+import { QueueWatch } from './queue-watch';
 
 @Global()
 @Module({
   imports: [
+    DiscoveryModule,
     BullModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
@@ -14,6 +17,7 @@ import type { AppConfig } from '@/config/config';
       }),
     }),
   ],
+  providers: [QueueWatch],
   exports: [BullModule],
 })
 export class QueueModule {}

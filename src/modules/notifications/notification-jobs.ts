@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
+import { RedisStatus } from '@/infra/redis/redis-status';
 import type { ChannelEvent, RequesterEvent } from './notification-plan';
 
 export const NOTIFICATIONS_QUEUE = 'notifications';
@@ -42,16 +43,19 @@ export const NOTIFICATION_RETRY: JobsOptions = {
 
 @Injectable()
 export class NotificationJobs {
-  constructor(@InjectQueue(NOTIFICATIONS_QUEUE) private readonly queue: Queue<NotificationJob>) {}
+  constructor(
+    @InjectQueue(NOTIFICATIONS_QUEUE) private readonly queue: Queue<NotificationJob>,
+    private readonly redis: RedisStatus,
+  ) {}
 
   /** A second add with the same id while the first is queued or failed is ignored by BullMQ; deliverOnce covers the rest. */
   async add(job: NotificationJob, at?: Date): Promise<void> {
     const delay = at ? Math.max(0, at.getTime() - Date.now()) : 0;
-    await this.queue.add(job.kind, job, { ...NOTIFICATION_RETRY, jobId: notificationId(job), delay });
+    await this.redis.bounded(() => this.queue.add(job.kind, job, { ...NOTIFICATION_RETRY, jobId: notificationId(job), delay }));
   }
 
   async addAll(jobs: NotificationJob[]): Promise<void> {
     if (jobs.length === 0) return;
-    await this.queue.addBulk(jobs.map((job) => ({ name: job.kind, data: job, opts: { ...NOTIFICATION_RETRY, jobId: notificationId(job) } })));
+    await this.redis.bounded(() => this.queue.addBulk(jobs.map((job) => ({ name: job.kind, data: job, opts: { ...NOTIFICATION_RETRY, jobId: notificationId(job) } }))));
   }
 }
