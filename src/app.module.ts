@@ -6,6 +6,7 @@ import type { AppConfig } from '@/config/config';
 import { ConfigModule } from '@/config/config.module';
 import { RouteAccessCheck } from '@/common/auth/route-access.check';
 import { ErrorFilter } from '@/common/errors/error.filter';
+import { DeliveriesModule } from '@/modules/deliveries/deliveries.module';
 import { DecisionsModule } from '@/modules/decisions/decisions.module';
 import { LifecycleModule } from '@/infra/lifecycle/lifecycle';
 import { MailModule } from '@/infra/mail/mail.module';
@@ -54,6 +55,7 @@ export class AppModule {
         NotificationChannelsModule,
         NotificationsModule.register(grants, { worker: config.processRole !== 'api' }),
         HealthModule,
+        DeliveriesModule.register({ worker: config.processRole !== 'api' }),
         DecisionsModule,
         PoliciesModule,
         EntitiesModule,

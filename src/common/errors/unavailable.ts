@@ -13,6 +13,7 @@ const MESSAGES = [
   /max retries per request/i,
   /Command timed out/i,
   /deadline of \d+ ms/i,
+  /Redis is unavailable/i,
 ];
 
 type Inspectable = {

@@ -33,6 +33,10 @@ export class DeliveryService {
   async deliverOnce(tenantId: string, deliveryId: string, kind: string, send: () => Promise<void>): Promise<DeliveryOutcome> {
     const attempt = await this.prisma.$transaction(
       async (tx): Promise<Attempt> => {
+        // The send happens inside this transaction: allow it (and a concurrent sender's wait for the row) the
+        // transaction's own bound instead of the session-wide idle and lock timeouts.
+        await tx.$executeRawUnsafe(`SET LOCAL idle_in_transaction_session_timeout = ${TRANSACTION_TIMEOUT_MS}`);
+        await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = ${TRANSACTION_TIMEOUT_MS}`);
         const delivery = await this.deliveries.lock(tx, tenantId, deliveryId, kind);
         if (!delivery) throw new Error(`Delivery ${deliveryId} belongs to another tenant`);
         if (delivery.status === 'sent') return { outcome: 'already_sent' };
