@@ -37,6 +37,7 @@ function loggerModule(root: PinoLogger): DynamicModule {
 export class AppModule {
   static forRoot(config: AppConfig, logger: PinoLogger): DynamicModule {
     const grants = GrantsModule.register({ worker: config.processRole !== 'api' });
+    const notifications = NotificationsModule.register(grants, { worker: config.processRole !== 'api' });
     return {
       module: AppModule,
       imports: [
@@ -53,9 +54,9 @@ export class AppModule {
         TenantsModule,
         EmailListsModule,
         NotificationChannelsModule,
-        NotificationsModule.register(grants, { worker: config.processRole !== 'api' }),
+        notifications,
         HealthModule,
-        DeliveriesModule.register({ worker: config.processRole !== 'api' }),
+        DeliveriesModule.register(notifications, { worker: config.processRole !== 'api' }),
         DecisionsModule,
         PoliciesModule,
         EntitiesModule,
