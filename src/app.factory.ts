@@ -25,7 +25,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     loggerInstance: logger,
     logController: new RequestLogController(),
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: false,
+    // Fastify accepts a hop count too; the adapter's type leaves it out.
+    trustProxy: config.trustProxy as boolean | string,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     clientErrorHandler: answerClientError,
     // Bad URL encodings and over-long path parameters, found by the router before any route runs.

@@ -23,6 +23,8 @@ import { EntitiesModule } from '@/modules/entities/entities.module';
 import { GrantsModule } from '@/modules/grants/grants.module';
 import { HealthModule } from '@/modules/health/health.module';
 import { MetricsModule } from '@/modules/metrics/metrics.module';
+import { MetricsRegistryModule } from '@/modules/metrics/metrics.registry';
+import { RateLimitsModule } from '@/modules/rate-limits/rate-limits.module';
 import { NotificationChannelsModule } from '@/modules/notification-channels/notification-channels.module';
 import { NotificationsModule } from '@/modules/notifications/notifications.module';
 import { PoliciesModule } from '@/modules/policies/policies.module';
@@ -45,6 +47,8 @@ export class AppModule {
         loggerModule(logger),
         DiscoveryModule,
         LifecycleModule,
+        MetricsRegistryModule,
+        RateLimitsModule,
         PrismaModule,
         RedisModule,
         QueueModule,

@@ -29,6 +29,8 @@ export interface AppConfig {
   /** How long SIGTERM waits for in-flight requests and jobs before closing anyway. */
   shutdownGraceMs: number;
   rateLimits: RateLimitConfig;
+  /** Fastify's trustProxy: which proxies' X-Forwarded-For to believe for the client IP (rate limits per IP). */
+  trustProxy: boolean | number | string;
 }
 
 /** Requests per window (0 turns that limit off); see README "Rate limits". */
@@ -49,6 +51,13 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** TRUST_PROXY: unset or `false` (the socket's address), `true` (any proxy), a hop count, or addresses/CIDRs. */
+function trustProxy(raw: string | undefined): boolean | number | string {
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  return /^\d+$/.test(raw) ? Number(raw) : raw;
+}
 
 /** Reads and validates the environment; every problem names its variable. Pure: the caller passes the env. */
 export function loadConfig(env: Env): AppConfig {
@@ -122,6 +131,7 @@ export function loadConfig(env: Env): AppConfig {
     dbIdleInTransactionTimeoutMs: int('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 10000, 100, 3600000),
     redisCommandTimeoutMs: int('REDIS_COMMAND_TIMEOUT_MS', 2000, 50, 60000),
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10000, 0, 600000),
+    trustProxy: trustProxy(read('TRUST_PROXY')),
     rateLimits: {
       perIp: int('RATE_LIMIT_PER_IP', 6000, 0, 10_000_000),
       perKey: int('RATE_LIMIT_PER_KEY', 6000, 0, 10_000_000),

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { Metrics } from '@/modules/metrics/metrics.registry';
 import { PrismaService } from '@/infra/prisma/prisma.service';
 import { DeliveryRepository } from './delivery.repository';
 
@@ -13,9 +14,12 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
 
 @Injectable()
 export class DeliveryService {
+  private readonly logger = new Logger('DeliveryService');
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly deliveries: DeliveryRepository,
+    private readonly metrics: Metrics,
   ) {}
 
   /**
@@ -51,7 +55,11 @@ export class DeliveryService {
       },
       { timeout: TRANSACTION_TIMEOUT_MS, maxWait: 10_000 },
     );
-    if (attempt.outcome === 'failed') throw attempt.error;
+    this.metrics.deliveries.inc({ kind, outcome: attempt.outcome });
+    if (attempt.outcome === 'failed') {
+      this.logger.warn({ delivery_id: deliveryId, kind, reason: errorText(attempt.error) }, 'delivery failed; it will be retried (GET /v1/deliveries?status=failed)');
+      throw attempt.error;
+    }
     return attempt.outcome;
   }
 }
