@@ -301,3 +301,29 @@ export const percentile = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 };
+
+export const uid = (type: string, id: string) => ({ type, id });
+
+/** A policy permitting `action` to anyone on anything, with `settings` (approval, durations). */
+export async function permitPolicy(service: { port: number }, tenant: Tenant, action: string, settings: Record<string, unknown> = {}): Promise<void> {
+  const created = await call(service, 'POST', '/v1/policies', {
+    key: tenant.admin,
+    tenant: tenant.id,
+    body: {
+      name: `${action} policy`,
+      priority: 1,
+      max_duration_seconds: 3600,
+      ...settings,
+      rules: [{ effect: 'permit', principal_scope_type: 'any', action_scope_type: 'eq', action_ids: [action], resource_scope_type: 'any' }],
+    },
+  });
+  if (created.status !== 201) throw new Error(`policy: ${created.status} ${JSON.stringify(created.body)}`);
+}
+
+/** `POST /v1/grants` for User::<principal> doing `action` on Host::h. */
+export const requestGrant = (service: { port: number }, tenant: Tenant, principal: string, action: string, extra: Record<string, unknown> = {}) =>
+  call(service, 'POST', '/v1/grants', {
+    key: tenant.requester,
+    tenant: tenant.id,
+    body: { principal: uid('User', principal), action: uid('Action', action), resource: uid('Host', 'h'), ...extra },
+  });
