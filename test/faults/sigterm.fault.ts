@@ -55,8 +55,12 @@ describe('SIGTERM during a burst', () => {
     const answered = results.filter((r) => r.status !== 0);
     expect(answered.filter((r) => r.status !== 201)).toEqual([]);
     const failures = results.filter((r) => r.status === 0).map((r) => r.error);
-    expect(failures.filter((error) => error !== 'ECONNREFUSED')).toEqual([]);
+    // After the listener closed, new connections are refused; one caught in the kernel's accept queue at that moment
+    // is reset before the server ever reads it. Every request the server did read was answered to its client:
     const log = service.lines();
+    const served = log.filter((line) => line.msg === 'request completed' && (line.req as { url?: string } | undefined)?.url === '/v1/grants');
+    expect(served.length).toBe(answered.length);
+    expect(failures.filter((error) => error !== 'ECONNREFUSED' && error !== 'ECONNRESET')).toEqual([]);
     expect(log.find((line) => line.msg === 'shut down')).toMatchObject({ http_drained: true, jobs_drained: true });
 
     // Nothing lost: every grant answered 201 is stored, and a new process delivers every email owed, once.
@@ -68,6 +72,6 @@ describe('SIGTERM during a burst', () => {
     await sleep(3000);
     expect(received).toHaveLength(ids.length);
     expect(new Set(received).size).toBe(ids.length);
-    process.stdout.write(`sigterm: ${ids.length} requests answered 201 before the exit (code ${code}), ${failures.length} refused after; ${received.length} emails once each\n`);
+    process.stdout.write(`sigterm: ${ids.length} requests answered 201 before the exit (code ${code}), ${failures.length} never read (${failures.join(', ')}); ${received.length} emails once each\n`);
   });
 });
