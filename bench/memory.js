@@ -47,7 +47,7 @@ const HOSTILE = [
 
 async function main() {
   const database = await freshDatabase('memory');
-  const env = benchEnv(database.url, { RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_KEY: '0', SMTP_URL: 'smtp://127.0.0.1:9', REMINDER_INTERVAL_SECONDS: '86400' });
+  const env = benchEnv(database.url, { SMTP_URL: 'smtp://127.0.0.1:9', REMINDER_INTERVAL_SECONDS: '86400' });
   const api = spawn(process.execPath, [path.join(DIST, 'main.js')], { env: { ...env, PORT: '3305', PROCESS_ROLE: 'api' }, stdio: ['ignore', 'ignore', 'inherit'] });
   const worker = spawn(process.execPath, [path.join(DIST, 'main.js')], { env: { ...env, PORT: '3306', PROCESS_ROLE: 'worker' }, stdio: ['ignore', 'ignore', 'inherit'] });
   const base = 'http://127.0.0.1:3305';

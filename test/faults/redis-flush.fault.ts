@@ -1,5 +1,5 @@
 import { startSmtp } from '../support/notifications';
-import { createTenant, createWorld, inBatches, permitPolicy, requestGrant, sleep, until, World } from './support/world';
+import { createTenant, retrying, createWorld, inBatches, permitPolicy, requestGrant, sleep, until, World } from './support/world';
 
 const SWEEP = 3;
 
@@ -27,8 +27,8 @@ describe('Redis FLUSHALL', () => {
     await permitPolicy(service, tenant, 'ssh');
     await permitPolicy(service, tenant, 'sudo', { approval_required: true, approval_timeout_seconds: 60, approval_groups: [{ approvals_needed: 1, email_addresses: ['boss1@example.com', 'boss2@example.com'] }] });
 
-    const active = await inBatches(200, 20, (i) => requestGrant(service, tenant, `a${i}`, 'ssh', { duration_seconds: 20, requester_email: `a${i}@example.com` }));
-    const pending = await inBatches(50, 20, (i) => requestGrant(service, tenant, `p${i}`, 'sudo', { requester_email: `p${i}@example.com` }));
+    const active = await inBatches(200, 8, (i) => retrying(() => requestGrant(service, tenant, `a${i}`, 'ssh', { duration_seconds: 20, requester_email: `a${i}@example.com` })));
+    const pending = await inBatches(50, 8, (i) => retrying(() => requestGrant(service, tenant, `p${i}`, 'sudo', { requester_email: `p${i}@example.com` })));
     expect([...active, ...pending].filter((r) => r.status !== 201)).toEqual([]);
     await sleep(500);
     world.redis.flushall();

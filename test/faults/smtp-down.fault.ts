@@ -1,5 +1,5 @@
-import { startSmtp } from '../support/notifications';
-import { createTenant, createWorld, freePort, inBatches, permitPolicy, requestGrant, sleep, until, World } from './support/world';
+import { retrying, startSmtp } from '../support/notifications';
+import { createTenant, retrying, createWorld, freePort, inBatches, permitPolicy, requestGrant, sleep, until, World } from './support/world';
 
 /** Scenario 4: the SMTP server is down for 60 s; afterwards every email is delivered, exactly once. */
 describe('SMTP down for 60 s', () => {
@@ -22,8 +22,8 @@ describe('SMTP down for 60 s', () => {
     await permitPolicy(service, tenant, 'sudo', { approval_required: true, approval_groups: [{ approvals_needed: 1, email_addresses: ['boss1@example.com', 'boss2@example.com'] }] });
     const downSince = Date.now();
     const created = [
-      ...(await inBatches(20, 10, (i) => requestGrant(service, tenant, `p${i}`, 'sudo', { requester_email: `p${i}@example.com` }))),
-      ...(await inBatches(20, 10, (i) => requestGrant(service, tenant, `a${i}`, 'ssh', { requester_email: `a${i}@example.com` }))),
+      ...(await inBatches(20, 5, (i) => retrying(() => requestGrant(service, tenant, `p${i}`, 'sudo', { requester_email: `p${i}@example.com` })))),
+      ...(await inBatches(20, 5, (i) => retrying(() => requestGrant(service, tenant, `a${i}`, 'ssh', { requester_email: `a${i}@example.com` })))),
     ];
     expect(created.filter((r) => r.status !== 201)).toEqual([]);
     const expected = 20 * 2 + 20;

@@ -1,4 +1,4 @@
-import { call, createTenant, createWorld, inBatches, percentile, permitPolicy, requestGrant, sleep, uid, until, World } from './support/world';
+import { call, retrying, createTenant, createWorld, inBatches, percentile, permitPolicy, requestGrant, sleep, uid, until, World } from './support/world';
 
 const GRANTS = 1000;
 
@@ -22,7 +22,7 @@ describe('worker killed with grants due', () => {
     const tenant = await createTenant(api);
     await permitPolicy(api, tenant, 'ssh');
 
-    const created = await inBatches(GRANTS, 25, (i) => requestGrant(api, tenant, `u${i}`, 'ssh', { duration_seconds: 15 }));
+    const created = await inBatches(GRANTS, 10, (i) => retrying(() => requestGrant(api, tenant, `u${i}`, 'ssh', { duration_seconds: 15 })));
     expect(created.filter((r) => r.status !== 201)).toEqual([]);
     const grants = created.map((r, i) => ({ id: r.body.id as string, principal: `u${i}`, expiresAt: Date.parse(r.body.expires_at) }));
 

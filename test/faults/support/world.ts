@@ -320,6 +320,19 @@ export async function permitPolicy(service: { port: number }, tenant: Tenant, ac
   if (created.status !== 201) throw new Error(`policy: ${created.status} ${JSON.stringify(created.body)}`);
 }
 
+/**
+ * Setting up a scenario on a loaded machine: a `503 unavailable` (the pool was busy) is what a client retries, so
+ * setup retries it a few times; the scenarios themselves look at every answer.
+ */
+export async function retrying<T extends { status: number }>(attempt: () => Promise<T>, attempts = 5): Promise<T> {
+  let result = await attempt();
+  for (let i = 1; i < attempts && result.status === 503; i += 1) {
+    await sleep(500 * i);
+    result = await attempt();
+  }
+  return result;
+}
+
 /** `POST /v1/grants` for User::<principal> doing `action` on Host::h. */
 export const requestGrant = (service: { port: number }, tenant: Tenant, principal: string, action: string, extra: Record<string, unknown> = {}) =>
   call(service, 'POST', '/v1/grants', {
