@@ -39,11 +39,11 @@ export class RateLimitsModule implements OnModuleInit {
     const limited = (request: FastifyRequest) => !UNLIMITED.test(request.url);
     fastify.addHook('onRequest', async (request) => {
       if (!limited(request)) return;
-      await this.limiter.check('auth_failures', request.ip);
+      this.limiter.checkBlocked(request.ip);
       await this.limiter.consume('ip', request.ip);
     });
     fastify.addHook('onResponse', async (request, reply) => {
-      if (reply.statusCode === 401) this.limiter.record('auth_failures', request.ip);
+      if (reply.statusCode === 401) await this.limiter.recordAuthFailure(request.ip);
     });
   }
 }
