@@ -4,7 +4,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '@/config/config';
 import { registerBodyParsers } from '@/common/http/body-parsers';
 import { answerClientError } from '@/common/http/client-errors';
@@ -12,6 +11,7 @@ import { refuseUnsafeValues } from '@/common/http/input-guard';
 import { toErrorResponse } from '@/common/errors/error.filter';
 import { createValidationPipe } from '@/common/http/validation';
 import { createRootLogger, RequestLogController, skipChildLoggers } from '@/infra/logging/logger';
+import { PinoNestLogger } from '@/infra/logging/nest-logger';
 import { AppModule } from './app.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -42,13 +42,13 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
     abortOnError: false,
     // Our own parsers (JSON and, on approval pages only, forms), registered below.
     bodyParser: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new PinoNestLogger(logger));
   app.useGlobalPipes(createValidationPipe());
   // No enableShutdownHooks(): main.ts traps SIGTERM and SIGINT only, and drains before closing (graceful-shutdown.ts).
   const fastify = app.getHttpAdapter().getInstance();

@@ -1,7 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, DiscoveryModule } from '@nestjs/core';
-import { LoggerModule } from 'nestjs-pino';
-import type { Logger as PinoLogger } from 'pino';
 import type { AppConfig } from '@/config/config';
 import { ConfigModule } from '@/config/config.module';
 import { RouteAccessCheck } from '@/common/auth/route-access.check';
@@ -28,29 +26,25 @@ import { RateLimitsModule } from '@/modules/rate-limits/rate-limits.module';
 import { NotificationChannelsModule } from '@/modules/notification-channels/notification-channels.module';
 import { NotificationsModule } from '@/modules/notifications/notifications.module';
 import { PoliciesModule } from '@/modules/policies/policies.module';
+import { TenantStateModule } from '@/modules/tenant-state/tenant-state.module';
 import { TenantsModule } from '@/modules/tenants/tenants.module';
-
-/** Nest's own logs go through nestjs-pino to the shared root; no request middleware (see infra/logging). */
-function loggerModule(root: PinoLogger): DynamicModule {
-  return LoggerModule.forRoot({ pinoHttp: { logger: root }, forRoutes: [] });
-}
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, logger: PinoLogger): DynamicModule {
+  static forRoot(config: AppConfig): DynamicModule {
     const grants = GrantsModule.register({ worker: config.processRole !== 'api' });
     const notifications = NotificationsModule.register(grants, { worker: config.processRole !== 'api' });
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        loggerModule(logger),
         DiscoveryModule,
         LifecycleModule,
         MetricsRegistryModule,
         RateLimitsModule,
         PrismaModule,
         RedisModule,
+        TenantStateModule,
         QueueModule,
         MailModule,
         AuditModule,
@@ -62,7 +56,7 @@ export class AppModule {
         HealthModule,
         DeliveriesModule.register(notifications, { worker: config.processRole !== 'api' }),
         DecisionsModule,
-        PoliciesModule,
+        PoliciesModule.register(grants),
         EntitiesModule,
         CedarSchemaModule,
         grants,

@@ -1,19 +1,18 @@
 import { startTestApp, TestApp } from './support/app';
+import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 import { action, host, permitPolicy, user, waitFor } from './support/grants';
 
 describe('access check', () => {
-  let t: TestApp;
+  const t = useTestApp({ SWEEP_INTERVAL_SECONDS: '1' });
   let tenant: TestTenant;
   let other: TestTenant;
 
   beforeAll(async () => {
-    t = await startTestApp({ SWEEP_INTERVAL_SECONDS: '1' });
     [tenant, other] = await Promise.all([createTenant(t), createTenant(t, 'other')]);
     await permitPolicy(tenant, 'alice', 'ssh');
     await permitPolicy(other, 'alice', 'ssh');
   });
-  afterAll(() => t.close());
 
   const target = (resource: string) => ({ principal: user('alice'), action: action('ssh'), resource: host(resource) });
   const check = (who: TestTenant, resource: string, via: TestApp = t) =>

@@ -1,18 +1,17 @@
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import { startTestApp, TestApp } from './support/app';
+import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 
 describe('API keys', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let tenant: TestTenant;
   let other: TestTenant;
 
   beforeAll(async () => {
-    t = await startTestApp();
     [tenant, other] = await Promise.all([createTenant(t), createTenant(t, 'other')]);
   });
-  afterAll(() => t.close());
 
   it('shows the secret once and stores only its hash', async () => {
     const created = await tenant.admin({ method: 'POST', url: '/v1/api-keys', body: { name: 'ci', role: 'requester' } });
@@ -60,6 +59,17 @@ describe('API keys', () => {
     } while (cursor);
     expect(seen.size).toBeGreaterThanOrEqual(7);
     expect((await tenant.admin({ method: 'GET', url: '/v1/api-keys?limit=501' })).status).toBe(400);
+  });
+
+  it('refuses to revoke the last active admin key, also under concurrent revokes of the last two', async () => {
+    const other = await createTenant(t, 'last admin');
+    const own = await other.admin({ method: 'GET', url: '/v1/api-keys?limit=500' });
+    const admins = (own.body.data as { id: string; role: string; revoked_at: string | null }[]).filter((k) => k.role === 'admin' && !k.revoked_at);
+    const second = await other.admin({ method: 'POST', url: '/v1/api-keys', body: { name: 'second admin', role: 'admin' } });
+    const ids = [...admins.map((k) => k.id), second.body.id as string];
+    const answers = await Promise.all(ids.map((id) => other.as('admin')({ method: 'DELETE', url: `/v1/api-keys/${id}`, headers: { 'x-api-key': second.body.key } })));
+    expect(answers.map((a) => a.status).sort()).toEqual([...Array(ids.length - 1).fill(204), 409].sort());
+    expect(answers.find((a) => a.status === 409)?.body).toMatchObject({ code: 'conflict' });
   });
 
   it('answers 404 for another tenant\'s key and for unknown ids', async () => {

@@ -58,7 +58,11 @@ describe('approval page in a real browser', () => {
     expect(await page.locator('dt:text-is("Justification") + dd').textContent()).toBe(JUSTIFICATION);
     expect(await page.locator('script').count()).toBe(0);
     const approve = page.getByRole('button', { name: 'Approve' });
-    expect(await approve.evaluate((button) => getComputedStyle(button).backgroundColor)).toBe('rgb(26, 127, 55)');
+    // Runs in the browser page, where getComputedStyle exists (the test's tsconfig has no DOM library).
+    const background = await approve.evaluate(
+      (button) => (globalThis as unknown as { getComputedStyle: (e: unknown) => { backgroundColor: string } }).getComputedStyle(button).backgroundColor,
+    );
+    expect(background).toBe('rgb(26, 127, 55)');
 
     await page.getByLabel('Comment (optional)').fill('fine by me');
     await Promise.all([page.waitForURL(url), approve.click()]);

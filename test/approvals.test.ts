@@ -1,27 +1,25 @@
 import type { Role } from '../src/common/auth/roles';
 import { PrismaService } from '../src/infra/prisma/prisma.service';
 import { ApprovalTokensService } from '../src/modules/approvals/approval-tokens.service';
-import { startTestApp, TestApp } from './support/app';
+import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 import { action, host, permitPolicy, user } from './support/grants';
 
 const approvers = Array.from({ length: 20 }, (_, i) => `approver${i}@example.com`);
 
 describe('approvals: rules, the API path and the personal links', () => {
-  let t: TestApp;
+  const t = useTestApp({ PROCESS_ROLE: 'api' });
   let tenant: TestTenant;
   let tokens: ApprovalTokensService;
 
   beforeAll(async () => {
     // No worker: its approver emails would issue email links for the same approvers, replacing the ones used here.
-    t = await startTestApp({ PROCESS_ROLE: 'api' });
     tenant = await createTenant(t);
     tokens = t.app.get(ApprovalTokensService);
     const group = { approvals_needed: 2, email_addresses: [...approvers, 'alice@example.com', 'Carol@Example.com'] };
     await permitPolicy(tenant, 'alice', 'sudo', { approval_required: true, approval_groups: [group], default_duration_seconds: 900 });
     await permitPolicy(tenant, 'carol@example.com', 'sudo', { approval_required: true, approval_groups: [group] });
   });
-  afterAll(() => t.close());
 
   const requestSudo = async (principal = 'alice', justification = 'fix the disk') => {
     const response = await tenant.as('requester')({

@@ -5,7 +5,9 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { Client } from 'pg';
 import { Access, ACCESS_KEY } from '../src/common/auth/roles';
 import { ApprovalTokensService } from '../src/modules/approvals/approval-tokens.service';
-import { OPERATOR_KEY, RequestOptions, startTestApp, TestApp, TestResponse } from './support/app';
+import { OPERATOR_KEY, RequestOptions, TestApp, TestResponse } from './support/app';
+import { startSmtp } from './support/notifications';
+import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 import { action, host, permitPolicy, user, waitFor } from './support/grants';
 
@@ -52,7 +54,15 @@ function registeredRoutes(t: TestApp): Route[] {
 }
 
 describe('audit coverage', () => {
-  let t: TestApp;
+  // Its own SMTP sink: approver emails go out for real (and change nothing in the audit trail).
+  const env: Record<string, string> = {};
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    env.SMTP_URL = smtp.url;
+  });
+  afterAll(() => smtp.close());
+  const t = useTestApp(env);
   let tenant: TestTenant;
   const keyId = (key: string) => key.split('_')[1] as string;
   const adminActor = () => ({ type: 'api_key', id: keyId(tenant.keys.admin) });
@@ -66,14 +76,18 @@ describe('audit coverage', () => {
     const response = await who.as('auditor')({ method: 'GET', url: '/v1/audit/events?order=asc&limit=500' });
     return (response.body.data as EventView[]).filter((e) => e.seq > seq);
   };
-  /** Runs one change and returns its response and the single event it appended (failing on none or several). */
-  const change = async (who: TestTenant, request: () => Promise<TestResponse>, status: number) => {
+  /**
+   * Runs one change and returns its response and the events it appended: exactly one by default, or exactly the
+   * `actions` given (a request decided at once is its grant.requested and its grant.activated or grant.denied).
+   */
+  const change = async (who: TestTenant, request: () => Promise<TestResponse>, status: number, actions?: string[]) => {
     const before = await head(who);
     const response = await request();
     expect({ status: response.status, body: response.body }).toMatchObject({ status });
     const events = await eventsAfter(who, before);
-    expect(events.map((e) => e.action)).toHaveLength(1);
-    return { response, event: events[0]! };
+    if (actions) expect(events.map((e) => e.action)).toEqual(actions);
+    else expect(events.map((e) => e.action)).toHaveLength(1);
+    return { response, event: events[0]!, events };
   };
   const noEvent = async (who: TestTenant, request: () => Promise<TestResponse>, status: number) => {
     const before = await head(who);
@@ -83,10 +97,8 @@ describe('audit coverage', () => {
   const admin = (options: RequestOptions) => () => tenant.admin(options);
 
   beforeAll(async () => {
-    t = await startTestApp();
     tenant = await createTenant(t);
   });
-  afterAll(() => t.close());
 
   it('tenant creation: one event by the operator, then one per key the operator creates', async () => {
     const events = await eventsAfter(tenant, 0);
@@ -217,9 +229,10 @@ describe('audit coverage', () => {
       });
     });
 
-    it('request, extend and revoke: one event each, the request with its decision provenance', async () => {
+    it('request, extend and revoke: one event per transition, the request with its decision provenance', async () => {
       const body = grantFor('ssh', { duration_seconds: 600 });
-      const { response, event } = await change(tenant, requestGrant(body), 201);
+      const { response, event, events } = await change(tenant, requestGrant(body), 201, ['grant.requested', 'grant.activated']);
+      expect(events[1]).toMatchObject({ actor: requesterActor(), target_id: response.body.id, data: { grant: { id: response.body.id, status: 'active' } } });
       const id = response.body.id as string;
       expect(event).toMatchObject({
         action: 'grant.requested',
@@ -243,9 +256,10 @@ describe('audit coverage', () => {
       await noEvent(tenant, () => tenant.admin({ method: 'POST', url: `/v1/grants/${id}/revoke`, body: {} }), 409);
     });
 
-    it('a denied request is one event that records the denial', async () => {
-      const { response, event } = await change(tenant, requestGrant(grantFor('rm-rf')), 403);
+    it('a denied request is its request and its denial, with the grant and access_remains', async () => {
+      const { response, event, events } = await change(tenant, requestGrant(grantFor('rm-rf')), 403, ['grant.requested', 'grant.denied']);
       expect(event).toMatchObject({ action: 'grant.requested', actor: requesterActor(), target_id: response.body.details.grant_id, data: { status: 'denied' } });
+      expect(events[1]).toMatchObject({ data: { grant: { status: 'denied' }, access_remains: null } });
     });
 
     it('cancel: one event by the requester', async () => {
@@ -270,7 +284,8 @@ describe('audit coverage', () => {
     it('approval through a personal link: recorded as the approver, by email', async () => {
       const { response } = await change(tenant, requestGrant(grantFor('sudo')), 201);
       const id = response.body.id as string;
-      const link = await t.app.get(ApprovalTokensService).issue(tenant.id, id, 'boss@example.com', 'email');
+      // A Slack link: the worker's approver email issues (and so replaces) the email link meanwhile.
+      const link = await t.app.get(ApprovalTokensService).issue(tenant.id, id, 'boss@example.com', 'slack');
       const before = await head(tenant);
       await noEvent(tenant, () => t.request({ method: 'GET', url: `/approvals/${link.token}` }), 200);
       const decided = await t.request({
@@ -288,7 +303,7 @@ describe('audit coverage', () => {
     });
 
     it('expiry and approval timeout: one event each, by the system, even with the sweep running', async () => {
-      const active = await change(tenant, requestGrant(grantFor('ssh', { duration_seconds: 1 })), 201);
+      const active = await change(tenant, requestGrant(grantFor('ssh', { duration_seconds: 1 })), 201, ['grant.requested', 'grant.activated']);
       const pending = await change(tenant, requestGrant(grantFor('wait')), 201);
       // The shortest timeout a policy accepts is a minute: move this request's deadline to the past instead.
       const db = new Client({ connectionString: t.config.databaseUrl });

@@ -4,7 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Client } from 'pg';
 import { ChainedEvent, eventHash } from '../src/modules/audit/audit-chain';
-import { startTestApp, TestApp } from './support/app';
+import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 
 const EVENTS = 100_000;
@@ -116,13 +116,12 @@ function stream(url: string, headers: Record<string, string>): Promise<StreamSta
 }
 
 describe('audit export of 100,000 events', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let tenant: TestTenant;
   let base: string;
   let total: number;
 
   beforeAll(async () => {
-    t = await startTestApp();
     tenant = await createTenant(t);
     const db = new Client({ connectionString: t.config.databaseUrl });
     await db.connect();
@@ -135,7 +134,6 @@ describe('audit export of 100,000 events', () => {
     await t.app.listen(0, '127.0.0.1');
     base = await t.app.getUrl();
   }, 300_000);
-  afterAll(() => t.close());
 
   const headers = () => ({ 'x-api-key': tenant.keys.auditor, 'x-tenant-id': tenant.id });
 

@@ -1,23 +1,23 @@
-import { OPERATOR_KEY, startTestApp, TestApp } from './support/app';
+import { OPERATOR_KEY, startTestApp } from './support/app';
+import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 import type { Role } from '../src/common/auth/roles';
 
 describe('authentication and roles', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let a: TestTenant;
   let b: TestTenant;
 
   beforeAll(async () => {
-    t = await startTestApp();
     [a, b] = await Promise.all([createTenant(t, 'a'), createTenant(t, 'b')]);
   });
-  afterAll(() => t.close());
 
   const listKeys = (headers: Record<string, string>) => t.request({ method: 'GET', url: '/v1/api-keys', headers });
 
   it('refuses a missing, malformed or unknown key with 401', async () => {
     const unknown = a.keys.admin.replace(/_[^_]+$/, '_' + 'x'.repeat(43));
-    for (const headers of [{ 'x-tenant-id': a.id }, { 'x-api-key': 'nope', 'x-tenant-id': a.id }, { 'x-api-key': unknown, 'x-tenant-id': a.id }]) {
+    const cases: Record<string, string>[] = [{ 'x-tenant-id': a.id }, { 'x-api-key': 'nope', 'x-tenant-id': a.id }, { 'x-api-key': unknown, 'x-tenant-id': a.id }];
+    for (const headers of cases) {
       const response = await listKeys(headers);
       expect(response.status).toBe(401);
       expect(response.body.code).toBe('unauthenticated');

@@ -1,18 +1,16 @@
 import { PrismaService } from '../src/infra/prisma/prisma.service';
 import { EmailListsRepository } from '../src/modules/email-lists/email-lists.repository';
-import { startTestApp, TestApp } from './support/app';
+import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 
 describe('email lists', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let tenant: TestTenant;
   let other: TestTenant;
 
   beforeAll(async () => {
-    t = await startTestApp();
     [tenant, other] = await Promise.all([createTenant(t), createTenant(t, 'other')]);
   });
-  afterAll(() => t.close());
 
   const create = (who: TestTenant, name: string, emails: string[] = ['a@example.com']) =>
     who.admin({ method: 'POST', url: '/v1/email-lists', body: { name, emails } });

@@ -1,16 +1,14 @@
-import { startTestApp, TestApp } from './support/app';
+import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 
 describe('entities', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let tenant: TestTenant;
   let other: TestTenant;
 
   beforeAll(async () => {
-    t = await startTestApp();
     [tenant, other] = await Promise.all([createTenant(t), createTenant(t, 'other')]);
   });
-  afterAll(() => t.close());
 
   const put = (body: unknown, who: TestTenant = tenant) => who.admin({ method: 'PUT', url: '/v1/entities', body });
 

@@ -1,15 +1,14 @@
-import { OPERATOR_KEY, startTestApp, TestApp } from './support/app';
+import { OPERATOR_KEY, startTestApp } from './support/app';
+import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 
 describe('one error shape', () => {
-  let t: TestApp;
+  const t = useTestApp({ BODY_LIMIT_BYTES: '2048' });
   let tenant: TestTenant;
 
   beforeAll(async () => {
-    t = await startTestApp({ BODY_LIMIT_BYTES: '2048' });
     tenant = await createTenant(t);
   });
-  afterAll(() => t.close());
 
   const shape = { code: expect.any(String), message: expect.any(String) };
 

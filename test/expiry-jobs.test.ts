@@ -31,7 +31,7 @@ describe('expiry jobs', () => {
       const created = await Promise.all(Array.from({ length: 10 }, (_, j) => request(`batch-${i + j}`, 2)));
       ids.push(...created.map((response) => response.body.id as string));
     }
-    await waitFor(() => statuses(ids), (all) => all.every((status) => status === 'expired'));
+    await waitFor(() => statuses(ids), (all) => all.every((status) => status === 'expired'), 30_000);
     const events = await db.query<{ target_id: string; n: string }>(
       `SELECT target_id, count(*) AS n FROM audit_events WHERE action = 'grant.expired' AND target_id = ANY($1) GROUP BY target_id`,
       [ids],

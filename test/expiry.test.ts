@@ -1,15 +1,14 @@
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { startTestApp, TestApp } from './support/app';
+import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 import { action, host, permitPolicy, user, waitFor } from './support/grants';
 
 describe('expiry and timeouts', () => {
-  let t: TestApp;
+  const t = useTestApp({ SWEEP_INTERVAL_SECONDS: '1' });
   let tenant: TestTenant;
 
   beforeAll(async () => {
-    t = await startTestApp({ SWEEP_INTERVAL_SECONDS: '1' });
     tenant = await createTenant(t);
     await permitPolicy(tenant, 'alice', 'ssh');
     await permitPolicy(tenant, 'alice', 'sudo', {
@@ -17,7 +16,6 @@ describe('expiry and timeouts', () => {
       approval_groups: [{ approvals_needed: 1, email_addresses: ['boss@example.com'] }],
     });
   });
-  afterAll(() => t.close());
 
   const sshAlice = (duration: number) => ({ principal: user('alice'), action: action('ssh'), resource: host(`h${Math.random()}`), duration_seconds: duration });
   const get = (id: string) => tenant.admin({ method: 'GET', url: `/v1/grants/${id}` });

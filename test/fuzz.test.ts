@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { OPERATOR_KEY, startTestApp, TestApp } from './support/app';
+import { OPERATOR_KEY } from './support/app';
+import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 import { permitPolicy, user, action, host } from './support/grants';
 import { FuzzCase, FuzzContext, fuzzCase, Operation, operationsOf } from './support/fuzz-requests';
@@ -21,13 +22,12 @@ interface Failure {
 }
 
 describe('fuzzing every operation', () => {
-  let t: TestApp;
+  const t = useTestApp({ RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_KEY: '0', RATE_LIMIT_AUTH_FAILURES_PER_IP: '0' });
   let tenant: TestTenant;
   let context: FuzzContext;
   let operations: Operation[];
 
   beforeAll(async () => {
-    t = await startTestApp({ RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_KEY: '0', RATE_LIMIT_AUTH_FAILURES_PER_IP: '0' });
     tenant = await createTenant(t);
     const policyId = await permitPolicy(tenant, 'alice', 'ssh', { approval_required: true, approval_groups: [{ approvals_needed: 1, email_addresses: ['boss@example.com'] }] });
     const policy = await tenant.admin({ method: 'GET', url: `/v1/policies/${policyId}` });
@@ -70,7 +70,6 @@ describe('fuzzing every operation', () => {
     const spec = await t.request({ method: 'GET', url: '/openapi.json' });
     operations = operationsOf(spec.body);
   }, 120_000);
-  afterAll(() => t.close());
 
   it('covers every operation of the OpenAPI document', () => {
     expect(operations.length).toBeGreaterThan(40);

@@ -1,14 +1,13 @@
-import { startTestApp, TestApp } from './support/app';
+import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 import { action, host, permitPolicy, user } from './support/grants';
 
 describe('grant requests and transitions', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let tenant: TestTenant;
   let autoPolicy: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
     tenant = await createTenant(t);
     autoPolicy = await permitPolicy(tenant, 'alice', 'ssh', { default_duration_seconds: 600 });
     await permitPolicy(tenant, 'alice', 'sudo', {
@@ -17,7 +16,6 @@ describe('grant requests and transitions', () => {
     });
     await permitPolicy(tenant, 'bob', 'ssh', { purpose_justification_required: true, purpose_justification_prompt: 'Which ticket?' });
   });
-  afterAll(() => t.close());
 
   const request = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
     tenant.as('requester')({ method: 'POST', url: '/v1/grants', body, headers });
@@ -39,7 +37,7 @@ describe('grant requests and transitions', () => {
     expect(response.body.code).toBe('access_denied');
     const stored = await tenant.admin({ method: 'GET', url: `/v1/grants/${response.body.details.grant_id}` });
     expect(stored.body).toMatchObject({ status: 'denied', policy_id: null });
-    expect(stored.body.events.map((e: { action: string }) => e.action)).toEqual(['grant.requested']);
+    expect(stored.body.events.map((e: { action: string }) => e.action)).toEqual(['grant.requested', 'grant.denied']);
   });
 
   it('refuses a duration above the maximum without storing anything', async () => {
@@ -128,7 +126,7 @@ describe('grant requests and transitions', () => {
     await tenant.admin({ method: 'POST', url: `/v1/grants/${active.body.id}/revoke`, body: { reason: 'done' } });
     const detail = await tenant.as('auditor')({ method: 'GET', url: `/v1/grants/${active.body.id}` });
     expect(detail.body.policy_set_version).toBeGreaterThan(0);
-    expect(detail.body.events.map((e: { action: string }) => e.action)).toEqual(['grant.requested', 'grant.revoked']);
+    expect(detail.body.events.map((e: { action: string }) => e.action)).toEqual(['grant.requested', 'grant.activated', 'grant.revoked']);
     expect(detail.body.events[0].data).toMatchObject({ policy_id: autoPolicy, determining_rule_ids: active.body.determining_rule_ids });
   });
 

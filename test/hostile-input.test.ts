@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startTestApp, TestApp } from './support/app';
+import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 import { action, host, permitPolicy, user } from './support/grants';
 
@@ -9,15 +9,13 @@ const shape = { code: expect.any(String), message: expect.any(String) };
 
 /** The minimal hostile inputs of issue 12, each once; test/fuzz.test.ts covers their classes on every operation. */
 describe('hostile input', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let tenant: TestTenant;
 
   beforeAll(async () => {
-    t = await startTestApp();
     tenant = await createTenant(t);
     await permitPolicy(tenant, 'alice', 'ssh');
   });
-  afterAll(() => t.close());
 
   it('JSON nested 10,000 deep is 400 on every route with a body, with or without a key', async () => {
     const spec = await t.request({ method: 'GET', url: '/openapi.json' });

@@ -1,17 +1,15 @@
-import { startTestApp, TestApp } from './support/app';
+import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 import { action, host, permitPolicy, user, waitFor } from './support/grants';
 
 describe('/metrics', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let tenant: TestTenant;
 
   beforeAll(async () => {
-    t = await startTestApp();
     tenant = await createTenant(t);
     await permitPolicy(tenant, 'alice', 'ssh');
   });
-  afterAll(() => t.close());
 
   const scrape = async () => {
     const response = await t.request({ method: 'GET', url: '/metrics' });

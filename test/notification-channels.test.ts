@@ -1,7 +1,7 @@
 import { PrismaService } from '../src/infra/prisma/prisma.service';
 import { NotificationChannelsRepository } from '../src/modules/notification-channels/notification-channels.repository';
-import { GRANT_EVENTS } from '../src/modules/notification-channels/notification-channel.types';
-import { startTestApp, TestApp } from './support/app';
+import { GRANT_EVENTS } from '../src/modules/grants/grant-events';
+import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 
 const SECRET = 'webhook-secret-0123456789abcdef-XYZ';
@@ -9,15 +9,13 @@ const SLACK_URL = 'https://hooks.slack.com/services/T000/B000/slack-secret-token
 const URL_ = '/v1/notification-channels';
 
 describe('notification channels', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let tenant: TestTenant;
   let other: TestTenant;
 
   beforeAll(async () => {
-    t = await startTestApp();
     [tenant, other] = await Promise.all([createTenant(t), createTenant(t, 'other')]);
   });
-  afterAll(() => t.close());
 
   const webhook = (who: TestTenant, name: string, extra: Record<string, unknown> = {}) =>
     who.admin({
@@ -189,14 +187,12 @@ describe('notification channels', () => {
 });
 
 describe('notification channel receivers on private addresses', () => {
-  let t: TestApp;
+  const t = useTestApp({ WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'false' });
   let tenant: TestTenant;
 
   beforeAll(async () => {
-    t = await startTestApp({ WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'false' });
     tenant = await createTenant(t);
   });
-  afterAll(() => t.close());
 
   it('refuses loopback, private, link-local and metadata URLs at creation and on PATCH, naming config.url', async () => {
     const urls = ['http://127.0.0.1:8080/hook', 'http://localhost/hook', 'http://[::1]/hook', 'http://169.254.169.254/latest', 'http://10.1.2.3/x', 'http://[::ffff:192.168.0.1]/x'];

@@ -1,19 +1,17 @@
-import { startTestApp, TestApp } from './support/app';
+import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 
 const EXAMPLE_RULES = { rules: [{ effect: 'permit', principal_scope_type: 'any', action_scope_type: 'any', resource_scope_type: 'any' }] };
 const MISSING = '2489e9ad-2ee2-4e00-8ec9-32d5f69181c0';
 
 describe('policies', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let tenant: TestTenant;
   let other: TestTenant;
 
   beforeAll(async () => {
-    t = await startTestApp();
     [tenant, other] = await Promise.all([createTenant(t), createTenant(t, 'other')]);
   });
-  afterAll(() => t.close());
 
   const create = (body: Record<string, unknown>, who: TestTenant = tenant) => who.admin({ method: 'POST', url: '/v1/policies', body });
 

@@ -1,22 +1,20 @@
 import Redis from 'ioredis';
-import { startTestApp, TestApp } from './support/app';
+import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 
 describe('rate limits', () => {
-  let t: TestApp;
+  const t = useTestApp({
+    RATE_LIMIT_PER_IP: '60',
+    RATE_LIMIT_PER_KEY: '25',
+    RATE_LIMIT_WINDOW_SECONDS: '60',
+    RATE_LIMIT_AUTH_FAILURES_PER_IP: '5',
+    RATE_LIMIT_AUTH_FAILURE_WINDOW_SECONDS: '60',
+  });
   let tenant: TestTenant;
 
   beforeAll(async () => {
-    t = await startTestApp({
-      RATE_LIMIT_PER_IP: '60',
-      RATE_LIMIT_PER_KEY: '25',
-      RATE_LIMIT_WINDOW_SECONDS: '60',
-      RATE_LIMIT_AUTH_FAILURES_PER_IP: '5',
-      RATE_LIMIT_AUTH_FAILURE_WINDOW_SECONDS: '60',
-    });
     tenant = await createTenant(t);
   });
-  afterAll(() => t.close());
 
   /** Limits live in Redis under this app's prefix: clearing them starts each test with fresh windows. */
   const reset = async () => {

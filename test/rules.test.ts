@@ -1,20 +1,18 @@
-import { startTestApp, TestApp } from './support/app';
+import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 
 const ANY = { effect: 'permit', principal_scope_type: 'any', action_scope_type: 'any', resource_scope_type: 'any' };
 
 describe('rules', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let tenant: TestTenant;
   let other: TestTenant;
   let policyId: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
     [tenant, other] = await Promise.all([createTenant(t), createTenant(t, 'other')]);
     policyId = (await tenant.admin({ method: 'POST', url: '/v1/policies', body: { name: 'rules', max_duration_seconds: 3600 } })).body.id;
   });
-  afterAll(() => t.close());
 
   const rules = (suffix = '') => `/v1/policies/${policyId}/rules${suffix}`;
   const policy = async () => (await tenant.admin({ method: 'GET', url: `/v1/policies/${policyId}` })).body;

@@ -1,4 +1,4 @@
-import { startTestApp, TestApp } from './support/app';
+import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 
 const CONTEXT = '{ duration_seconds: Long, justification: String, requested_at: String }';
@@ -7,15 +7,13 @@ action ssh appliesTo { principal: [User], resource: [Host], context: ${CONTEXT} 
 const ANY = { effect: 'permit', principal_scope_type: 'any', action_scope_type: 'any', resource_scope_type: 'any' };
 
 describe('Cedar schema', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let tenant: TestTenant;
   let other: TestTenant;
 
   beforeAll(async () => {
-    t = await startTestApp();
     [tenant, other] = await Promise.all([createTenant(t), createTenant(t, 'other')]);
   });
-  afterAll(() => t.close());
 
   const putSchema = (schema: unknown, who: TestTenant = tenant) => who.admin({ method: 'PUT', url: '/v1/schema', body: { schema } });
 

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { startTestApp, TestApp } from './support/app';
+import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 
 const ANY = { effect: 'permit', principal_scope_type: 'any', action_scope_type: 'any', resource_scope_type: 'any' };
@@ -8,12 +8,7 @@ const ssh = { type: 'Action', id: 'ssh' };
 const db = { type: 'Host', id: 'db' };
 
 describe('simulate', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   const policy = (tenant: TestTenant, body: Record<string, unknown>) =>
     tenant.admin({ method: 'POST', url: '/v1/policies', body: { max_duration_seconds: 3600, ...body } }).then((r) => {
@@ -35,6 +30,7 @@ describe('simulate', () => {
       notices: ['be careful'],
       duration_seconds: 900,
       approval_required: false,
+      evaluation_errors: [],
     });
     expect((await simulate(tenant, { duration_seconds: 120 })).body.duration_seconds).toBe(120);
     const over = await simulate(tenant, { duration_seconds: 3601 });
@@ -47,6 +43,7 @@ describe('simulate', () => {
       notices: [],
       duration_seconds: null,
       approval_required: false,
+      evaluation_errors: [],
     });
     expect((await simulate(tenant, {}, 'auditor')).status).toBe(200);
     expect((await tenant.as('approver')({ method: 'POST', url: '/v1/policies/simulate', body: { principal: alice, action: ssh, resource: db } })).status).toBe(403);

@@ -20,6 +20,8 @@ export interface AppConfig {
   webhookTimeoutMs: number;
   /** Lets Slack and webhook channels reach private and loopback addresses (off: SSRF protection). */
   webhookAllowPrivateAddresses: boolean;
+  /** How often each process polls the tenants' change counters (ms); below the 2 s propagation bound. */
+  changePollIntervalMs: number;
   /** PostgreSQL session limits: a statement, a lock wait, and a transaction left idle by a stalled process. */
   dbStatementTimeoutMs: number;
   dbLockTimeoutMs: number;
@@ -127,8 +129,8 @@ export function loadConfig(env: Env): AppConfig {
     webhookTimeoutMs: int('WEBHOOK_TIMEOUT_MS', 5000, 100, 60000),
     webhookAllowPrivateAddresses: oneOf('WEBHOOK_ALLOW_PRIVATE_ADDRESSES', 'false', ['true', 'false']) === 'true',
     dbStatementTimeoutMs: int('DB_STATEMENT_TIMEOUT_MS', 15000, 100, 3600000),
-    dbLockTimeoutMs: int('DB_LOCK_TIMEOUT_MS', 5000, 100, 3600000),
-    dbIdleInTransactionTimeoutMs: int('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 10000, 100, 3600000),
+    dbLockTimeoutMs: int('DB_LOCK_TIMEOUT_MS', 10000, 100, 3600000),
+    dbIdleInTransactionTimeoutMs: int('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 5000, 100, 3600000),
     redisCommandTimeoutMs: int('REDIS_COMMAND_TIMEOUT_MS', 2000, 50, 60000),
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10000, 0, 600000),
     trustProxy: trustProxy(read('TRUST_PROXY')),
@@ -139,6 +141,7 @@ export function loadConfig(env: Env): AppConfig {
       authFailuresPerIp: int('RATE_LIMIT_AUTH_FAILURES_PER_IP', 20, 0, 1_000_000),
       authFailureWindowSeconds: int('RATE_LIMIT_AUTH_FAILURE_WINDOW_SECONDS', 300, 1, 86400),
     },
+    changePollIntervalMs: int('CHANGE_POLL_INTERVAL_MS', 1000, 50, 1500),
   };
   if (!/^[^\s@]+@[^\s@]+$/.test(config.mailFrom)) problems.push('MAIL_FROM must be an email address');
   if (problems.length > 0) throw new ConfigError(problems);

@@ -1,4 +1,4 @@
-import { retrying, startSmtp } from '../support/notifications';
+import { startSmtp } from '../support/notifications';
 import { createTenant, retrying, createWorld, freePort, inBatches, permitPolicy, requestGrant, sleep, until, World } from './support/world';
 
 /** Scenario 4: the SMTP server is down for 60 s; afterwards every email is delivered, exactly once. */

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import Redis from 'ioredis';
 import { createApp } from '../../src/app.factory';
 import { AppConfig, loadConfig } from '../../src/config/config';
 import { createTestDatabase, dbUrl, dropTestDatabase } from './db';
@@ -31,15 +32,33 @@ export interface TestResponse {
   body: any;
 }
 
+/** Deletes every Redis key under `prefix:` (queues, pub/sub state, rate limits) on the Redis of `url`. */
+export async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /**
  * Boots the real application against its own PostgreSQL database and its own Redis key prefix, so test files
- * run in parallel without seeing each other. `env` overrides configuration variables.
+ * run in parallel without seeing each other. `env` overrides configuration variables; an app given another app's
+ * DATABASE_URL and REDIS_PREFIX (a second process) shares them, and `close()` removes only what this app created.
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = env.DATABASE_URL === undefined ? await createTestDatabase() : null;
+  const ownPrefix = env.REDIS_PREFIX === undefined ? `jit-test-${randomBytes(4).toString('hex')}` : null;
   const config = loadConfig({
-    DATABASE_URL: dbUrl(database),
-    REDIS_PREFIX: `jit-test-${randomBytes(4).toString('hex')}`,
+    DATABASE_URL: database ? dbUrl(database) : env.DATABASE_URL,
+    REDIS_PREFIX: ownPrefix ?? env.REDIS_PREFIX,
     ADMIN_API_KEY: OPERATOR_KEY,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SWEEP_INTERVAL_SECONDS: '1',
@@ -72,7 +91,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     request,
     close: async () => {
       await app.close();
-      await dropTestDatabase(database);
+      if (ownPrefix) await deleteRedisKeys(config.redisUrl, ownPrefix);
+      if (database) await dropTestDatabase(database);
     },
   };
 }

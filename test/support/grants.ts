@@ -44,10 +44,12 @@ export async function permitPolicy(tenant: TestTenant, principalId: string, acti
   return response.body.id as string;
 }
 
+/** Probes until `done` holds and returns that value; fails the test when it still does not after `timeoutMs`. */
 export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let value = await probe();
-  while (!done(value) && Date.now() < deadline) {
+  while (!done(value)) {
+    if (Date.now() >= deadline) throw new Error(`waitFor: condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)?.slice(0, 500)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
     value = await probe();
   }

@@ -1,5 +1,9 @@
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { cedarMessages } from './cedar-checks';
+import type { CedarSchemaValue } from './cedar-types';
+
+/** What a slot holds: a policy set by rule id, or a schema. */
+export type PreparsedValue = { staticPolicies: Record<string, string> } | CedarSchemaValue;
 
 /**
  * Policy sets and schemas parsed once inside the WASM module and reused by `statefulIsAuthorized`. The module
@@ -18,7 +22,7 @@ export class PreparsedSlots {
   ) {}
 
   /** The slot name holding the set for `key`, parsing it with `build()` on a miss. */
-  acquire(key: string, build: () => cedar.PolicySet | cedar.Schema): string {
+  acquire(key: string, build: () => PreparsedValue): string {
     const hit = this.slots.get(key);
     if (hit !== undefined) {
       this.slots.delete(key);

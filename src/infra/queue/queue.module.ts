@@ -4,6 +4,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { APP_CONFIG } from '@/config/config.module';
 import type { AppConfig } from '@/config/config';
 import { QueueWatch } from './queue-watch';
+import { JobRegistry } from './job-handlers';
 
 @Global()
 @Module({
@@ -17,7 +18,7 @@ import { QueueWatch } from './queue-watch';
       }),
     }),
   ],
-  providers: [QueueWatch],
-  exports: [BullModule],
+  providers: [JobRegistry, QueueWatch],
+  exports: [BullModule, JobRegistry],
 })
 export class QueueModule {}

@@ -4,15 +4,10 @@ import { APP_CONFIG } from '@/config/config.module';
 import type { AppConfig } from '@/config/config';
 import { RedisStatus } from './redis-status';
 
-export interface Invalidation {
-  topic: string;
-  tenantId: string;
-  id?: string;
-  /** Whatever the topic's handlers need to apply the change without reading the database. */
-  data?: Record<string, unknown>;
-}
+import { BUS_TOPICS_CHECK, BusMessage, BusTopic } from './bus-topics';
 
-type Handler = (message: Invalidation | null) => void;
+/** `null`: everything cached for the topic must be dropped (the subscription reconnected). */
+type Handler<T extends BusTopic> = (message: BusMessage<T> | null) => void;
 
 /**
  * Tells every process that a cached thing changed. Handlers run at once in the publishing process and over Redis
@@ -22,7 +17,7 @@ type Handler = (message: Invalidation | null) => void;
 @Injectable()
 export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('InvalidationBus');
-  private readonly handlers = new Map<string, Handler[]>();
+  private readonly handlers = new Map<BusTopic, Handler<BusTopic>[]>();
   private readonly channel: string;
   private subscriber?: Redis;
   private publisher?: Redis;
@@ -35,8 +30,8 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
     this.channel = `${config.redisPrefix}:invalidate`;
   }
 
-  on(topic: string, handler: Handler): void {
-    this.handlers.set(topic, [...(this.handlers.get(topic) ?? []), handler]);
+  on<T extends BusTopic>(topic: T, handler: Handler<T>): void {
+    this.handlers.set(topic, [...(this.handlers.get(topic) ?? []), handler as Handler<BusTopic>]);
   }
 
   async onModuleInit(): Promise<void> {
@@ -54,8 +49,9 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
     });
     this.subscriber.on('message', (_channel: string, raw: string) => {
       try {
-        const message = JSON.parse(raw) as Invalidation;
-        this.dispatch(message.topic, message);
+        const message = JSON.parse(raw) as BusMessage;
+        if (typeof message.tenantId !== 'string' || !BUS_TOPICS_CHECK.includes(message.topic)) throw new Error('unknown topic');
+        this.dispatch(message);
       } catch {
         this.logger.warn('ignored a malformed invalidation message');
       }
@@ -71,8 +67,8 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Call after the change has committed. False when the other processes could not be told. */
-  async publish(message: Invalidation): Promise<boolean> {
-    this.dispatch(message.topic, message);
+  async publish<T extends BusTopic>(message: BusMessage<T>): Promise<boolean> {
+    this.dispatch(message);
     if (!this.publisher) return false;
     try {
       const publisher = this.publisher;
@@ -84,8 +80,8 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private dispatch(topic: string, message: Invalidation): void {
-    for (const handler of this.handlers.get(topic) ?? []) handler(message);
+  private dispatch(message: BusMessage): void {
+    for (const handler of this.handlers.get(message.topic) ?? []) handler(message);
   }
 
   private dispatchAll(message: null): void {

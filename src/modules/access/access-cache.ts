@@ -1,11 +1,12 @@
 import type { EntityUid } from '@/infra/cedar/cedar-types';
+import { GrantStatus, isTerminal } from '@/modules/grants/grant-state';
 
 export interface GrantUpdate {
   id: string;
   principal: EntityUid;
   action: EntityUid;
   resource: EntityUid;
-  status: string;
+  status: GrantStatus;
   expiresAt: number | null;
   auditSession: boolean;
 }
@@ -23,8 +24,9 @@ const TOMBSTONE_MS = 10 * 60_000;
 
 /**
  * A tenant's active grants by (principal, action, resource). Updates are monotonic so they can arrive in any order
- * and more than once: an ended grant is remembered (tombstone) and never comes back; an active one only ever moves
- * its expiry later (extensions). Expiry is checked at read time, so nothing is allowed past `expires_at` even
+ * and more than once: a grant in a terminal status of the state machine (grant-state.ts) is remembered (tombstone)
+ * and never comes back; an active one only ever moves its expiry later (extensions); a pending request is not
+ * access yet and changes nothing. Expiry is checked at read time, so nothing is allowed past `expires_at` even
  * before the expiry job has run.
  */
 export class TenantGrants {
@@ -35,12 +37,13 @@ export class TenantGrants {
   apply(update: GrantUpdate, now = Date.now()): void {
     if (this.ended.has(update.id)) return;
     const key = accessKey(update.principal, update.action, update.resource);
-    if (update.status !== 'active' || update.expiresAt === null) {
+    if (isTerminal(update.status)) {
       this.ended.set(update.id, now);
       this.remove(update.id);
       this.prune(now);
       return;
     }
+    if (update.status !== 'active' || update.expiresAt === null) return;
     const list = this.byKey.get(key) ?? [];
     const existing = list.find((g) => g.id === update.id);
     if (existing) existing.expiresAt = Math.max(existing.expiresAt, update.expiresAt);

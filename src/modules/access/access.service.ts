@@ -1,8 +1,13 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { InvalidationBus, Invalidation } from '@/infra/redis/invalidation-bus';
+import { Prisma } from '@/generated/prisma/client';
+import { PrismaService } from '@/infra/prisma/prisma.service';
+import type { BusMessage } from '@/infra/redis/bus-topics';
+import { InvalidationBus } from '@/infra/redis/invalidation-bus';
 import type { EntityUid } from '@/infra/cedar/cedar-types';
-import { GRANT_TOPIC } from '@/modules/grants/grant-effects';
+import { GRANT_STATUSES, GrantStatus } from '@/modules/grants/grant-state';
 import { GrantsRepository } from '@/modules/grants/grants.repository';
+import { ChangeFeed } from '@/modules/tenant-state/change-feed';
+import { TenantCounters, TenantStateRepository } from '@/modules/tenant-state/tenant-state.repository';
 import { accessKey, GrantUpdate, TenantGrants } from './access-cache';
 import type { AccessQuery } from './check-access.pipe';
 
@@ -20,28 +25,39 @@ interface Loading {
   buffered: GrantUpdate[];
 }
 
+interface Cached {
+  grants: TenantGrants;
+  /** The tenant's grant_revocations counter the cache reflects (PRODUCT.md section 14). */
+  revocations: bigint;
+}
+
 /**
  * Answers from memory: each tenant's active grants are loaded once, then kept current by the grant updates every
- * process publishes after commit. Updates that arrive while a tenant loads are replayed on top of the load.
- * While the Redis subscription is down the cache is not trusted and each check reads the database.
+ * process publishes after commit (updates that arrive while a tenant loads are replayed on top of the load), and
+ * by the change feed, which brings every revoke within the propagation bound even when its message was lost. While
+ * the Redis subscription is down or the feed is stale, the cache is not trusted and each check reads the database.
  */
 @Injectable()
 export class AccessService implements OnModuleInit {
-  private readonly tenants = new Map<string, TenantGrants>();
+  private readonly tenants = new Map<string, Cached>();
   private readonly loading = new Map<string, Loading>();
 
   constructor(
+    private readonly prisma: PrismaService,
     private readonly grants: GrantsRepository,
+    private readonly state: TenantStateRepository,
     private readonly bus: InvalidationBus,
+    private readonly feed: ChangeFeed,
   ) {}
 
   onModuleInit(): void {
-    this.bus.on(GRANT_TOPIC, (message) => (message ? this.onUpdate(message) : this.forgetAll()));
+    this.bus.on('grant', (message) => (message ? this.onUpdate(message) : this.forgetAll()));
+    this.feed.listen((tenantId, counters) => this.catchUp(tenantId, counters));
   }
 
   async check(tenantId: string, dto: AccessQuery): Promise<AccessAnswer> {
-    if (!this.bus.isLive()) return this.checkDatabase(tenantId, dto.principal, dto.action, dto.resource);
-    const grants = this.tenants.get(tenantId) ?? (await this.load(tenantId));
+    if (!this.bus.isLive() || !this.feed.isFresh()) return this.checkDatabase(tenantId, dto.principal, dto.action, dto.resource);
+    const grants = this.tenants.get(tenantId)?.grants ?? (await this.load(tenantId));
     const grant = grants.find(accessKey(dto.principal, dto.action, dto.resource));
     if (!grant) return DENIED;
     return { allowed: true, grant_id: grant.id, expires_at: new Date(grant.expiresAt).toISOString(), audit_session: grant.auditSession };
@@ -59,12 +75,18 @@ export class AccessService implements OnModuleInit {
     const entry: Loading = { buffered: [], promise: Promise.resolve(new TenantGrants()) };
     entry.promise = (async () => {
       try {
+        // The active grants and the revocation counter they reflect, in one snapshot.
+        const { rows, counters } = await this.prisma.$transaction(
+          async (tx) => ({ counters: await this.state.find(tenantId, tx), rows: await this.grants.listActive(tenantId, tx) }),
+          { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },
+        );
         const grants = new TenantGrants();
-        for (const row of await this.grants.listActive(tenantId)) {
-          grants.apply({ ...row, expiresAt: row.expiresAt?.getTime() ?? null });
-        }
+        for (const row of rows) grants.apply({ ...row, expiresAt: row.expiresAt?.getTime() ?? null });
         for (const update of entry.buffered) grants.apply(update);
-        if (this.loading.get(tenantId) === entry) this.tenants.set(tenantId, grants);
+        if (this.loading.get(tenantId) === entry) {
+          this.tenants.set(tenantId, { grants, revocations: counters.grantRevocations });
+          this.feed.watch(tenantId);
+        }
         return grants;
       } finally {
         if (this.loading.get(tenantId) === entry) this.loading.delete(tenantId);
@@ -74,20 +96,37 @@ export class AccessService implements OnModuleInit {
     return entry.promise;
   }
 
-  private onUpdate(message: Invalidation): void {
-    const data = message.data as { principal: EntityUid; action: EntityUid; resource: EntityUid; status: string; expires_at: string | null; audit_session: boolean } | undefined;
-    if (!message.id || !data) return this.forget(message.tenantId);
+  private onUpdate(message: BusMessage<'grant'>): void {
+    const { data } = message;
+    if (!message.id || !data || !(GRANT_STATUSES as readonly string[]).includes(data.status)) return this.forget(message.tenantId);
     const update: GrantUpdate = {
       id: message.id,
       principal: data.principal,
       action: data.action,
       resource: data.resource,
-      status: data.status,
+      status: data.status as GrantStatus,
       expiresAt: data.expires_at ? Date.parse(data.expires_at) : null,
       auditSession: data.audit_session,
     };
-    this.tenants.get(message.tenantId)?.apply(update);
+    this.tenants.get(message.tenantId)?.grants.apply(update);
     this.loading.get(message.tenantId)?.buffered.push(update);
+  }
+
+  /** Applies the revokes committed since the cache's counter (their messages may never have arrived). */
+  private async catchUp(tenantId: string, counters: TenantCounters): Promise<void> {
+    const cached = this.tenants.get(tenantId);
+    if (!cached || counters.grantRevocations <= cached.revocations) return;
+    try {
+      for (const grant of await this.grants.revokedSince(tenantId, cached.revocations)) {
+        cached.grants.apply({ ...grant, expiresAt: grant.expiresAt?.getTime() ?? null });
+        cached.revocations = grant.revokeSeq > cached.revocations ? grant.revokeSeq : cached.revocations;
+      }
+      cached.revocations = counters.grantRevocations > cached.revocations ? counters.grantRevocations : cached.revocations;
+    } catch (error) {
+      // Not trusted any more: the tenant is loaded again on its next check.
+      if (this.tenants.get(tenantId) === cached) this.tenants.delete(tenantId);
+      throw error;
+    }
   }
 
   private forget(tenantId: string): void {

@@ -44,4 +44,15 @@ describe('ApiKeyCache', () => {
     cache.set('a', record('a'), 0);
     expect(cache.get('a', 0)).toBeUndefined();
   });
+
+  it('drops a tenant\'s keys read before a poll that saw its revocations move, and only those', () => {
+    const cache = new ApiKeyCache(60_000);
+    cache.set('old', record('old'), 100);
+    cache.set('new', record('new'), 300);
+    cache.set('other', { ...record('other'), tenantId: 'u' }, 100);
+    cache.dropTenant('t', 200);
+    expect(cache.get('old', 400)).toBeUndefined();
+    expect(cache.get('new', 400)?.record?.id).toBe('new');
+    expect(cache.get('other', 400)?.record?.id).toBe('other');
+  });
 });

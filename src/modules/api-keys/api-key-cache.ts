@@ -2,7 +2,8 @@ import type { ApiKeyRecord } from './api-key.types';
 
 interface Entry {
   record: ApiKeyRecord | null;
-  at: number;
+  /** When the database read of this entry started (ms). */
+  readAt: number;
 }
 
 /** Bounded in-process map of key id to row (or to "no such key", kept shorter); oldest entries go first. */
@@ -21,7 +22,7 @@ export class ApiKeyCache {
     const entry = this.entries.get(id);
     if (!entry) return undefined;
     const ttl = entry.record ? this.ttlMs : this.negativeTtlMs;
-    if (now - entry.at >= ttl) {
+    if (now - entry.readAt >= ttl) {
       this.entries.delete(id);
       return undefined;
     }
@@ -32,18 +33,27 @@ export class ApiKeyCache {
     return this.generation;
   }
 
-  set(id: string, record: ApiKeyRecord | null, now = Date.now(), readAtGeneration = this.generation): void {
+  /** `readAt`: when the read started; `readAtGeneration`: the generation then (a later invalidation wins). */
+  set(id: string, record: ApiKeyRecord | null, readAt = Date.now(), readAtGeneration = this.generation): void {
     if (this.ttlMs === 0 || readAtGeneration !== this.generation) return;
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
-    this.entries.set(id, { record, at: now });
+    this.entries.set(id, { record, readAt });
   }
 
   delete(id: string): void {
     this.generation += 1;
     this.entries.delete(id);
+  }
+
+  /** Drops the tenant's keys read before `readBefore` (ms): a revocation committed before then may not show in them. */
+  dropTenant(tenantId: string, readBefore: number): void {
+    this.generation += 1;
+    for (const [id, entry] of this.entries) {
+      if (entry.record?.tenantId === tenantId && entry.readAt < readBefore) this.entries.delete(id);
+    }
   }
 
   clear(): void {

@@ -28,6 +28,13 @@ export class ApiKeysRepository {
     return rows.map(toRecord);
   }
 
+  /** Ids of the tenant's active admin keys, row-locked until `tx` ends (two revokes cannot both take the last). */
+  async lockActiveAdmins(tx: Tx, tenantId: string): Promise<string[]> {
+    const rows = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id::text FROM api_keys WHERE tenant_id = ${tenantId}::uuid AND role = 'admin' AND revoked_at IS NULL ORDER BY id FOR UPDATE`;
+    return rows.map((row) => row.id);
+  }
+
   /** Compare-and-set: only an active key is revoked; null when none was. */
   async revoke(tx: Tx, tenantId: string, id: string): Promise<ApiKeyRecord | null> {
     const { count } = await tx.apiKey.updateMany({ where: { tenantId, id, revokedAt: null }, data: { revokedAt: new Date() } });

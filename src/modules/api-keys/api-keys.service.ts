@@ -4,9 +4,11 @@ import { APP_CONFIG } from '@/config/config.module';
 import type { AppConfig } from '@/config/config';
 import { PrismaService } from '@/infra/prisma/prisma.service';
 import { InvalidationBus } from '@/infra/redis/invalidation-bus';
+import { ChangeFeed } from '@/modules/tenant-state/change-feed';
+import { TenantStateRepository } from '@/modules/tenant-state/tenant-state.repository';
 import { formatKey, hashSecret, newSecret, parseKey, secretMatches } from '@/common/auth/api-key-secret';
 import type { AuthContext } from '@/common/auth/roles';
-import { notFound } from '@/common/errors/domain-error';
+import { conflict, notFound } from '@/common/errors/domain-error';
 import { decodeCursor, Page, PageQuery, pageSize, toPage } from '@/common/http/pagination';
 import { AuditRepository } from '@/modules/audit/audit.repository';
 import type { Actor } from '@/modules/audit/audit-chain';
@@ -15,7 +17,6 @@ import { ApiKeyRecord, ApiKeyView, CreatedApiKey, toApiKeyView } from './api-key
 import { ApiKeysRepository } from './api-keys.repository';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
 
-const TOPIC = 'api-key';
 
 @Injectable()
 export class ApiKeysService implements OnModuleInit {
@@ -26,13 +27,16 @@ export class ApiKeysService implements OnModuleInit {
     private readonly keys: ApiKeysRepository,
     private readonly audit: AuditRepository,
     private readonly bus: InvalidationBus,
+    private readonly feed: ChangeFeed,
+    private readonly state: TenantStateRepository,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.cache = new ApiKeyCache(config.apiKeyCacheTtlMs);
   }
 
   onModuleInit(): void {
-    this.bus.on(TOPIC, (message) => (message?.id ? this.cache.delete(message.id) : this.cache.clear()));
+    this.bus.on('api-key', (message) => (message?.id ? this.cache.delete(message.id) : this.cache.clear()));
+    this.feed.listen((tenantId, _counters, pollStartedAt) => this.cache.dropTenant(tenantId, pollStartedAt));
   }
 
   async create(tenantId: string, dto: CreateApiKeyDto, actor: Actor): Promise<CreatedApiKey> {
@@ -57,10 +61,16 @@ export class ApiKeysService implements OnModuleInit {
     return toPage(await this.keys.list(tenantId, limit + 1, decodeCursor(query.cursor)), limit, toApiKeyView);
   }
 
+  /** Revokes a key; the tenant's last active admin key is `409 conflict` (only the operator could recover then). */
   async revoke(tenantId: string, id: string, actor: Actor): Promise<void> {
     const revoked = await this.prisma.$transaction(async (tx) => {
+      const admins = await this.keys.lockActiveAdmins(tx, tenantId);
+      if (admins.length === 1 && admins[0] === id.toLowerCase()) {
+        throw conflict('This is the tenant\'s last active admin key: create another admin key before revoking it', { field: 'id' });
+      }
       const record = await this.keys.revoke(tx, tenantId, id);
       if (record) {
+        await this.state.bumpKeyRevocations(tx, tenantId);
         await this.audit.append(tx, tenantId, {
           actor,
           action: 'api_key.revoked',
@@ -72,7 +82,7 @@ export class ApiKeysService implements OnModuleInit {
       return record;
     });
     if (!revoked && !(await this.keys.exists(tenantId, id))) throw notFound('API key');
-    await this.bus.publish({ topic: TOPIC, tenantId, id });
+    await this.bus.publish({ topic: 'api-key', tenantId, id });
   }
 
   /** Resolves an `X-API-Key` value; the steady state costs no database round trip. */
@@ -84,13 +94,19 @@ export class ApiKeysService implements OnModuleInit {
     return { tenantId: record.tenantId, keyId: record.id, role: record.role };
   }
 
+  /**
+   * The key row, from the cache while it can be trusted: the bus is live (revocations arrive at once) and the change
+   * feed is fresh (a revocation whose message was lost is seen within the propagation bound).
+   */
   private async lookup(id: string): Promise<ApiKeyRecord | null> {
-    const trusted = this.bus.isLive();
+    const trusted = this.bus.isLive() && this.feed.isFresh();
     const hit = trusted ? this.cache.get(id) : undefined;
     if (hit) return hit.record;
     const generation = this.cache.currentGeneration();
+    const readAt = Date.now();
     const record = await this.keys.findForAuthentication(id);
-    if (trusted) this.cache.set(id, record, Date.now(), generation);
+    if (record) this.feed.watch(record.tenantId);
+    if (trusted) this.cache.set(id, record, readAt, generation);
     return record;
   }
 }

@@ -36,12 +36,15 @@ function parseForm(body: unknown): { decision: ApprovalDecision; comment: string
 
 function outcomePage(result: DecisionResult, view: RequestView): HtmlPage {
   const { grant } = result;
-  const done = { ...view, status: grant.status, approvals: grant.approvals, progress: groupProgress(grant.approvalGroups, grant.approvals) };
+  const round = approvalCase(grant, new Date(), result.round);
+  const approvals = result.round > 0 ? (grant.extensions.find((e) => e.round === result.round)?.approvals ?? []) : grant.approvals;
+  const done = { ...view, status: round.status, approvals, progress: groupProgress(round.groups, approvals) };
+  const what = result.round > 0 ? 'extension' : 'request';
   if (result.outcome === 'approved') {
-    return message(200, 'Request approved', `You approved the request. Access is active until ${grant.expiresAt?.toISOString()}.`, done);
+    return message(200, `${what === 'request' ? 'Request' : 'Extension'} approved`, `You approved the ${what}. Access is active until ${grant.expiresAt?.toISOString()}.`, done);
   }
-  if (result.outcome === 'denied') return message(200, 'Request denied', 'You denied the request. The requester will be told.', done);
-  return message(200, 'Approval recorded', 'Your approval is recorded. The request still needs approvals from other approvers.', done);
+  if (result.outcome === 'denied') return message(200, `${what === 'request' ? 'Request' : 'Extension'} denied`, `You denied the ${what}. The requester will be told.`, done);
+  return message(200, 'Approval recorded', `Your approval is recorded. The ${what} still needs approvals from other approvers.`, done);
 }
 
 /** The approver's personal page: GET shows and never changes anything (mail scanners open links); POST decides. */
@@ -61,7 +64,7 @@ export class ApprovalPageService {
       const opened = await this.open(token);
       if ('page' in opened) return opened.page;
       const { link, grant, view } = opened;
-      const eligible = eligibility(approvalCase(grant, new Date()), link.approverEmail);
+      const eligible = eligibility(approvalCase(grant, new Date(), link.round), link.approverEmail);
       const refused = refusal(eligible === 'eligible' ? 'recorded' : eligible, link.approverEmail, view.status);
       return refused ? this.refusalPage(refused, view) : { status: 200, html: renderRequestPage(view) };
     });
@@ -76,7 +79,7 @@ export class ApprovalPageService {
       const { link, view } = opened;
       try {
         const input = { approverEmail: link.approverEmail, ...form };
-        const result = await this.decisions.decide(link.tenantId, link.grantId, input, approverActor(link.approverEmail), link.id);
+        const result = await this.decisions.decide(link.tenantId, link.grantId, input, approverActor(link.approverEmail), { id: link.id, round: link.round });
         return outcomePage(result, view);
       } catch (error) {
         if (error instanceof LinkUnusableError) return USED;
@@ -94,6 +97,8 @@ export class ApprovalPageService {
     const grant = await this.grants.find(link.tenantId, link.grantId);
     if (!grant) return { page: UNKNOWN };
     const policyName = grant.policyId ? await this.approvals.policyName(link.tenantId, grant.policyId) : null;
+    const round = approvalCase(grant, new Date(), link.round);
+    const extension = link.round > 0 ? grant.extensions.find((e) => e.round === link.round) : undefined;
     const view: RequestView = {
       approverEmail: link.approverEmail,
       principal: grant.principal,
@@ -105,9 +110,10 @@ export class ApprovalPageService {
       policy: grant.policyId ? { id: grant.policyId, name: policyName } : null,
       createdAt: grant.createdAt,
       approvalDeadline: grant.approvalDeadline,
-      status: approvalCase(grant, new Date()).status,
-      approvals: grant.approvals,
-      progress: groupProgress(grant.approvalGroups, grant.approvals),
+      status: round.status,
+      approvals: extension?.approvals ?? grant.approvals,
+      progress: groupProgress(round.groups, round.approvals),
+      extension: extension ? { addedSeconds: extension.addedSeconds, expiresAt: grant.expiresAt, justification: extension.justification } : null,
     };
     return { link, grant, view };
   }

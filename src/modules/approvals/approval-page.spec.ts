@@ -10,6 +10,7 @@ const view = (overrides: Partial<RequestView> = {}): RequestView => ({
   resource: { type: 'Host', id: 'db1' },
   requesterEmail: 'alice@example.com',
   durationSeconds: 5400,
+  extension: null,
   justification: 'deploy',
   policy: { id: 'p1', name: 'on-call' },
   createdAt: new Date('2026-01-01T00:00:00Z'),

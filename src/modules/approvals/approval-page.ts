@@ -22,6 +22,8 @@ export interface RequestView {
   status: string;
   approvals: ApprovalRecord[];
   progress: GroupProgress[];
+  /** Set when the link decides an extension of the active grant rather than the request. */
+  extension: { addedSeconds: number; expiresAt: Date | null; justification: string | null } | null;
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -78,7 +80,11 @@ function details(view: RequestView): string {
     row('Requested by', view.requesterEmail ?? 'not given') +
     row('Action', entity(view.action)) +
     row('Resource', entity(view.resource)) +
-    row('Duration', `${formatDuration(view.durationSeconds)} (${view.durationSeconds} seconds, from approval)`) +
+    (view.extension
+      ? row('Extension asked', `${formatDuration(view.extension.addedSeconds)} more (${view.extension.addedSeconds} seconds) after ${view.extension.expiresAt?.toISOString() ?? 'the current end'}`) +
+        row('Granted so far', formatDuration(view.durationSeconds)) +
+        row('Reason for more time', view.extension.justification ?? 'none given')
+      : row('Duration', `${formatDuration(view.durationSeconds)} (${view.durationSeconds} seconds, from approval)`)) +
     row('Justification', view.justification ?? 'none given') +
     row('Policy', policy) +
     row('Requested at', view.createdAt.toISOString()) +
@@ -109,7 +115,7 @@ export function renderRequestPage(view: RequestView): string {
     '<button class="approve" type="submit" name="decision" value="approve">Approve</button>' +
     '<button class="deny" type="submit" name="decision" value="deny">Deny</button></form>';
   const intro = `<p>This personal link is for <strong>${escapeHtml(view.approverEmail)}</strong>. It works once.</p>`;
-  return layout('Access request', intro + details(view) + decisions(view) + form);
+  return layout(view.extension ? 'Extension request' : 'Access request', intro + details(view) + decisions(view) + form);
 }
 
 /** Any page without a form: an outcome, a refusal, or a link that no longer works. */

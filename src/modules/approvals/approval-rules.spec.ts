@@ -1,4 +1,5 @@
-import { ApprovalCase, decideApproval, eligibility, groupProgress, isSelf } from './approval-rules';
+import { isSelf } from '@/modules/decisions/approval-groups';
+import { ApprovalCase, decideApproval, eligibility, groupProgress } from './approval-rules';
 
 const request = (overrides: Partial<ApprovalCase> = {}): ApprovalCase => ({
   status: 'pending_approval',

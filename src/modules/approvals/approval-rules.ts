@@ -1,5 +1,6 @@
-import type { GrantStatus } from '@/modules/grants/grant-state';
-import type { GrantApprovalGroup } from '@/modules/grants/grant.types';
+import { normalizeEmail } from '@/modules/email-lists/emails';
+import { GrantApprovalGroup, isSelf } from '@/modules/decisions/approval-groups';
+
 
 export const DECISIONS = ['approve', 'deny'] as const;
 export type ApprovalDecision = (typeof DECISIONS)[number];
@@ -11,24 +12,14 @@ export interface PriorDecision {
   decision: ApprovalDecision;
 }
 
+/** One round of approvals: the request (round 0) or an extension of the grant. */
 export interface ApprovalCase {
-  status: GrantStatus;
+  /** `pending_approval` while the round waits for decisions; otherwise what it became (for messages). */
+  status: string;
   groups: GrantApprovalGroup[];
   requesterEmail: string | null;
   principalId: string;
   approvals: PriorDecision[];
-}
-
-export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
-
-const EMAIL_LIKE = /^[^\s@]+@[^\s@]+$/;
-
-/** The requester, named by `requester_email` or by an email-looking principal id, may never decide their own request. */
-export function isSelf(request: Pick<ApprovalCase, 'requesterEmail' | 'principalId'>, approverEmail: string): boolean {
-  const approver = normalizeEmail(approverEmail);
-  if (request.requesterEmail !== null && normalizeEmail(request.requesterEmail) === approver) return true;
-  const principal = normalizeEmail(request.principalId);
-  return EMAIL_LIKE.test(principal) && principal === approver;
 }
 
 export const isMember = (groups: GrantApprovalGroup[], approverEmail: string): boolean =>

@@ -2,8 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '@/config/config.module';
 import type { AppConfig } from '@/config/config';
 import { invalidState, notFound } from '@/common/errors/domain-error';
+import { pendingExtension } from '@/modules/grants/grant.types';
 import { GrantsRepository } from '@/modules/grants/grants.repository';
-import { normalizeEmail } from './approval-rules';
+import { normalizeEmail } from '@/modules/email-lists/emails';
 import { hashToken, isTokenShaped, linkExpiry, newToken } from './approval-token';
 import { ApprovalChannel, ApprovalsRepository, ApprovalTokenRecord } from './approvals.repository';
 
@@ -23,14 +24,20 @@ export class ApprovalTokensService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** A new link for this approver and channel; the previous one of the same channel stops working. */
-  async issue(tenantId: string, grantId: string, approverEmail: string, channel: ApprovalChannel): Promise<IssuedLink> {
+  /**
+   * A new link for this approver, channel and approval round (0: the request, n: the grant's extension of round n);
+   * the previous link of the same channel stops working.
+   */
+  async issue(tenantId: string, grantId: string, approverEmail: string, channel: ApprovalChannel, round = 0): Promise<IssuedLink> {
     const grant = await this.grants.find(tenantId, grantId);
     if (!grant) throw notFound('Grant');
-    if (grant.status !== 'pending_approval') throw invalidState(`The request is ${grant.status}, no longer waiting for approval`, { status: grant.status });
+    const extension = round > 0 ? pendingExtension(grant) : null;
+    if (round === 0 ? grant.status !== 'pending_approval' : extension?.round !== round) {
+      throw invalidState(`The request is ${grant.status}, no longer waiting for approval`, { status: grant.status });
+    }
     const token = newToken();
-    const expiresAt = linkExpiry(grant.approvalDeadline, new Date(), this.config.approvalLinkTtlSeconds);
-    await this.approvals.upsertToken(tenantId, { grantId, approverEmail: normalizeEmail(approverEmail), channel, tokenHash: hashToken(token), expiresAt });
+    const expiresAt = linkExpiry(extension?.approvalDeadline ?? grant.approvalDeadline, new Date(), this.config.approvalLinkTtlSeconds);
+    await this.approvals.upsertToken(tenantId, { grantId, approverEmail: normalizeEmail(approverEmail), channel, round, tokenHash: hashToken(token), expiresAt });
     return { token, url: `${this.config.publicBaseUrl}/approvals/${token}`, expiresAt };
   }
 

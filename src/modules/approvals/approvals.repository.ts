@@ -10,11 +10,13 @@ export interface ApprovalTokenRecord {
   grantId: string;
   approverEmail: string;
   channel: ApprovalChannel;
+  /** The approval round the link decides: 0 for the request, n for the grant's extension of round n. */
+  round: number;
   expiresAt: Date;
   usedAt: Date | null;
 }
 
-const tokenFields = { id: true, tenantId: true, grantId: true, approverEmail: true, channel: true, expiresAt: true, usedAt: true } as const;
+const tokenFields = { id: true, tenantId: true, grantId: true, approverEmail: true, channel: true, round: true, expiresAt: true, usedAt: true } as const;
 
 @Injectable()
 export class ApprovalsRepository {
@@ -27,7 +29,7 @@ export class ApprovalsRepository {
     return rows.length === 1;
   }
 
-  async insertDecision(tx: Tx, tenantId: string, decision: { grantId: string; approverEmail: string; decision: ApprovalDecision; comment: string | null; decidedAt: Date }): Promise<void> {
+  async insertDecision(tx: Tx, tenantId: string, decision: { grantId: string; round: number; approverEmail: string; decision: ApprovalDecision; comment: string | null; decidedAt: Date }): Promise<void> {
     await tx.grantApproval.create({ data: { tenantId, ...decision } });
   }
 
@@ -36,13 +38,16 @@ export class ApprovalsRepository {
     return policy?.name ?? null;
   }
 
-  /** One live link per grant, approver and channel: issuing again replaces the secret and revives the link. */
-  async upsertToken(tenantId: string, token: { grantId: string; approverEmail: string; channel: ApprovalChannel; tokenHash: Buffer; expiresAt: Date }): Promise<void> {
+  /**
+   * One live link per grant, approver and channel: issuing again replaces the secret, binds it to `round` and
+   * revives it (an older round's unused link stops working).
+   */
+  async upsertToken(tenantId: string, token: { grantId: string; approverEmail: string; channel: ApprovalChannel; round: number; tokenHash: Buffer; expiresAt: Date }): Promise<void> {
     const tokenHash = new Uint8Array(token.tokenHash);
     await this.prisma.approvalToken.upsert({
       where: { grantId_approverEmail_channel: { grantId: token.grantId, approverEmail: token.approverEmail, channel: token.channel } },
       create: { tenantId, ...token, tokenHash },
-      update: { tokenHash, expiresAt: token.expiresAt, usedAt: null },
+      update: { tokenHash, round: token.round, expiresAt: token.expiresAt, usedAt: null },
     });
   }
 
@@ -52,10 +57,10 @@ export class ApprovalsRepository {
     return row ? { ...row, channel: row.channel as ApprovalChannel } : null;
   }
 
-  /** Compare-and-set: true for the one caller that uses a still valid link. */
-  async consumeToken(tx: Tx, tenantId: string, tokenId: string, now: Date): Promise<boolean> {
+  /** Compare-and-set: true for the one caller that uses a still valid link of this round. */
+  async consumeToken(tx: Tx, tenantId: string, tokenId: string, round: number, now: Date): Promise<boolean> {
     const { count } = await tx.approvalToken.updateMany({
-      where: { tenantId, id: tokenId, usedAt: null, expiresAt: { gt: now } },
+      where: { tenantId, id: tokenId, round, usedAt: null, expiresAt: { gt: now } },
       data: { usedAt: now },
     });
     return count === 1;

@@ -37,6 +37,13 @@ const headOf = (events: ChainedEvent[]) => {
   return last ? { seq: last.seq, hash: last.hash } : null;
 };
 
+describe('eventHash against a known answer', () => {
+  it('is sha256 of the previous hash and the canonical event, as computed independently (Python hashlib)', () => {
+    // python3: json.dumps(event, sort_keys=True, separators=(',', ':')); hashlib.sha256(('0'*64 + body).encode())
+    expect(chain(1)[0].hash).toBe('63ab9f545dd11f89ca3db64e77c253efe6d8ec106afecaf8104b54dba6e25150');
+  });
+});
+
 describe('canonicalJson', () => {
   it('sorts keys at every depth and drops undefined members', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: undefined }], c: null } })).toBe(

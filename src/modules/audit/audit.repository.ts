@@ -69,6 +69,16 @@ export class AuditRepository {
     return events;
   }
 
+  /** Events about one object, oldest first (a grant's timeline). */
+  forTarget(tenantId: string, targetType: string, targetId: string): Promise<ChainedEvent[]> {
+    return this.prisma.auditEvent.findMany({ where: { tenantId, targetType, targetId }, orderBy: { seq: 'asc' } });
+  }
+
+  /** One event by id (webhook bodies are built from a grant event's data). */
+  findById(tenantId: string, id: string): Promise<ChainedEvent | null> {
+    return this.prisma.auditEvent.findFirst({ where: { tenantId, id } });
+  }
+
   async head(tenantId: string): Promise<ChainHead | null> {
     return this.prisma.auditHead.findUnique({ where: { tenantId }, select: { seq: true, hash: true } });
   }

@@ -102,7 +102,7 @@ describe('CompiledPolicySet decisions through cedar-wasm', () => {
       { uid: u('Flag', 'on'), attrs: { enabled: true }, parents: [] },
     ];
     const decision = compile([policy(0, [owner])], entities).evaluate(request(), slots());
-    expect(decision).toMatchObject({ decision: 'allow', errors: [] });
+    expect(decision).toMatchObject({ decision: 'allow', evaluationErrors: [] });
   });
 
   it('uses the action hierarchy of the schema', () => {
@@ -122,12 +122,45 @@ describe('CompiledPolicySet decisions through cedar-wasm', () => {
     expect(set.evaluate(request({ oncall: false }), slots())).toMatchObject({ decision: 'deny', determiningRuleIds: [lows[0].id] });
   });
 
-  it('reports evaluation errors and skips the rule that raised them', () => {
-    const broken = rule({ effect: 'forbid', conditions: 'principal.missing == 1' });
-    const permit = rule({});
-    const decision = compile([policy(0, [broken, permit])]).evaluate(request(), slots());
-    expect(decision.decision).toBe('allow');
-    expect(decision.errors[0]).toContain(broken.id);
+  describe('evaluation errors fail closed (PRODUCT.md section 14)', () => {
+    it.each([
+      ['a type error (`in` on a string)', 'context.env in ["prod", "staging"]', { env: 'prod' }],
+      ['an attribute the principal lacks', 'principal.department == "ops"', {}],
+      ['a context key the request lacks', 'context.ticket like "INC-*"', {}],
+      ['a bad ip() argument', 'ip("999.1.1.1").isInRange(ip("10.0.0.0/8"))', {}],
+    ])('a forbid that errors with %s denies next to a permit', (_what, conditions, context) => {
+      const forbid = rule({ effect: 'forbid', conditions, notice: 'not in prod' });
+      const permit = rule({});
+      const decision = compile([policy(0, [permit, forbid])]).evaluate(request(context), slots());
+      expect(decision).toMatchObject({ decision: 'deny', policy: null, determiningRuleIds: [forbid.id] });
+      expect(decision.evaluationErrors).toEqual([expect.objectContaining({ ruleId: forbid.id, effect: 'forbid' })]);
+      expect(decision.notices[0]).toBe('not in prod');
+      expect(decision.notices[1]).toMatch(new RegExp(`^Forbid rule ${forbid.id} could not be evaluated .*denies$`));
+    });
+
+    it('a permit that errors stays unsatisfied, and says so', () => {
+      const permit = rule({ conditions: 'context.env in ["prod"]' });
+      const decision = compile([policy(0, [permit])]).evaluate(request({ env: 'prod' }), slots());
+      expect(decision).toMatchObject({ decision: 'deny', determiningRuleIds: [] });
+      expect(decision.evaluationErrors).toEqual([expect.objectContaining({ ruleId: permit.id, effect: 'permit' })]);
+      expect(decision.notices[0]).toMatch(/it permits nothing/);
+    });
+
+    it('an erroring forbid denies in its own tier only: a permit above it still allows, one below does not', () => {
+      const forbid = rule({ effect: 'forbid', conditions: 'principal.missing == 1' });
+      const above = rule({ conditions: 'context.oncall' });
+      const below = rule({});
+      const set = compile([policy(100, [above]), policy(10, [forbid]), policy(0, [below])]);
+      expect(set.evaluate(request({ oncall: true }), slots())).toMatchObject({ decision: 'allow', determiningRuleIds: [above.id], evaluationErrors: [] });
+      expect(set.evaluate(request({ oncall: false }), slots())).toMatchObject({ decision: 'deny', determiningRuleIds: [forbid.id] });
+    });
+
+    it('an erroring forbid beats a satisfied permit of the same tier when Cedar itself allowed', () => {
+      const permit = rule({});
+      const forbid = rule({ effect: 'forbid', conditions: 'context.count > "x"' });
+      const decision = compile([policy(3, [permit, forbid])]).evaluate(request({ count: 1 }), slots());
+      expect(decision).toMatchObject({ decision: 'deny', determiningRuleIds: [forbid.id] });
+    });
   });
 
   it('answers invalid_input with Cedar messages when Cedar cannot read the request', () => {
@@ -181,7 +214,7 @@ describe('the scope pre-filter never changes a decision', () => {
           ...entityScope('principal'),
           ...entityScope('resource'),
           ...pick<Partial<RuleFields>>([{}, { actionScopeType: 'eq', actionIds: [pick(actions)] }, { actionScopeType: 'in', actionIds: [pick(actions), pick(actions)] }]),
-          conditions: pick([null, 'principal.level > 1', 'context.duration_seconds < 1000']),
+          conditions: pick([null, 'principal.level > 1', 'context.duration_seconds < 1000', 'context.missing == 1']),
         }),
       )),
     );
@@ -189,14 +222,18 @@ describe('the scope pre-filter never changes a decision', () => {
     const engineSlots = slots();
     for (let i = 0; i < 300; i += 1) {
       const req = request({ duration_seconds: pick([10, 5000]) }, u('User', pick([...users, 'stranger'])), u('Action', pick(actions)), u('Host', pick(hosts)));
+      // Tier by tier with plain isAuthorized over all rules and entities; an erroring forbid counts as satisfied.
       const expected = [...policies].sort((a, b) => b.priority - a.priority).map((p) => {
         const answer = cedar.isAuthorized({ ...req, policies: { staticPolicies: Object.fromEntries(p.rules.map((r) => [r.id, r.policyText])) }, entities: entities as cedar.EntityJson[] } as cedar.AuthorizationCall);
         if (answer.type !== 'success') throw new Error('naive evaluation failed');
-        return answer.response;
-      }).find((response) => response.diagnostics.reason.length > 0);
+        const { decision, diagnostics } = answer.response;
+        const forbidden = diagnostics.errors.map((e) => e.policyId).filter((id) => p.rules.find((r) => r.id === id)?.effect === 'forbid');
+        const forbids = [...(decision === 'deny' ? diagnostics.reason : []), ...forbidden];
+        return forbids.length > 0 ? { decision: 'deny', rules: forbids } : { decision, rules: diagnostics.reason };
+      }).find((answer) => answer.rules.length > 0);
       const decision = set.evaluate(req, engineSlots);
       expect(decision.decision).toBe(expected?.decision ?? 'deny');
-      expect(new Set(decision.decision === 'deny' ? decision.determiningRuleIds : [])).toEqual(new Set(expected?.decision === 'deny' ? expected.diagnostics.reason : []));
+      expect(new Set(decision.decision === 'deny' ? decision.determiningRuleIds : [])).toEqual(new Set(expected?.decision === 'deny' ? expected.rules : []));
     }
   });
 });

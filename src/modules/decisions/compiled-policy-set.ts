@@ -1,7 +1,7 @@
-import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { invalidInput } from '@/common/errors/domain-error';
+import { authorizePreparsed, CedarRequestError } from '@/infra/cedar/authorize';
 import type { CedarEntity, CedarSchemaValue } from '@/infra/cedar/cedar-types';
-import { cedarMessages, schemaActionEdges } from '@/infra/cedar/cedar-checks';
+import { schemaActionEdges } from '@/infra/cedar/cedar-checks';
 import { isEntityType, uidsInText } from '@/infra/cedar/cedar-text';
 import type { Decision, EvaluationRequest } from './decision.types';
 import { EntityGraph, entityRefs, uidKey } from './entity-graph';
@@ -98,7 +98,7 @@ export class CompiledPolicySet {
     if (positions.length === 0) return decideAcrossTiers([], this.tierOf, () => ({ decision: 'deny', reasons: [], errors: [] }), this.rules, this.policies, this.data.version);
     const roots = [keys.principal, keys.action, keys.resource, ...entityRefs(request.context).filter((uid) => isEntityType(uid.type)).map(uidKey)];
     const entities = this.graph.slice([...roots, ...positions.flatMap((position) => this.literals[position])]);
-    const schemaSlot = this.data.schema === null ? undefined : slots.schemas.acquire(`${this.data.tenantId}|${this.data.version}`, () => this.data.schema as cedar.Schema);
+    const schemaSlot = this.data.schema === null ? undefined : slots.schemas.acquire(`${this.data.tenantId}|${this.data.version}`, () => this.data.schema as CedarSchemaValue);
     const position = new Map(positions.map((p) => [this.ordered[p].id, p]));
     // The whole set may stand in for all the candidates (no other rule can be satisfied), never for some of them.
     const ask = (ruleIds: string[]) =>
@@ -111,22 +111,14 @@ export class CompiledPolicySet {
     const chosen = whole ? this.ordered : positions.map((position) => this.ordered[position]);
     const key = `${this.data.tenantId}|${this.data.version}|${whole ? '*' : positions.join(',')}`;
     const slot = sets.acquire(key, () => ({ staticPolicies: Object.fromEntries(chosen.map((rule) => [rule.id, rule.policyText])) }));
-    const answer = cedar.statefulIsAuthorized({
-      principal: request.principal,
-      action: request.action,
-      resource: request.resource,
-      context: request.context as cedar.Context,
-      entities: entities as cedar.EntityJson[],
-      preparsedPolicySetId: slot,
-      ...(schemaSlot !== undefined && { preparsedSchemaName: schemaSlot }),
-      validateRequest: false,
-    });
-    if (answer.type === 'failure') {
-      const notices = cedarMessages(answer.errors);
+    try {
+      const answer = authorizePreparsed({ ...request, entities }, slot, schemaSlot);
+      return { decision: answer.decision, reasons: answer.reasons, errors: answer.errors.map((e) => ({ ruleId: e.policyId, message: e.message })) };
+    } catch (error) {
+      if (!(error instanceof CedarRequestError)) throw error;
+      const notices = [...error.messages];
       if (schemaSlot !== undefined && notices.some((notice) => notice.includes('context'))) notices.push(SCHEMA_CONTEXT_HINT);
       throw invalidInput('Cedar could not evaluate the request', undefined, notices);
     }
-    const { decision, diagnostics } = answer.response;
-    return { decision, reasons: diagnostics.reason, errors: diagnostics.errors.map((e) => `${e.policyId}: ${e.error.message}`) };
   }
 }

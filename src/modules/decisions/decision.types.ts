@@ -40,6 +40,21 @@ export interface Decision {
   auditSession: boolean;
   /** The tenant's policy-set version that decided (TenantState.policyVersion). */
   policySetVersion: bigint;
-  /** Cedar evaluation errors, human-readable. */
-  errors: string[];
+  /**
+   * Rules Cedar could not evaluate in the tiers that were evaluated (PRODUCT.md section 14): a forbid among them
+   * counted as satisfied, a permit as not satisfied. Their notices are in `notices` too.
+   */
+  evaluationErrors: EvaluationError[];
 }
+
+/** A rule whose evaluation errored (a type error, a missing attribute, a bad extension-function argument). */
+export interface EvaluationError {
+  ruleId: string;
+  policyId: string | null;
+  effect: 'permit' | 'forbid' | null;
+  message: string;
+}
+
+/** The API form of evaluation errors (`details.evaluation_errors`, simulate, audit data). */
+export const evaluationErrorsView = (errors: EvaluationError[]) =>
+  errors.map((e) => ({ rule_id: e.ruleId, policy_id: e.policyId, effect: e.effect, message: e.message }));

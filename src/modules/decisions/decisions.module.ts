@@ -2,12 +2,14 @@ import { Global, Module } from '@nestjs/common';
 import { PolicyEngine } from './policy-engine';
 import { PolicySetChanges } from './policy-set-changes';
 import { PolicySetRepository } from './policy-set.repository';
-import { PolicyVersionRepository } from './policy-version.repository';
 
-/** The decision engine (tiers, request rules, governing policy) and the policy-set version, for every module that decides or changes what decisions use. */
+/**
+ * The decision engine (tiers, request rules, governing policy) and the transaction wrapper for changes to what
+ * decisions use, for every module that decides or changes policies.
+ */
 @Global()
 @Module({
-  providers: [PolicyEngine, PolicySetRepository, PolicyVersionRepository, PolicySetChanges],
-  exports: [PolicyEngine, PolicyVersionRepository, PolicySetChanges],
+  providers: [PolicyEngine, PolicySetRepository, PolicySetChanges],
+  exports: [PolicyEngine, PolicySetChanges],
 })
 export class DecisionsModule {}

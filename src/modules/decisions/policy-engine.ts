@@ -3,9 +3,11 @@ import { Metrics } from '@/modules/metrics/metrics.registry';
 import { InvalidationBus } from '@/infra/redis/invalidation-bus';
 import { CompiledPolicySet, EngineSlots } from './compiled-policy-set';
 import type { Decision, EvaluationRequest } from './decision.types';
-import { PolicySetRepository } from './policy-set.repository';
-import { POLICY_SET_TOPIC, PolicyVersionRepository } from './policy-version.repository';
+import { decideRequest, RequestDecision, RequestInput } from './request-decision';
 import { PreparsedSlots } from '@/infra/cedar/preparsed-sets';
+import { ChangeFeed } from '@/modules/tenant-state/change-feed';
+import { TenantStateRepository } from '@/modules/tenant-state/tenant-state.repository';
+import { PolicySetRepository } from './policy-set.repository';
 
 const MAX_TENANTS = 5000;
 
@@ -19,8 +21,9 @@ interface TenantEntry {
 
 /**
  * Every decision, in one place. Per tenant it keeps the enabled rules compiled at one policy-set version and
- * drops them when the version moves: at once in this process, over the InvalidationBus in the others, and by
- * comparing versions in the database while the bus is down.
+ * drops them when the version moves: at once in this process, over the InvalidationBus in the others, through
+ * the change feed within the propagation bound whatever Redis did, and by comparing versions in the database on
+ * every decision while neither the bus nor the feed can be trusted.
  */
 @Injectable()
 export class PolicyEngine implements OnModuleInit {
@@ -32,13 +35,18 @@ export class PolicyEngine implements OnModuleInit {
 
   constructor(
     private readonly policySets: PolicySetRepository,
-    private readonly versions: PolicyVersionRepository,
+    private readonly state: TenantStateRepository,
     private readonly bus: InvalidationBus,
+    private readonly feed: ChangeFeed,
     private readonly metrics: Metrics,
   ) {}
 
   onModuleInit(): void {
-    this.bus.on(POLICY_SET_TOPIC, (message) => (message ? this.invalidate(message.tenantId) : this.invalidateAll()));
+    this.bus.on('policy-set', (message) => (message ? this.invalidate(message.tenantId) : this.invalidateAll()));
+    this.feed.listen((tenantId, counters) => {
+      const compiled = this.tenants.get(tenantId)?.compiled;
+      if (compiled && counters.policyVersion > compiled.version) this.invalidate(tenantId);
+    });
   }
 
   /** The decision for a request whose context already holds duration_seconds, justification and requested_at. */
@@ -49,13 +57,18 @@ export class PolicyEngine implements OnModuleInit {
     return decision;
   }
 
+  /** A grant request, activation or extension, with the duration it gets (see decideRequest). */
+  decide(tenantId: string, input: RequestInput): Promise<RequestDecision> {
+    return decideRequest((request) => this.evaluate(tenantId, request), input);
+  }
+
   private async compiled(tenantId: string): Promise<CompiledPolicySet> {
     const entry = this.entry(tenantId);
     const cached = entry.compiled;
     if (cached) {
-      if (this.bus.isLive()) {
+      if (this.bus.isLive() && this.feed.isFresh()) {
         if (!entry.stale) return cached;
-      } else if ((await this.versions.current(tenantId)) <= cached.version) {
+      } else if ((await this.state.find(tenantId)).policyVersion <= cached.version) {
         return cached;
       }
     }
@@ -68,6 +81,7 @@ export class PolicyEngine implements OnModuleInit {
     const promise = this.policySets
       .load(tenantId)
       .then((data) => {
+        this.feed.watch(tenantId);
         const compiled = new CompiledPolicySet(data);
         if (!entry.compiled || compiled.version >= entry.compiled.version) entry.compiled = compiled;
         if (entry.generation === generation) entry.stale = false;
@@ -89,7 +103,8 @@ export class PolicyEngine implements OnModuleInit {
     return entry;
   }
 
-  private invalidate(tenantId: string): void {
+  /** Forgets the tenant's compiled set (a decision found a newer version than the one it was made with). */
+  invalidate(tenantId: string): void {
     const entry = this.tenants.get(tenantId);
     if (!entry) return;
     entry.generation += 1;

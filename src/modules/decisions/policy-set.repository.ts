@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@/generated/prisma/client';
 import { PrismaService } from '@/infra/prisma/prisma.service';
+import { TenantStateRepository } from '@/modules/tenant-state/tenant-state.repository';
 import type { CedarEntity, CedarSchemaValue, EntityUid } from '@/infra/cedar/cedar-types';
 import type { PolicySetData, StoredPolicy, StoredRule } from './compiled-policy-set';
 import type { ApprovalGroup } from './decision.types';
@@ -40,18 +41,21 @@ export const toCedarEntity = (row: { type: string; entityId: string; attrs: unkn
 /** Reads what a tenant's decisions depend on, in one repeatable-read snapshot labelled with its version. */
 @Injectable()
 export class PolicySetRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly state: TenantStateRepository,
+  ) {}
 
   async load(tenantId: string): Promise<PolicySetData> {
     return this.prisma.$transaction(
       async (tx) => {
-        const state = await tx.tenantState.findUnique({ where: { tenantId } });
+        const state = await this.state.find(tenantId, tx);
         const policies = await tx.policy.findMany({ where: { tenantId, enabled: true }, include: { rules: true } });
         const entities = await tx.entity.findMany({ where: { tenantId } });
         const schema = await tx.cedarSchema.findUnique({ where: { tenantId } });
         return {
           tenantId,
-          version: state?.policyVersion ?? 0n,
+          version: state.policyVersion,
           policies: policies.map(
             (policy): StoredPolicy => ({
               id: policy.id,

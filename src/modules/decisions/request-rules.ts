@@ -13,8 +13,19 @@ export function effectiveDuration(requested: number | undefined, policy: Governi
   return duration;
 }
 
-export function checkJustification(justification: string | undefined, policy: GoverningPolicy): void {
-  if (policy.purposeJustificationRequired && (justification ?? '').trim() === '') {
+/**
+ * Characters that leave no visible mark: white space, controls, format characters (Unicode category Cf: zero-width
+ * space and joiners, bidi marks, soft hyphen...), default-ignorable code points (variation selectors, Hangul
+ * fillers, combining grapheme joiner, tags), the Braille blank, and lone surrogates.
+ */
+const INVISIBLE = /[\p{White_Space}\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\p{Cs}\u2800]/gu;
+
+/** True when nothing visible is left once invisible characters are removed (PRODUCT.md section 14). */
+export const isBlank = (text: string | null | undefined): boolean => (text ?? '').replace(INVISIBLE, '') === '';
+
+/** A justification the governing policy requires must say something visible; `details.prompt` asks for it. */
+export function checkJustification(justification: string | undefined | null, policy: GoverningPolicy): void {
+  if (policy.purposeJustificationRequired && isBlank(justification)) {
     throw invalidInput('justification is required by the governing policy', {
       field: 'justification',
       prompt: policy.purposeJustificationPrompt ?? 'Why do you need this access?',
@@ -22,15 +33,27 @@ export function checkJustification(justification: string | undefined, policy: Go
   }
 }
 
-const RESERVED = ['duration_seconds', 'justification', 'requested_at'];
+/** Context keys the service always sets (and `extension` on extensions); a caller's own value for them is dropped. */
+export const RESERVED_CONTEXT_KEYS = ['duration_seconds', 'justification', 'requested_at', 'extension'] as const;
 
-/** The Cedar context: the caller's keys, with the reserved ones always set by the service. */
+/**
+ * The Cedar context: the caller's keys, with the reserved ones set by the service. `extension: true` only on the
+ * evaluation of an extension (its duration is then the new total), so schemas need not declare it otherwise.
+ */
 export function buildContext(
   caller: Record<string, unknown> | undefined,
   durationSeconds: number,
-  justification: string | undefined,
+  justification: string | undefined | null,
   requestedAt: Date,
+  extension = false,
 ): Record<string, unknown> {
-  const own = Object.fromEntries(Object.entries(caller ?? {}).filter(([key]) => !RESERVED.includes(key)));
-  return { ...own, duration_seconds: durationSeconds, justification: justification ?? '', requested_at: requestedAt.toISOString() };
+  const reserved: readonly string[] = RESERVED_CONTEXT_KEYS;
+  const own = Object.fromEntries(Object.entries(caller ?? {}).filter(([key]) => !reserved.includes(key)));
+  return {
+    ...own,
+    duration_seconds: durationSeconds,
+    justification: justification ?? '',
+    requested_at: requestedAt.toISOString(),
+    ...(extension && { extension: true }),
+  };
 }

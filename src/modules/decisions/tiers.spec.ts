@@ -35,7 +35,7 @@ describe('decideTiers', () => {
     let asked = 0;
     function* answers(): Generator<TierAnswer> {
       asked += 1;
-      yield { decision: 'deny', reasons: [], errors: ['r: error in an undecided tier'] };
+      yield { decision: 'deny', reasons: [], errors: [{ ruleId: 'p-old-2', message: 'error in an undecided tier' }] };
       asked += 1;
       yield { decision: 'allow', reasons: ['p-new'], errors: [] };
       asked += 1;
@@ -43,10 +43,11 @@ describe('decideTiers', () => {
     }
     const decision = decideTiers(answers(), rules, policies, 7n);
     expect(asked).toBe(2);
-    expect(decision).toMatchObject({ decision: 'allow', determiningRuleIds: ['p-new'], notices: ['p-new notice'], policySetVersion: 7n });
+    expect(decision).toMatchObject({ decision: 'allow', determiningRuleIds: ['p-new'], policySetVersion: 7n });
     expect(decision.policy?.id).toBe('new');
     expect(decision.policy).not.toHaveProperty('createdAt');
-    expect(decision.errors).toEqual(['r: error in an undecided tier']);
+    expect(decision.evaluationErrors).toEqual([{ ruleId: 'p-old-2', policyId: 'old', effect: 'permit', message: 'error in an undecided tier' }]);
+    expect(decision.notices).toEqual(['p-new notice', 'Permit rule p-old-2 could not be evaluated (error in an undecided tier); it permits nothing']);
   });
 
   it('denies with the satisfied forbids and their notices', () => {
@@ -58,7 +59,7 @@ describe('decideTiers', () => {
       notices: ['f-new notice', 'f-old notice'],
       auditSession: false,
       policySetVersion: 1n,
-      errors: [],
+      evaluationErrors: [],
     });
   });
 
@@ -79,11 +80,13 @@ describe('decideTiers', () => {
 
 describe('decideAcrossTiers', () => {
   /** Cedar over a set of rules: forbid wins; the reason lists every satisfied rule of the winning effect. */
-  const cedarOver = (satisfied: Set<string>, effects: Map<string, 'permit' | 'forbid'>) => (ids: string[]): TierAnswer => {
-    const hit = ids.filter((id) => satisfied.has(id));
+  /** Cedar over a set of rules: erroring rules are skipped and listed; forbid wins; reasons list the winning effect. */
+  const cedarOver = (satisfied: Set<string>, effects: Map<string, 'permit' | 'forbid'>, erroring = new Set<string>()) => (ids: string[]): TierAnswer => {
+    const errors = ids.filter((id) => erroring.has(id)).map((ruleId) => ({ ruleId, message: 'boom' }));
+    const hit = ids.filter((id) => satisfied.has(id) && !erroring.has(id));
     const forbids = hit.filter((id) => effects.get(id) === 'forbid');
-    if (forbids.length > 0) return { decision: 'deny', reasons: forbids, errors: [] };
-    return { decision: hit.length > 0 ? 'allow' : 'deny', reasons: hit, errors: [] };
+    if (forbids.length > 0) return { decision: 'deny', reasons: forbids, errors };
+    return { decision: hit.length > 0 ? 'allow' : 'deny', reasons: hit, errors };
   };
 
   it('decides exactly like tier-by-tier evaluation, in at most two calls', () => {
@@ -92,14 +95,15 @@ describe('decideAcrossTiers', () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed % n;
     };
-    for (let round = 0; round < 500; round += 1) {
+    for (let round = 0; round < 2000; round += 1) {
       const ids = Array.from({ length: 12 }, (_x, i) => `r${i}`);
       const tierOf = new Map(ids.map((id) => [id, Math.floor(Number(id.slice(1)) / 4)]));
       const effects = new Map(ids.map((id) => [id, random(3) === 0 ? ('forbid' as const) : ('permit' as const)]));
       const ruleInfos = new Map(ids.map((id, order) => [id, rule(id, order % 2 ? 'old' : 'new', effects.get(id) as 'permit' | 'forbid', order)]));
       const candidates = ids.filter(() => random(3) > 0);
       const satisfied = new Set(candidates.filter(() => random(2) === 0));
-      const ask = cedarOver(satisfied, effects);
+      const erroring = new Set(candidates.filter(() => random(5) === 0));
+      const ask = cedarOver(satisfied, effects, erroring);
       let calls = 0;
       const counted = (batch: string[]) => {
         calls += 1;
@@ -107,7 +111,13 @@ describe('decideAcrossTiers', () => {
       };
       const combined = decideAcrossTiers(candidates, tierOf, counted, ruleInfos, policies, 1n);
       const perTier = [0, 1, 2].map((t) => ask(candidates.filter((id) => tierOf.get(id) === t)));
-      expect(combined).toEqual(decideTiers(perTier, ruleInfos, policies, 1n));
+      const reference = decideTiers(perTier, ruleInfos, policies, 1n);
+      expect(combined).toEqual(reference);
+      // Fail closed: an erroring forbid in the deciding tier or above can never end in an allow.
+      if (combined.decision === 'allow') {
+        const top = Math.min(...combined.determiningRuleIds.map((id) => tierOf.get(id) as number));
+        expect(candidates.some((id) => erroring.has(id) && effects.get(id) === 'forbid' && (tierOf.get(id) as number) <= top)).toBe(false);
+      }
       expect(calls).toBeLessThanOrEqual(candidates.length > 0 ? 2 : 0);
     }
   });
@@ -120,7 +130,11 @@ describe('decideAcrossTiers', () => {
       return reply;
     };
     expect(decideAcrossTiers(['p-new', 'f-old'], tierOf, answer({ decision: 'allow', reasons: ['p-new'], errors: [] }), rules, policies, 1n).decision).toBe('allow');
-    expect(decideAcrossTiers(['p-new', 'f-old'], tierOf, answer({ decision: 'deny', reasons: [], errors: ['e'] }), rules, policies, 1n)).toMatchObject({ decision: 'deny', errors: ['e'] });
+    const error = { ruleId: 'p-new', message: 'e' };
+    expect(decideAcrossTiers(['p-new', 'f-old'], tierOf, answer({ decision: 'deny', reasons: [], errors: [error] }), rules, policies, 1n)).toMatchObject({
+      decision: 'deny',
+      evaluationErrors: [{ ruleId: 'p-new', message: 'e' }],
+    });
     expect(asked).toHaveLength(2);
   });
 });

@@ -6,6 +6,6 @@ import { EmailListsService } from './email-lists.service';
 @Module({
   controllers: [EmailListsController],
   providers: [EmailListsRepository, EmailListsService],
-  exports: [EmailListsRepository],
+  exports: [EmailListsRepository, EmailListsService],
 })
 export class EmailListsModule {}

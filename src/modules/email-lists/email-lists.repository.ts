@@ -4,6 +4,7 @@ import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
 import { conflict } from '@/common/errors/domain-error';
 import type { Cursor } from '@/common/http/pagination';
 import { isUuid } from '@/common/http/uuid.pipe';
+import type { ApprovalGroup } from '@/modules/decisions/decision.types';
 import { EmailListRecord } from './email-list.types';
 import { afterCursor } from '@/infra/prisma/keyset';
 
@@ -64,17 +65,17 @@ export class EmailListsRepository {
     await tx.emailList.deleteMany({ where: { tenantId, id } });
   }
 
-  /** Ids of the tenant's policies with an approval group whose `email_list_uuid` is this list. */
-  async policiesUsing(tx: Tx, tenantId: string, id: string): Promise<string[]> {
-    const rows = await tx.$queryRaw<{ id: string }[]>`
-      SELECT p.id FROM policies p
+  /** The tenant's policies with an approval group whose `email_list_uuid` is this list, with their groups. */
+  async policiesUsing(tx: Tx, tenantId: string, id: string): Promise<{ id: string; name: string; approvalGroups: ApprovalGroup[] }[]> {
+    const rows = await tx.$queryRaw<{ id: string; name: string; approval_groups: ApprovalGroup[] }[]>`
+      SELECT p.id, p.name, p.approval_groups FROM policies p
       WHERE p.tenant_id = ${tenantId}::uuid
         AND EXISTS (
           SELECT 1 FROM jsonb_array_elements(
             CASE WHEN jsonb_typeof(p.approval_groups) = 'array' THEN p.approval_groups ELSE '[]'::jsonb END) g
           WHERE lower(g ->> 'email_list_uuid') = ${id.toLowerCase()})
       ORDER BY p.created_at, p.id`;
-    return rows.map((row) => row.id);
+    return rows.map((row) => ({ id: row.id, name: row.name, approvalGroups: row.approval_groups }));
   }
 
   /** Which of `ids` name a list of the tenant; the set holds the ids as given. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@/infra/prisma/prisma.service';
+import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
+import { memberCount } from '@/modules/decisions/approval-groups';
 import { conflict, notFound } from '@/common/errors/domain-error';
 import { decodeCursor, Page, PageQuery, pageSize, toPage } from '@/common/http/pagination';
 import { AuditRepository } from '@/modules/audit/audit.repository';
@@ -38,6 +39,11 @@ export class EmailListsService {
     return toPage(await this.lists.list(tenantId, limit + 1, decodeCursor(query.cursor)), limit, toEmailListView);
   }
 
+  /** Members of each list found, keyed by the ids as given (unknown ids are absent): for approval-group snapshots. */
+  membersOf(tenantId: string, ids: string[]): Promise<Map<string, string[]>> {
+    return ids.length === 0 ? Promise.resolve(new Map()) : this.lists.emailsOf(tenantId, ids);
+  }
+
   async get(tenantId: string, id: string): Promise<EmailListView> {
     const list = await this.lists.find(tenantId, id);
     if (!list) throw notFound('Email list');
@@ -53,6 +59,7 @@ export class EmailListsService {
       const emails = dto.emails && normalizeEmails(dto.emails);
       if (emails && emails.join('\n') !== current.emails.join('\n')) changes.emails = emails;
       if (Object.keys(changes).length === 0) return current;
+      if (changes.emails) await this.refuseUnsatisfiable(tx, tenantId, id, changes.emails);
       const updated = await this.lists.update(tx, tenantId, id, changes);
       await this.audit.append(tx, tenantId, {
         actor,
@@ -66,13 +73,31 @@ export class EmailListsService {
     return toEmailListView(list);
   }
 
+  /**
+   * PRODUCT.md section 14: new members that would leave an approval group using this list with fewer people than
+   * the approvals it needs are `409 conflict`, naming the policies and groups (the list is locked meanwhile).
+   */
+  private async refuseUnsatisfiable(tx: Tx, tenantId: string, id: string, emails: string[]): Promise<void> {
+    const short = (await this.lists.policiesUsing(tx, tenantId, id)).flatMap((policy) =>
+      policy.approvalGroups
+        .map((group, index) => ({ policy_id: policy.id, policy_name: policy.name, group: index, approvals_needed: group.approvals_needed, members: memberCount(group, emails), list: group.email_list_uuid }))
+        .filter((group) => group.list?.toLowerCase() === id.toLowerCase() && group.members < group.approvals_needed)
+        .map(({ list: _list, ...group }) => group),
+    );
+    if (short.length === 0) return;
+    throw conflict(
+      `The list would leave ${short.length} approval group(s) without enough approvers: ${[...new Set(short.map((g) => g.policy_name))].join(', ')}`,
+      { policy_ids: [...new Set(short.map((g) => g.policy_id))], groups: short },
+    );
+  }
+
   async remove(tenantId: string, id: string, actor: Actor): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
       const current = await this.lists.findForUpdate(tx, tenantId, id);
       if (!current) throw notFound('Email list');
-      const policyIds = await this.lists.policiesUsing(tx, tenantId, id);
-      if (policyIds.length > 0) {
-        throw conflict('The email list is used by approval groups of policies', { policy_ids: policyIds });
+      const policies = await this.lists.policiesUsing(tx, tenantId, id);
+      if (policies.length > 0) {
+        throw conflict('The email list is used by approval groups of policies', { policy_ids: policies.map((p) => p.id) });
       }
       await this.lists.delete(tx, tenantId, id);
       await this.audit.append(tx, tenantId, {

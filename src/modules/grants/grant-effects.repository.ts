@@ -7,6 +7,7 @@ export interface PendingEffectRow {
   tenantId: string;
   grantId: string;
   event: string;
+  auditEventId: string | null;
   createdAt: Date;
 }
 
@@ -15,9 +16,9 @@ export interface PendingEffectRow {
 export class GrantEffectsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async add(tx: Tx, tenantId: string, changes: { grantId: string; event: string }[]): Promise<PendingEffectRow[]> {
+  async add(tx: Tx, tenantId: string, changes: { grantId: string; event: string; auditEventId: string | null }[]): Promise<PendingEffectRow[]> {
     const createdAt = new Date();
-    const rows = changes.map((change) => ({ id: randomUUID(), tenantId, grantId: change.grantId, event: change.event, createdAt }));
+    const rows = changes.map((change) => ({ id: randomUUID(), tenantId, grantId: change.grantId, event: change.event, auditEventId: change.auditEventId, createdAt }));
     if (rows.length > 0) await tx.grantEffect.createMany({ data: rows });
     return rows;
   }
@@ -30,7 +31,7 @@ export class GrantEffectsRepository {
   async findStale(before: Date, limit: number): Promise<PendingEffectRow[]> {
     return this.prisma.grantEffect.findMany({
       where: { createdAt: { lt: before } },
-      select: { id: true, tenantId: true, grantId: true, event: true, createdAt: true },
+      select: { id: true, tenantId: true, grantId: true, event: true, auditEventId: true, createdAt: true },
       orderBy: { createdAt: 'asc' },
       take: limit,
     });

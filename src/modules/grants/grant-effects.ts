@@ -1,30 +1,42 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Tx } from '@/infra/prisma/prisma.service';
 import { InvalidationBus } from '@/infra/redis/invalidation-bus';
+import { GRANT_EVENTS, GrantEventName } from './grant-events';
 import type { GrantRecord } from './grant.types';
 import { GrantEffectsRepository } from './grant-effects.repository';
 import { GrantJobs } from './grant-jobs';
 import { GrantsRepository } from './grants.repository';
 
-export const GRANT_TOPIC = 'grant';
 const REPLAY_BATCH = 200;
 const GIVE_UP_MS = 24 * 3600_000;
 
+/** A committed grant change as listeners see it. */
+export interface GrantChange {
+  /** The grant right after the change; on a replay, the grant as it is now. */
+  grant: GrantRecord;
+  event: GrantEventName;
+  /** The change's audit event, which holds the grant as it was at the event (null for changes that have none). */
+  auditEventId: string | null;
+  /** True when the sweep delivers the change again because its first delivery did not complete. */
+  replay: boolean;
+}
+
 /** Resolves false when its part of the effects did not go out (and should be replayed). */
-export type GrantListener = (grant: GrantRecord, event: string, replay: boolean) => Promise<boolean | void> | boolean | void;
+export type GrantListener = (change: GrantChange) => Promise<boolean | void> | boolean | void;
 
 /** A committed change whose effects are owed: `id` is its outbox row. */
 export interface PendingEffects {
   id: string;
   grant: GrantRecord;
-  event: string;
+  event: GrantEventName;
+  auditEventId: string | null;
 }
 
 /**
  * What follows a grant change once it has committed: every process's access cache, the grant's jobs, and the
- * listeners (notifications). Each change leaves an outbox row in its own transaction, removed when all of that
- * went out; the sweep replays what is left, so a Redis outage or a crash between commit and effects delays them
- * instead of losing them. Replays are safe: cache updates are monotonic, job ids and deliveries deterministic.
+ * listeners (notifications, metrics). Each change leaves an outbox row in its own transaction, removed when all of
+ * that went out; the sweep replays what is left, so a Redis outage or a crash between commit and effects delays
+ * them instead of losing them. Replays are safe: cache updates are monotonic, job ids and deliveries deterministic.
  */
 @Injectable()
 export class GrantEffects {
@@ -38,19 +50,19 @@ export class GrantEffects {
     private readonly bus: InvalidationBus,
   ) {}
 
-  /** Notifications subscribe here; listeners run after commit and must not throw for delivery problems. */
+  /** Notifications and metrics subscribe here; listeners run after commit and must not throw for delivery problems. */
   onTransition(listener: GrantListener): void {
     this.listeners.push(listener);
   }
 
-  /** Inside the change's transaction. */
-  async record(tx: Tx, tenantId: string, changes: { grant: GrantRecord; event: string }[]): Promise<PendingEffects[]> {
+  /** Inside the change's transaction: one outbox row per change. */
+  async record(tx: Tx, tenantId: string, changes: { grant: GrantRecord; event: GrantEventName; auditEventId: string | null }[]): Promise<PendingEffects[]> {
     const rows = await this.outbox.add(
       tx,
       tenantId,
-      changes.map(({ grant, event }) => ({ grantId: grant.id, event })),
+      changes.map(({ grant, event, auditEventId }) => ({ grantId: grant.id, event, auditEventId })),
     );
-    return rows.map((row, i) => ({ id: row.id, grant: changes[i].grant, event: changes[i].event }));
+    return rows.map((row, i) => ({ id: row.id, ...changes[i] }));
   }
 
   /** After commit. Never throws: what could not go out stays in the outbox for the sweep. True when all went out. */
@@ -61,7 +73,7 @@ export class GrantEffects {
   private async deliver(changes: PendingEffects[], replay: boolean): Promise<boolean> {
     const results = await Promise.all(
       changes.map((change) =>
-        this.run(change.grant, change.event, replay).catch((error: unknown) => {
+        this.run({ grant: change.grant, event: change.event, auditEventId: change.auditEventId, replay }).catch((error: unknown) => {
           this.logger.error({ err: error, grantId: change.grant.id, event: change.event }, 'grant change effects failed; the sweep will replay');
           return false;
         }),
@@ -86,10 +98,11 @@ export class GrantEffects {
     const rows = await this.outbox.findStale(before, REPLAY_BATCH);
     for (const row of rows) {
       const grant = await this.grants.find(row.tenantId, row.grantId);
-      const done = grant ? await this.deliver([{ id: row.id, grant, event: row.event }], true) : false;
-      if (!done && (!grant || row.createdAt < giveUpBefore)) {
+      const event = (GRANT_EVENTS as readonly string[]).includes(row.event) ? (row.event as GrantEventName) : null;
+      const done = grant && event ? await this.deliver([{ id: row.id, grant, event, auditEventId: row.auditEventId }], true) : false;
+      if (!done && (!grant || !event || row.createdAt < giveUpBefore)) {
         await this.outbox.remove(row.tenantId, [row.id]);
-        if (grant) this.logger.error({ grantId: row.grantId, event: row.event }, 'gave up on the effects of a grant change after a day');
+        if (grant) this.logger.error({ grantId: row.grantId, event: row.event }, 'gave up on the effects of a grant change');
       }
     }
     if (rows.length > 0) this.logger.warn({ replayed: rows.length }, 'replayed grant changes whose effects had not gone out');
@@ -97,9 +110,10 @@ export class GrantEffects {
   }
 
   /** Caches first (no stale allow), then jobs, then listeners. True when everything went out. */
-  private async run(grant: GrantRecord, event: string, replay: boolean): Promise<boolean> {
+  private async run(change: GrantChange): Promise<boolean> {
+    const { grant } = change;
     let ok = await this.bus.publish({
-      topic: GRANT_TOPIC,
+      topic: 'grant',
       tenantId: grant.tenantId,
       id: grant.id,
       data: {
@@ -118,7 +132,7 @@ export class GrantEffects {
       // An expiry or timeout is ended by its own (running) job: there is nothing left to remove.
       await this.jobs.cancel(grant.id);
     }
-    for (const listener of this.listeners) ok = (await listener(grant, event, replay)) !== false && ok;
+    for (const listener of this.listeners) ok = (await listener(change)) !== false && ok;
     return ok;
   }
 }

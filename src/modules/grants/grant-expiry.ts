@@ -7,7 +7,10 @@ import { PrismaService } from '@/infra/prisma/prisma.service';
 import { AuditRepository } from '@/modules/audit/audit.repository';
 import { systemActor } from '@/modules/audit/actors';
 import { GrantEffects } from './grant-effects';
-import { GrantTransitions } from './grant-transitions';
+import { GrantExtensionsRepository } from './grant-extensions.repository';
+import { GrantExtensions } from './grant-extensions.service';
+import { grantEventData, GrantTransitions } from './grant-transitions';
+import { withPendingExtensionsEnded } from './grant.types';
 import { GrantsRepository } from './grants.repository';
 import { IdempotencyRepository } from './idempotency.repository';
 
@@ -28,6 +31,8 @@ export class GrantExpiry {
   constructor(
     private readonly prisma: PrismaService,
     private readonly grants: GrantsRepository,
+    private readonly extensions: GrantExtensionsRepository,
+    private readonly extensionsService: GrantExtensions,
     private readonly audit: AuditRepository,
     private readonly transitions: GrantTransitions,
     private readonly effects: GrantEffects,
@@ -51,13 +56,20 @@ export class GrantExpiry {
     return { done: false, retryAt: new Date(Date.now() + RECHECK_MS) };
   }
 
-  /** One transaction per batch: the grants, and their `grant.expired` events chained under one head lock. */
+  /**
+   * One transaction per batch: the grants, their pending extensions, and their `grant.expired` events (each with
+   * the grant as it ended and `access_remains`) chained under one head lock.
+   */
   async expireDue(tenantId: string, now = new Date()): Promise<number> {
     let total = 0;
     for (let round = 0; round < 100; round += 1) {
       const ended = await this.prisma.$transaction(async (tx) => {
-        const grants = await this.grants.expireDue(tx, tenantId, now, EXPIRY_BATCH);
-        await this.audit.appendMany(
+        const expired = await this.grants.expireDue(tx, tenantId, now, EXPIRY_BATCH);
+        if (expired.length === 0) return [];
+        await this.extensions.cancelPendingOf(tx, tenantId, expired.map((grant) => grant.id), now, 'the grant expired');
+        const grants = expired.map((grant) => withPendingExtensionsEnded(grant, 'cancelled', now, 'the grant expired'));
+        const live = await this.grants.liveFor(tx, tenantId, grants, now);
+        const events = await this.audit.appendMany(
           tx,
           tenantId,
           grants.map((grant) => ({
@@ -65,10 +77,10 @@ export class GrantExpiry {
             action: 'grant.expired',
             targetType: 'grant',
             targetId: grant.id,
-            data: { from: 'active', to: 'expired', expires_at: grant.expiresAt?.toISOString() ?? null },
+            data: grantEventData('grant.expired', grant, { from: 'active', to: 'expired', expires_at: grant.expiresAt?.toISOString() ?? null }, live),
           })),
         );
-        return this.effects.record(tx, tenantId, grants.map((grant) => ({ grant, event: 'grant.expired' })));
+        return this.effects.record(tx, tenantId, grants.map((grant, i) => ({ grant, event: 'grant.expired' as const, auditEventId: events[i].id })));
       });
       for (const change of ended) this.recentlyEnded.add(change.grant.id);
       await this.effects.committed(ended);
@@ -107,6 +119,7 @@ export class GrantExpiry {
       ended += due.length;
       if (due.length < SWEEP_BATCH) break;
     }
+    await this.extensionsService.timeOutOverdue(now);
     await this.effects.replayStale(new Date(now.getTime() - this.config.sweepIntervalSeconds * 1000));
     await this.idempotency.purgeExpired();
     if (ended > 0) this.logger.log({ ended }, 'sweep ended overdue grants');

@@ -10,6 +10,17 @@ export interface GrantJobData {
   grantId: string;
 }
 
+/** The grants queue's jobs, by name: one map, and exactly one handler each (JobRegistry checks it at start). */
+export interface GrantQueueJobs {
+  /** End the grant at its expires_at. */
+  expire: GrantJobData;
+  /** End the request at its approval deadline. */
+  time_out: GrantJobData;
+  /** The repeatable sweep: end what is overdue, replay the outbox. */
+  sweep: Record<string, never>;
+}
+export const GRANT_JOB_NAMES = ['expire', 'time_out', 'sweep'] as const satisfies readonly (keyof GrantQueueJobs)[];
+
 export const expireJobId = (grantId: string): string => `grant:${grantId}:expire`;
 export const timeoutJobId = (grantId: string): string => `grant:${grantId}:timeout`;
 
@@ -29,7 +40,7 @@ export class GrantJobs {
   private readonly logger = new Logger('GrantJobs');
 
   constructor(
-    @InjectQueue(GRANTS_QUEUE) private readonly queue: Queue<GrantJobData>,
+    @InjectQueue(GRANTS_QUEUE) private readonly queue: Queue<GrantQueueJobs[keyof GrantQueueJobs]>,
     private readonly redis: RedisStatus,
   ) {}
 
@@ -58,7 +69,7 @@ export class GrantJobs {
   }
 
   /** False when the job could not be scheduled (logged): the sweep ends the grant anyway, and replays the change. */
-  private async replace(name: string, jobId: string, data: GrantJobData, at: Date): Promise<boolean> {
+  private async replace(name: 'expire' | 'time_out', jobId: string, data: GrantJobData, at: Date): Promise<boolean> {
     try {
       await this.remove(jobId);
       await this.redis.bounded(() => this.queue.add(name, data, { ...RETRY, jobId, delay: Math.max(0, at.getTime() - Date.now()) }));

@@ -1,7 +1,7 @@
-import { creationEvent, GRANT_STATUSES, GrantEvent, GrantStatus, isTerminal, nextStatus } from './grant-state';
+import { decidedAtCreation, eventName, GRANT_STATUSES, GrantStatus, GrantTransition, isTerminal, nextStatus } from './grant-state';
 
 describe('grant state machine', () => {
-  const allowed: [GrantStatus, GrantEvent, GrantStatus][] = [
+  const allowed: [GrantStatus, GrantTransition, GrantStatus][] = [
     ['pending_approval', 'approve', 'active'],
     ['pending_approval', 'deny', 'denied'],
     ['pending_approval', 'cancel', 'cancelled'],
@@ -17,7 +17,7 @@ describe('grant state machine', () => {
   });
 
   it('refuses every other transition', () => {
-    const events: GrantEvent[] = ['approve', 'deny', 'cancel', 'time_out', 'expire', 'revoke', 'extend'];
+    const events: GrantTransition[] = ['approve', 'deny', 'cancel', 'time_out', 'expire', 'revoke', 'extend'];
     for (const from of GRANT_STATUSES) {
       for (const event of events) {
         if (allowed.some(([f, e]) => f === from && e === event)) continue;
@@ -30,7 +30,12 @@ describe('grant state machine', () => {
     expect(GRANT_STATUSES.filter(isTerminal)).toEqual(['denied', 'cancelled', 'timed_out', 'expired', 'revoked']);
   });
 
-  it('names the event a new grant starts with', () => {
-    expect([creationEvent('active'), creationEvent('denied'), creationEvent('pending_approval')]).toEqual(['grant.activated', 'grant.denied', 'grant.requested']);
+  it('names the event a new grant is decided with, after grant.requested', () => {
+    expect([decidedAtCreation('active'), decidedAtCreation('denied'), decidedAtCreation('pending_approval')]).toEqual(['grant.activated', 'grant.denied', null]);
+  });
+
+  it('names each transition as its audit and webhook event', () => {
+    const transitions: GrantTransition[] = ['approve', 'deny', 'cancel', 'time_out', 'expire', 'revoke', 'extend'];
+    expect(transitions.map(eventName)).toEqual(['grant.activated', 'grant.denied', 'grant.cancelled', 'grant.timed_out', 'grant.expired', 'grant.revoked', 'grant.extended']);
   });
 });

@@ -3,25 +3,50 @@ import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
 import { invalidState, notFound } from '@/common/errors/domain-error';
 import { AuditRepository } from '@/modules/audit/audit.repository';
 import type { Actor } from '@/modules/audit/audit-chain';
-import { eventName, GrantEvent, nextStatus } from './grant-state';
-import type { GrantRecord } from './grant.types';
+import { TenantStateRepository } from '@/modules/tenant-state/tenant-state.repository';
 import { GrantEffects, PendingEffects } from './grant-effects';
-import { GrantsRepository, TransitionPatch } from './grants.repository';
+import { endsGrant, GrantEventName } from './grant-events';
+import { GrantExtensionsRepository } from './grant-extensions.repository';
+import { eventName, GrantTransition, isTerminal, nextStatus } from './grant-state';
+import { toGrantView } from './grant-view';
+import type { GrantRecord } from './grant.types';
+import { AccessTriple, GrantsRepository, LiveGrant, TransitionPatch, tripleKey } from './grants.repository';
 
 export interface TransitionRequest {
-  event: GrantEvent;
+  event: GrantTransition;
   actor: Actor;
   patch: TransitionPatch;
   data?: Record<string, unknown>;
   expect?: { expiresAt?: Date; dueBefore?: Date };
 }
 
-/** Every grant status change goes through here: compare-and-set, audit event and outbox row in one transaction. */
+/** Transitions that start or end access: they hold the triple's access lock (see GrantsRepository.lockAccess). */
+const CHANGES_ACCESS: readonly GrantTransition[] = ['approve', 'expire', 'revoke'];
+
+/** `access_remains` as events carry it: the live grant still covering the triple, or null. */
+export const accessRemainsView = (live: LiveGrant | undefined) => (live ? { grant_id: live.id, expires_at: live.expiresAt.toISOString() } : null);
+
+/**
+ * The audit data of a grant event (PRODUCT.md section 14): what the caller adds, the grant as it is at the event,
+ * and for events that end a grant, the live grant that still covers the same triple. Webhook bodies are built
+ * from it, so a late delivery still shows the grant as it was.
+ */
+export function grantEventData(event: GrantEventName, grant: GrantRecord, data: Record<string, unknown>, live?: Map<string, LiveGrant>): Record<string, unknown> {
+  return { ...data, grant: toGrantView(grant), ...(endsGrant(event) && { access_remains: accessRemainsView(live?.get(tripleKey(grant))) }) };
+}
+
+/**
+ * Every grant status change goes through here: compare-and-set, audit event and outbox row in one transaction.
+ * A revoke of an active grant also bumps the tenant's revocation counter (the change feed's way of telling every
+ * process within the propagation bound), and a grant that ends takes its pending extension with it.
+ */
 @Injectable()
 export class GrantTransitions {
   constructor(
     private readonly prisma: PrismaService,
     private readonly grants: GrantsRepository,
+    private readonly extensions: GrantExtensionsRepository,
+    private readonly state: TenantStateRepository,
     private readonly audit: AuditRepository,
     private readonly effects: GrantEffects,
   ) {}
@@ -35,25 +60,35 @@ export class GrantTransitions {
   }
 
   /**
-   * The transition inside the caller's transaction (approvals record the decision and activate together).
-   * After commit the caller must hand the result to `GrantEffects.committed`.
+   * The transition inside the caller's transaction (approvals record the decision and activate together). Takes
+   * the triple's access lock first when the transition starts or ends access: callers that lock rows before must
+   * have taken it themselves. After commit the caller must hand the result to `GrantEffects.committed`.
    */
   async applyInTx(tx: Tx, tenantId: string, id: string, request: TransitionRequest): Promise<PendingEffects | null> {
+    const triple = await this.grants.tripleOf(tx, tenantId, id);
+    if (!triple) return null;
+    if (CHANGES_ACCESS.includes(request.event)) await this.grants.lockAccess(tx, tenantId, [triple]);
     const current = await this.grants.lockStatus(tx, tenantId, id);
     if (!current) return null;
     const to = nextStatus(current.status, request.event);
     if (!to) return null;
-    const updated = await this.grants.transition(tx, tenantId, id, request.event, to, request.patch, request.expect);
+    const now = new Date();
+    const patch: TransitionPatch = { ...request.patch };
+    if (request.event === 'revoke' && current.status === 'active') patch.revokeSeq = await this.state.bumpGrantRevocations(tx, tenantId);
+    if (isTerminal(to)) await this.extensions.cancelPendingOf(tx, tenantId, [id], now, `the grant was ${to.replace('_', ' ')}`);
+    const updated = await this.grants.transition(tx, tenantId, id, request.event, to, patch, request.expect);
     if (!updated) return null;
-    const event = eventName(request.event);
-    await this.audit.append(tx, tenantId, {
-      actor: request.actor,
-      action: event,
-      targetType: 'grant',
-      targetId: id,
-      data: { from: current.status, to, ...request.data },
-    });
-    const [change] = await this.effects.record(tx, tenantId, [{ grant: updated, event }]);
+    return this.recordEvent(tx, tenantId, updated, eventName(request.event), request.actor, { from: current.status, to, ...request.data }, triple, now);
+  }
+
+  /**
+   * Appends the event of a change already written (its audit event with the grant snapshot) and its outbox row.
+   * Callers that end grants hold their access locks.
+   */
+  async recordEvent(tx: Tx, tenantId: string, grant: GrantRecord, event: GrantEventName, actor: Actor, data: Record<string, unknown>, triple: AccessTriple = grant, now = new Date()): Promise<PendingEffects> {
+    const live = endsGrant(event) ? await this.grants.liveFor(tx, tenantId, [triple], now) : undefined;
+    const audited = await this.audit.append(tx, tenantId, { actor, action: event, targetType: 'grant', targetId: grant.id, data: grantEventData(event, grant, data, live) });
+    const [change] = await this.effects.record(tx, tenantId, [{ grant, event, auditEventId: audited.id }]);
     return change;
   }
 

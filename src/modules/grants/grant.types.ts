@@ -1,17 +1,33 @@
 import type { EntityUid } from '@/infra/cedar/cedar-types';
 import type { GrantStatus } from './grant-state';
 
-/** Approval group as snapshotted on the grant: the list members resolved when the request was made. */
-export interface GrantApprovalGroup {
-  approvals_needed: number;
-  members: string[];
-}
+import type { GrantApprovalGroup } from '@/modules/decisions/approval-groups';
 
 export interface ApprovalRecord {
   approverEmail: string;
   decision: 'approve' | 'deny';
   comment: string | null;
   decidedAt: Date;
+}
+
+export const EXTENSION_STATUSES = ['pending', 'approved', 'denied', 'cancelled', 'timed_out'] as const;
+export type ExtensionStatus = (typeof EXTENSION_STATUSES)[number];
+
+/** A request to lengthen an active grant: round `round` of the grant's approvals (PRODUCT.md section 14). */
+export interface ExtensionRecord {
+  id: string;
+  round: number;
+  addedSeconds: number;
+  status: ExtensionStatus;
+  justification: string | null;
+  approvalGroups: GrantApprovalGroup[];
+  policyId: string | null;
+  determiningRuleIds: string[];
+  approvalDeadline: Date;
+  createdAt: Date;
+  endedAt: Date | null;
+  endedReason: string | null;
+  approvals: ApprovalRecord[];
 }
 
 export interface GrantRecord {
@@ -38,10 +54,13 @@ export interface GrantRecord {
   expiresAt: Date | null;
   endedAt: Date | null;
   endedReason: string | null;
+  /** Decisions on the request (round 0). */
   approvals: ApprovalRecord[];
+  /** Extensions asked for, oldest first. */
+  extensions: ExtensionRecord[];
 }
 
-export type NewGrant = Omit<GrantRecord, 'id' | 'tenantId' | 'createdAt' | 'approvals'> & { id: string; createdAt: Date };
+export type NewGrant = Omit<GrantRecord, 'id' | 'tenantId' | 'createdAt' | 'approvals' | 'extensions'> & { id: string; createdAt: Date };
 
 export interface GrantFilters {
   principalType?: string;
@@ -57,37 +76,16 @@ export interface GrantFilters {
   expiresBefore?: Date;
 }
 
-const iso = (date: Date | null): string | null => date?.toISOString() ?? null;
-
-export function toGrantView(grant: GrantRecord) {
-  return {
-    id: grant.id,
-    status: grant.status,
-    principal: grant.principal,
-    action: grant.action,
-    resource: grant.resource,
-    duration_seconds: grant.durationSeconds,
-    justification: grant.justification,
-    requester_email: grant.requesterEmail,
-    context: grant.context,
-    policy_id: grant.policyId,
-    determining_rule_ids: grant.determiningRuleIds,
-    notices: grant.notices,
-    audit_session: grant.auditSession,
-    policy_set_version: grant.policySetVersion === null ? null : Number(grant.policySetVersion),
-    approvals: grant.approvals.map((a) => ({
-      approver_email: a.approverEmail,
-      decision: a.decision,
-      comment: a.comment,
-      decided_at: a.decidedAt.toISOString(),
-    })),
-    approval_deadline: iso(grant.approvalDeadline),
-    created_at: grant.createdAt.toISOString(),
-    activated_at: iso(grant.activatedAt),
-    expires_at: iso(grant.expiresAt),
-    ended_at: iso(grant.endedAt),
-    ended_reason: grant.endedReason,
-  };
+/** The extension waiting for approval, if any: pending, and its grant still active and before its deadline. */
+export function pendingExtension(grant: GrantRecord, now = new Date()): ExtensionRecord | null {
+  if (grant.status !== 'active') return null;
+  return grant.extensions.find((e) => e.status === 'pending' && e.approvalDeadline > now) ?? null;
 }
 
-export type GrantView = ReturnType<typeof toGrantView>;
+/** The grant with its pending extensions ended as `status` (what a write in the same transaction just did). */
+export function withPendingExtensionsEnded(grant: GrantRecord, status: Exclude<ExtensionStatus, 'pending' | 'approved'>, at: Date, reason: string): GrantRecord {
+  return {
+    ...grant,
+    extensions: grant.extensions.map((e) => (e.status === 'pending' ? { ...e, status, endedAt: at, endedReason: reason } : e)),
+  };
+}

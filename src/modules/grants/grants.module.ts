@@ -1,15 +1,20 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { EmailListsModule } from '@/modules/email-lists/email-lists.module';
+import { GrantActivation } from './grant-activation';
 import { GrantEffects } from './grant-effects';
 import { GrantEffectsRepository } from './grant-effects.repository';
 import { GrantExpiry } from './grant-expiry';
+import { GrantExtensionsRepository } from './grant-extensions.repository';
+import { GrantExtensions } from './grant-extensions.service';
 import { GrantJobs, GRANTS_QUEUE } from './grant-jobs';
+import { GrantLifecycle } from './grant-lifecycle.service';
+import { GrantQueries } from './grant-queries.service';
+import { GrantRequests } from './grant-requests.service';
 import { GrantTransitions } from './grant-transitions';
 import { GrantsController } from './grants.controller';
 import { GrantsProcessor } from './grants.processor';
 import { GrantsRepository } from './grants.repository';
-import { GrantsService } from './grants.service';
 import { IdempotencyRepository } from './idempotency.repository';
 
 @Module({})
@@ -22,16 +27,21 @@ export class GrantsModule {
       controllers: [GrantsController],
       providers: [
         GrantsRepository,
+        GrantExtensionsRepository,
         IdempotencyRepository,
         GrantJobs,
         GrantEffectsRepository,
         GrantEffects,
         GrantTransitions,
+        GrantRequests,
+        GrantQueries,
+        GrantLifecycle,
+        GrantExtensions,
+        GrantActivation,
         GrantExpiry,
-        GrantsService,
         ...(options.worker ? [GrantsProcessor] : []),
       ],
-      exports: [GrantsService, GrantTransitions, GrantEffects, GrantsRepository, GrantExpiry],
+      exports: [GrantTransitions, GrantEffects, GrantsRepository, GrantExtensionsRepository, GrantExpiry, GrantLifecycle, GrantExtensions, GrantActivation],
     };
   }
 }

@@ -1,8 +1,9 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
-import { GrantExpiry } from './grant-expiry';
-import { GrantJobData, GrantJobs, GRANTS_QUEUE } from './grant-jobs';
+import { JobRegistry } from '@/infra/queue/job-handlers';
+import { DueResult, GrantExpiry } from './grant-expiry';
+import { GRANT_JOB_NAMES, GrantJobs, GrantQueueJobs, GRANTS_QUEUE } from './grant-jobs';
 
 /** Runs only in worker processes (PROCESS_ROLE worker or all). */
 @Processor(GRANTS_QUEUE, { concurrency: 32 })
@@ -14,19 +15,27 @@ export class GrantsProcessor extends WorkerHost implements OnApplicationBootstra
   constructor(
     private readonly expiry: GrantExpiry,
     private readonly jobs: GrantJobs,
+    private readonly registry: JobRegistry,
   ) {
     super();
+    registry.register<GrantQueueJobs>(GRANTS_QUEUE, GRANT_JOB_NAMES, {
+      expire: (data, job, token) => this.until(this.expiry.expire(data.tenantId, data.grantId), job, token),
+      time_out: (data, job, token) => this.until(this.expiry.timeOut(data.tenantId, data.grantId), job, token),
+      sweep: async () => {
+        await this.expiry.sweep();
+      },
+    });
   }
 
-  async process(job: Job<GrantJobData>, token?: string): Promise<void> {
-    if (job.name === 'sweep') {
-      await this.expiry.sweep();
-      return;
-    }
-    const { tenantId, grantId } = job.data;
-    const result = job.name === 'expire' ? await this.expiry.expire(tenantId, grantId) : await this.expiry.timeOut(tenantId, grantId);
-    if (!result.done && token) {
-      await job.moveToDelayed(result.retryAt.getTime(), token);
+  process(job: Job, token?: string): Promise<void> {
+    return this.registry.dispatch(GRANTS_QUEUE, job, token);
+  }
+
+  /** A job that is not due yet (or whose row was held) moves itself to when it is. */
+  private async until(result: Promise<DueResult>, job: Job, token?: string): Promise<void> {
+    const due = await result;
+    if (!due.done && token) {
+      await job.moveToDelayed(due.retryAt.getTime(), token);
       throw new DelayedError();
     }
   }

@@ -1,42 +1,25 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
-import type { Cursor } from '@/common/http/pagination';
-import { allowedFrom, GrantEvent, GrantStatus } from './grant-state';
-import type { ApprovalRecord, GrantApprovalGroup, GrantFilters, GrantRecord, NewGrant } from './grant.types';
 import { afterCursor } from '@/infra/prisma/keyset';
+import type { EntityUid } from '@/infra/cedar/cedar-types';
+import type { Cursor } from '@/common/http/pagination';
+import { allowedFrom, GrantStatus, GrantTransition } from './grant-state';
+import { toGrantRecord, withDetails } from './grant.mapper';
+import type { GrantFilters, GrantRecord, NewGrant } from './grant.types';
 
-type Row = Awaited<ReturnType<PrismaService['grant']['findFirstOrThrow']>> & {
-  approvals?: { approverEmail: string; decision: string; comment: string | null; decidedAt: Date }[];
-};
-
-function toRecord(row: Row): GrantRecord {
-  return {
-    id: row.id,
-    tenantId: row.tenantId,
-    status: row.status as GrantStatus,
-    principal: { type: row.principalType, id: row.principalId },
-    action: { type: row.actionType, id: row.actionId },
-    resource: { type: row.resourceType, id: row.resourceId },
-    durationSeconds: row.durationSeconds,
-    justification: row.justification,
-    requesterEmail: row.requesterEmail,
-    context: row.context as Record<string, unknown>,
-    policyId: row.policyId,
-    determiningRuleIds: row.determiningRuleIds,
-    notices: row.notices,
-    auditSession: row.auditSession,
-    policySetVersion: row.policySetVersion,
-    approvalGroups: row.approvalGroups as unknown as GrantApprovalGroup[],
-    maxDurationSeconds: row.maxDurationSeconds,
-    approvalDeadline: row.approvalDeadline,
-    createdAt: row.createdAt,
-    activatedAt: row.activatedAt,
-    expiresAt: row.expiresAt,
-    endedAt: row.endedAt,
-    endedReason: row.endedReason,
-    approvals: (row.approvals ?? []).map((a) => ({ ...a, decision: a.decision as ApprovalRecord['decision'] })),
-  };
+/** Who has access to what: the triple the access check answers for. */
+export interface AccessTriple {
+  principal: EntityUid;
+  action: EntityUid;
+  resource: EntityUid;
 }
+
+export const tripleKey = (t: AccessTriple): string =>
+  JSON.stringify([t.principal.type, t.principal.id, t.action.type, t.action.id, t.resource.type, t.resource.id]);
+
+/** A signed 64-bit advisory-lock key for a tenant's triple. */
+const lockKey = (tenantId: string, t: AccessTriple): bigint => createHash('sha256').update(tenantId).update(tripleKey(t)).digest().readBigInt64BE(0);
 
 export interface TransitionPatch {
   durationSeconds?: number;
@@ -44,69 +27,77 @@ export interface TransitionPatch {
   expiresAt?: Date;
   endedAt?: Date;
   endedReason?: string;
+  determiningRuleIds?: string[];
+  policySetVersion?: bigint;
+  auditSession?: boolean;
+  revokeSeq?: bigint;
 }
 
-const withApprovals = { approvals: { orderBy: { decidedAt: 'asc' as const } } };
+/** The live grant that still covers a triple: what `access_remains` says. */
+export interface LiveGrant {
+  id: string;
+  expiresAt: Date;
+}
 
+type TripleRow = { principal_type: string; principal_id: string; action_type: string; action_id: string; resource_type: string; resource_id: string };
+const tripleOfRow = (r: TripleRow): AccessTriple => ({
+  principal: { type: r.principal_type, id: r.principal_id },
+  action: { type: r.action_type, id: r.action_id },
+  resource: { type: r.resource_type, id: r.resource_id },
+});
+
+/** The only code on the grants table. */
 @Injectable()
 export class GrantsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async create(tx: Tx, tenantId: string, grant: NewGrant): Promise<GrantRecord> {
+    const { principal, action, resource, context, approvalGroups, ...rest } = grant;
     const row = await tx.grant.create({
       data: {
-        id: grant.id,
+        ...rest,
         tenantId,
-        status: grant.status,
-        principalType: grant.principal.type,
-        principalId: grant.principal.id,
-        actionType: grant.action.type,
-        actionId: grant.action.id,
-        resourceType: grant.resource.type,
-        resourceId: grant.resource.id,
-        durationSeconds: grant.durationSeconds,
-        justification: grant.justification,
-        requesterEmail: grant.requesterEmail,
-        context: grant.context as object,
-        policyId: grant.policyId,
-        determiningRuleIds: grant.determiningRuleIds,
-        notices: grant.notices,
-        auditSession: grant.auditSession,
-        policySetVersion: grant.policySetVersion,
-        approvalGroups: grant.approvalGroups as unknown as object,
-        maxDurationSeconds: grant.maxDurationSeconds,
-        approvalDeadline: grant.approvalDeadline,
-        createdAt: grant.createdAt,
-        activatedAt: grant.activatedAt,
-        expiresAt: grant.expiresAt,
-        endedAt: grant.endedAt,
-        endedReason: grant.endedReason,
+        principalType: principal.type,
+        principalId: principal.id,
+        actionType: action.type,
+        actionId: action.id,
+        resourceType: resource.type,
+        resourceId: resource.id,
+        context: context as object,
+        approvalGroups: approvalGroups as unknown as object,
       },
-      include: withApprovals,
+      include: withDetails,
     });
-    return toRecord(row);
+    return toGrantRecord(row);
   }
 
   async find(tenantId: string, id: string, tx: Tx = this.prisma): Promise<GrantRecord | null> {
-    const row = await tx.grant.findFirst({ where: { tenantId, id }, include: withApprovals });
-    return row ? toRecord(row) : null;
-  }
-
-  /** Ends up to `limit` of the tenant's due grants in one statement; rows another transaction holds are skipped. */
-  async expireDue(tx: Tx, tenantId: string, now: Date, limit: number): Promise<GrantRecord[]> {
-    const rows = await tx.$queryRaw<{ id: string }[]>`
-      UPDATE grants SET status = 'expired', ended_at = ${now}, ended_reason = 'expired'
-      WHERE id IN (SELECT id FROM grants WHERE tenant_id = ${tenantId}::uuid AND status = 'active' AND expires_at <= ${now}
-                   ORDER BY expires_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-      RETURNING id`;
-    if (rows.length === 0) return [];
-    const grants = await tx.grant.findMany({ where: { tenantId, id: { in: rows.map((r) => r.id) } } });
-    return grants.map(toRecord);
+    const row = await tx.grant.findFirst({ where: { tenantId, id }, include: withDetails });
+    return row ? toGrantRecord(row) : null;
   }
 
   async findStatus(tenantId: string, id: string): Promise<{ status: GrantStatus; expiresAt: Date | null } | null> {
     const row = await this.prisma.grant.findFirst({ where: { tenantId, id }, select: { status: true, expiresAt: true } });
     return row ? { status: row.status as GrantStatus, expiresAt: row.expiresAt } : null;
+  }
+
+  /** The grant's triple (it never changes), read without a lock so that access locks can be taken first. */
+  async tripleOf(tx: Tx, tenantId: string, id: string): Promise<AccessTriple | null> {
+    const [row] = await tx.$queryRaw<TripleRow[]>`
+      SELECT principal_type, principal_id, action_type, action_id, resource_type, resource_id
+      FROM grants WHERE tenant_id = ${tenantId}::uuid AND id = ${id}::uuid`;
+    return row ? tripleOfRow(row) : null;
+  }
+
+  /**
+   * Serialises, until `tx` ends, every change that starts or ends access to these triples (transaction-level
+   * advisory locks, taken in key order), so that `access_remains` computed inside `tx` stays true at commit. Take
+   * them before any row lock.
+   */
+  async lockAccess(tx: Tx, tenantId: string, triples: AccessTriple[]): Promise<void> {
+    const keys = [...new Set(triples.map((t) => lockKey(tenantId, t)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    if (keys.length === 0) return;
+    await tx.$queryRaw`SELECT count(pg_advisory_xact_lock(k))::int AS locked FROM (SELECT unnest(${keys}::bigint[]) AS k ORDER BY k) AS ordered`;
   }
 
   /** Locks the grant's row for the rest of the transaction and tells its status (null: no such grant). */
@@ -124,7 +115,7 @@ export class GrantsRepository {
     tx: Tx,
     tenantId: string,
     id: string,
-    event: GrantEvent,
+    event: GrantTransition,
     to: GrantStatus,
     patch: TransitionPatch,
     expect: { expiresAt?: Date; dueBefore?: Date } = {},
@@ -140,6 +131,44 @@ export class GrantsRepository {
       data: { status: to, ...patch },
     });
     return count === 0 ? null : this.find(tenantId, id, tx);
+  }
+
+  /**
+   * Ends up to `limit` of the tenant's due grants: their access locks first, then one statement; rows another
+   * transaction holds are skipped (their jobs look again).
+   */
+  async expireDue(tx: Tx, tenantId: string, now: Date, limit: number): Promise<GrantRecord[]> {
+    const due = await tx.$queryRaw<(TripleRow & { id: string })[]>`
+      SELECT id, principal_type, principal_id, action_type, action_id, resource_type, resource_id FROM grants
+      WHERE tenant_id = ${tenantId}::uuid AND status = 'active' AND expires_at <= ${now} ORDER BY expires_at LIMIT ${limit}`;
+    if (due.length === 0) return [];
+    await this.lockAccess(tx, tenantId, due.map(tripleOfRow));
+    const ids = due.map((row) => row.id);
+    const rows = await tx.$queryRaw<{ id: string }[]>`
+      UPDATE grants SET status = 'expired', ended_at = ${now}, ended_reason = 'expired'
+      WHERE id IN (SELECT id FROM grants WHERE id = ANY(${ids}::uuid[]) AND status = 'active' AND expires_at <= ${now} FOR UPDATE SKIP LOCKED)
+      RETURNING id`;
+    if (rows.length === 0) return [];
+    const grants = await tx.grant.findMany({ where: { tenantId, id: { in: rows.map((r) => r.id) } }, include: withDetails });
+    return grants.map(toGrantRecord);
+  }
+
+  /** For each triple, the active grant with the latest expiry after `now`, if any (keyed by tripleKey). */
+  async liveFor(tx: Tx, tenantId: string, triples: AccessTriple[], now: Date): Promise<Map<string, LiveGrant>> {
+    const unique = [...new Map(triples.map((t) => [tripleKey(t), t])).values()];
+    if (unique.length === 0) return new Map();
+    const column = (pick: (t: AccessTriple) => string) => unique.map(pick);
+    const rows = await tx.$queryRaw<{ n: number; id: string; expires_at: Date }[]>`
+      SELECT t.n::int AS n, g.id, g.expires_at
+      FROM unnest(${column((t) => t.principal.type)}::text[], ${column((t) => t.principal.id)}::text[], ${column((t) => t.action.type)}::text[],
+                  ${column((t) => t.action.id)}::text[], ${column((t) => t.resource.type)}::text[], ${column((t) => t.resource.id)}::text[])
+           WITH ORDINALITY AS t(pt, pi, at, ai, rt, ri, n)
+      CROSS JOIN LATERAL (
+        SELECT id, expires_at FROM grants g
+        WHERE g.tenant_id = ${tenantId}::uuid AND g.status = 'active' AND g.principal_type = t.pt AND g.principal_id = t.pi
+          AND g.action_type = t.at AND g.action_id = t.ai AND g.resource_type = t.rt AND g.resource_id = t.ri AND g.expires_at > ${now}
+        ORDER BY g.expires_at DESC LIMIT 1) g`;
+    return new Map(rows.map((row) => [tripleKey(unique[row.n - 1]), { id: row.id, expiresAt: row.expires_at }]));
   }
 
   async list(tenantId: string, filters: GrantFilters, limit: number, after?: Cursor): Promise<GrantRecord[]> {
@@ -159,18 +188,24 @@ export class GrantsRepository {
       },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit,
-      include: withApprovals,
+      include: withDetails,
     });
-    return rows.map(toRecord);
+    return rows.map(toGrantRecord);
   }
 
   /** Active grants of a tenant, for the access-check cache. */
-  async listActive(tenantId: string): Promise<GrantRecord[]> {
-    const rows = await this.prisma.grant.findMany({ where: { tenantId, status: 'active' } });
-    return rows.map(toRecord);
+  async listActive(tenantId: string, tx: Tx = this.prisma): Promise<GrantRecord[]> {
+    const rows = await tx.grant.findMany({ where: { tenantId, status: 'active' } });
+    return rows.map(toGrantRecord);
   }
 
-  async findActiveFor(tenantId: string, key: { principal: { type: string; id: string }; action: { type: string; id: string }; resource: { type: string; id: string } }, now: Date): Promise<GrantRecord | null> {
+  /** Grants revoked while active after the tenant's revocation counter was `after`, in counter order. */
+  async revokedSince(tenantId: string, after: bigint): Promise<(GrantRecord & { revokeSeq: bigint })[]> {
+    const rows = await this.prisma.grant.findMany({ where: { tenantId, revokeSeq: { gt: after } }, orderBy: { revokeSeq: 'asc' } });
+    return rows.map((row) => ({ ...toGrantRecord(row), revokeSeq: row.revokeSeq ?? after }));
+  }
+
+  async findActiveFor(tenantId: string, key: AccessTriple, now: Date): Promise<GrantRecord | null> {
     const row = await this.prisma.grant.findFirst({
       where: {
         tenantId,
@@ -185,13 +220,13 @@ export class GrantsRepository {
       },
       orderBy: { expiresAt: 'desc' },
     });
-    return row ? toRecord(row) : null;
+    return row ? toGrantRecord(row) : null;
   }
 
-  /** The current maximum of the governing policy, when it still exists. */
-  async policyMaximum(tenantId: string, policyId: string): Promise<number | null> {
-    const policy = await this.prisma.policy.findFirst({ where: { tenantId, id: policyId }, select: { maxDurationSeconds: true } });
-    return policy?.maxDurationSeconds ?? null;
+  /** Ids of the tenant's requests still waiting for approval under this policy. */
+  async pendingOfPolicy(tx: Tx, tenantId: string, policyId: string): Promise<string[]> {
+    const rows = await tx.grant.findMany({ where: { tenantId, policyId, status: 'pending_approval' }, select: { id: true } });
+    return rows.map((row) => row.id);
   }
 
   /**
@@ -209,20 +244,5 @@ export class GrantsRepository {
   async countByStatus(): Promise<Record<string, number>> {
     const rows = await this.prisma.grant.groupBy({ by: ['status'], _count: { _all: true } });
     return Object.fromEntries(rows.map((row) => [row.status, row._count._all]));
-  }
-
-  /** The grant's audit events, oldest first: its timeline. */
-  async timeline(tenantId: string, grantId: string) {
-    const events = await this.prisma.auditEvent.findMany({
-      where: { tenantId, targetType: 'grant', targetId: grantId },
-      orderBy: { seq: 'asc' },
-    });
-    return events.map((e) => ({
-      id: e.id,
-      occurred_at: e.occurredAt.toISOString(),
-      action: e.action,
-      actor: { type: e.actorType, id: e.actorId, ...(e.actorEmail && { email: e.actorEmail }) },
-      data: e.data,
-    }));
   }
 }

@@ -49,7 +49,7 @@ export class MetricsService implements OnModuleInit {
         }
       },
     });
-    this.effects.onTransition((grant, event, replay) => {
+    this.effects.onTransition(({ grant, event, replay }) => {
       if (replay) return;
       this.metrics.transitions.inc({ event });
       if (event === 'grant.expired' && grant.expiresAt && grant.endedAt) {

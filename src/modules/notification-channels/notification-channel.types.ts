@@ -1,14 +1,4 @@
-export const GRANT_EVENTS = [
-  'grant.requested',
-  'grant.approved',
-  'grant.denied',
-  'grant.activated',
-  'grant.expired',
-  'grant.revoked',
-  'grant.cancelled',
-  'grant.timed_out',
-] as const;
-export type GrantEvent = (typeof GRANT_EVENTS)[number];
+import { GRANT_EVENTS, GrantEventName } from '@/modules/grants/grant-events';
 
 export const CHANNEL_TYPES = ['email', 'slack', 'webhook'] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
@@ -24,7 +14,7 @@ export type ChannelRecord = ChannelSettings & {
   id: string;
   tenantId: string;
   name: string;
-  eventFilters: GrantEvent[];
+  eventFilters: GrantEventName[];
   createdAt: Date;
   updatedAt: Date;
 };
@@ -34,7 +24,7 @@ export interface ChannelView {
   name: string;
   type: ChannelType;
   config: Record<string, unknown>;
-  event_filters: GrantEvent[];
+  event_filters: GrantEventName[];
   created_at: string;
   updated_at: string;
 }
@@ -62,5 +52,5 @@ export const toChannelView = (channel: ChannelRecord): ChannelView => ({
 });
 
 /** Canonical order, no duplicates. */
-export const normalizeEventFilters = (events: readonly GrantEvent[]): GrantEvent[] =>
+export const normalizeEventFilters = (events: readonly GrantEventName[]): GrantEventName[] =>
   GRANT_EVENTS.filter((event) => events.includes(event));

@@ -3,7 +3,8 @@ import { Prisma } from '@/generated/prisma/client';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
 import { conflict } from '@/common/errors/domain-error';
 import type { Cursor } from '@/common/http/pagination';
-import type { ChannelRecord, ChannelSettings, GrantEvent } from './notification-channel.types';
+import type { GrantEventName } from '@/modules/grants/grant-events';
+import type { ChannelRecord, ChannelSettings } from './notification-channel.types';
 import { afterCursor } from '@/infra/prisma/keyset';
 
 type Row = {
@@ -20,7 +21,7 @@ type Row = {
 
 // Rows are written only through parseChannelSettings, so their JSON has the shape of their type.
 const toRecord = ({ type, config, secrets, eventFilters, ...rest }: Row): ChannelRecord =>
-  ({ ...rest, ...({ type, config, secrets } as ChannelSettings), eventFilters: eventFilters as GrantEvent[] });
+  ({ ...rest, ...({ type, config, secrets } as ChannelSettings), eventFilters: eventFilters as GrantEventName[] });
 
 const duplicateName = (error: unknown, name: string | undefined): unknown =>
   error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002'
@@ -30,14 +31,14 @@ const duplicateName = (error: unknown, name: string | undefined): unknown =>
 export interface ChannelChanges {
   name?: string;
   settings?: ChannelSettings;
-  eventFilters?: GrantEvent[];
+  eventFilters?: GrantEventName[];
 }
 
 @Injectable()
 export class NotificationChannelsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async create(tx: Tx, tenantId: string, channel: { name: string; settings: ChannelSettings; eventFilters: GrantEvent[] }) {
+  async create(tx: Tx, tenantId: string, channel: { name: string; settings: ChannelSettings; eventFilters: GrantEventName[] }) {
     const { type, config, secrets } = channel.settings;
     try {
       const row = await tx.notificationChannel.create({

@@ -7,13 +7,13 @@ import { conflict, notFound } from '@/common/errors/domain-error';
 import { decodeCursor, Page, PageQuery, pageSize, toPage } from '@/common/http/pagination';
 import { AuditRepository } from '@/modules/audit/audit.repository';
 import type { Actor } from '@/modules/audit/audit-chain';
+import { GRANT_EVENTS } from '@/modules/grants/grant-events';
 import { mergeChannelSettings, parseChannelSettings } from './channel-config';
 import { CreateNotificationChannelDto } from './dto/create-notification-channel.dto';
 import { UpdateNotificationChannelDto } from './dto/update-notification-channel.dto';
 import {
   ChannelRecord,
   ChannelView,
-  GRANT_EVENTS,
   normalizeEventFilters,
   publicConfig,
   toChannelView,

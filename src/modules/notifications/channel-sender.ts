@@ -3,11 +3,12 @@ import { APP_CONFIG } from '@/config/config.module';
 import type { AppConfig } from '@/config/config';
 import { MailerService } from '@/infra/mail/mailer.service';
 import { ApprovalTokensService } from '@/modules/approvals/approval-tokens.service';
-import type { GrantRecord } from '@/modules/grants/grant.types';
+import { ExtensionRecord, GrantRecord, pendingExtension } from '@/modules/grants/grant.types';
+import type { ChainedEvent } from '@/modules/audit/audit-chain';
 import type { ChannelRecord } from '@/modules/notification-channels/notification-channel.types';
 import { channelEmail } from './email-content';
 import { postJson, postSignedWebhook } from './http-sender';
-import { approversOf, ChannelEvent } from './notification-plan';
+import { approversOfRound, ChannelEvent } from './notification-plan';
 import { NotificationsRepository } from './notifications.repository';
 import { SlackOutcome, slackOutcomeMessage, SlackPayload, slackRequestMessage } from './slack-message';
 import { webhookEvent } from './webhook-event';
@@ -26,28 +27,36 @@ export class ChannelSender {
     return { timeoutMs: this.config.webhookTimeoutMs, allowPrivateAddresses: this.config.webhookAllowPrivateAddresses };
   }
 
-  async send(channel: ChannelRecord, grant: GrantRecord, event: ChannelEvent): Promise<void> {
+  /** `audited`: the event's audit event (its data holds the grant as it was then), when there is one. */
+  async send(channel: ChannelRecord, grant: GrantRecord, event: ChannelEvent, audited: ChainedEvent | null = null): Promise<void> {
     switch (channel.type) {
       case 'email':
         return this.mailer.send({ to: channel.config.to, ...channelEmail(grant, event) });
       case 'webhook':
-        return postSignedWebhook(channel.config.url, channel.secrets.secret, JSON.stringify(webhookEvent(grant, event)), this.outbound);
+        return postSignedWebhook(channel.config.url, channel.secrets.secret, JSON.stringify(webhookEvent(grant, event, audited)), this.outbound);
       case 'slack': {
-        const payload = event === 'grant.requested' ? await this.slackRequest(grant) : slackOutcome(grant, event);
+        const payload =
+          event === 'grant.requested' || event === 'grant.extension_requested'
+            ? await this.slackRequest(grant, event === 'grant.extension_requested' ? pendingExtension(grant) : null)
+            : slackOutcome(grant, event);
         if (payload) await postJson(channel.secrets.url, payload, this.outbound);
       }
     }
   }
 
-  /** Link buttons while the request waits; once decided, the request without buttons. Null for instant decisions. */
-  private async slackRequest(grant: GrantRecord): Promise<SlackPayload | null> {
-    if (grant.approvalGroups.length === 0) return null;
-    const pending = grant.status === 'pending_approval';
+  /**
+   * Link buttons while the request (or `extension`) waits; once decided, the message without buttons. Null for
+   * instant decisions.
+   */
+  private async slackRequest(grant: GrantRecord, extension: ExtensionRecord | null): Promise<SlackPayload | null> {
+    const round = extension?.round ?? 0;
+    if ((extension?.approvalGroups ?? grant.approvalGroups).length === 0) return null;
+    const pending = extension !== null || grant.status === 'pending_approval';
     const approvers = pending
       ? await Promise.all(
-          approversOf(grant).map(async (approverEmail) => ({
+          approversOfRound(grant, round).map(async (approverEmail) => ({
             approverEmail,
-            url: (await this.tokens.issue(grant.tenantId, grant.id, approverEmail, 'slack')).url,
+            url: (await this.tokens.issue(grant.tenantId, grant.id, approverEmail, 'slack', round)).url,
           })),
         )
       : [];
@@ -62,11 +71,12 @@ export class ChannelSender {
       justification: grant.justification,
       policyName: policy?.policyName ?? '(deleted policy)',
       approvers,
+      ...(extension && { extensionSeconds: extension.addedSeconds }),
     });
   }
 }
 
-function slackOutcome(grant: GrantRecord, event: Exclude<ChannelEvent, 'grant.requested'>): SlackPayload {
+function slackOutcome(grant: GrantRecord, event: Exclude<ChannelEvent, 'grant.requested' | 'grant.extension_requested'>): SlackPayload {
   const outcome = event.slice('grant.'.length) as SlackOutcome;
   const deciding =
     event === 'grant.denied'

@@ -29,6 +29,7 @@ const grant = {
   endedAt: null,
   endedReason: null,
   approvals: [{ approverEmail: 'bob@example.com', decision: 'approve', comment: EVIL, decidedAt: new Date('2026-01-01T00:01:00Z') }],
+  extensions: [],
 } satisfies GrantRecord;
 
 describe('email content', () => {
@@ -58,7 +59,7 @@ describe('email content', () => {
 
 describe('webhook event', () => {
   it('has a stable id per grant and event, and the time the event happened', () => {
-    const event = webhookEvent(grant, 'grant.activated');
+    const event = webhookEvent(grant, 'grant.activated', null);
     expect(event).toMatchObject({ type: 'grant.activated', tenant_id: 't1', occurred_at: '2026-01-01T00:01:00.000Z', grant: { id: 'g1', status: 'active' } });
     expect(event.id).toBe(webhookEventId('g1', 'grant.activated'));
     expect(event.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);

@@ -1,5 +1,5 @@
 import type { MailMessage } from '@/infra/mail/mailer.service';
-import type { GrantRecord } from '@/modules/grants/grant.types';
+import type { ExtensionRecord, GrantRecord } from '@/modules/grants/grant.types';
 import type { ChannelEvent, RequesterEvent } from './notification-plan';
 import { formatDuration } from './slack-message';
 
@@ -58,15 +58,25 @@ export interface ApproverLink {
   expiresAt: Date;
 }
 
-/** The personal link, first sent or as a reminder; either way the newest email's link is the one that works. */
-export function approverEmail(grant: GrantRecord, link: ApproverLink, reminder: boolean): EmailContent {
+/**
+ * The personal link, first sent or as a reminder; either way the newest email's link is the one that works. With
+ * `extension`, the link decides that extension of the active grant.
+ */
+export function approverEmail(grant: GrantRecord, link: ApproverLink, reminder: boolean, extension: ExtensionRecord | null = null): EmailContent {
   const who = oneLine(grant.requesterEmail ?? entity(grant.principal), 80);
-  const subject = `${reminder ? 'Reminder: approval' : 'Approval'} needed: ${who} requests ${oneLine(what(grant))}`;
+  const asks = extension ? `asks for ${formatDuration(extension.addedSeconds)} more of` : 'requests';
+  const subject = `${reminder ? 'Reminder: approval' : 'Approval'} needed: ${who} ${asks} ${oneLine(what(grant))}`;
+  const thing = extension ? 'extension' : 'request';
   const intro = reminder
-    ? 'This request is still waiting for your decision. Use the link below: links in earlier emails no longer work.'
-    : 'An access request is waiting for your decision.';
-  const extra = [{ label: 'Link valid until', value: link.expiresAt.toISOString() }];
-  return render(subject, intro, grant, extra, { label: 'Review the request (personal link, single use)', url: link.url });
+    ? `This ${thing} is still waiting for your decision. Use the link below: links in earlier emails no longer work.`
+    : extension
+      ? `An extension of active access is waiting for your decision: ${formatDuration(extension.addedSeconds)} more after ${grant.expiresAt?.toISOString() ?? 'its current end'}.`
+      : 'An access request is waiting for your decision.';
+  const extra = [
+    ...(extension ? [{ label: 'Reason for more time', value: extension.justification ?? '(none given)' }] : []),
+    { label: 'Link valid until', value: link.expiresAt.toISOString() },
+  ];
+  return render(subject, intro, grant, extra, { label: `Review the ${thing} (personal link, single use)`, url: link.url });
 }
 
 const REQUESTER_TEXT: Record<RequesterEvent, { subject: string; intro: (grant: GrantRecord) => string }> = {
@@ -106,6 +116,10 @@ const CHANNEL_HEADLINES: Record<ChannelEvent, string> = {
   'grant.revoked': 'Access revoked',
   'grant.cancelled': 'Access request cancelled',
   'grant.timed_out': 'Access request timed out',
+  'grant.extension_requested': 'Extension requested',
+  'grant.extended': 'Access extended',
+  'grant.extension_denied': 'Extension denied',
+  'grant.extension_timed_out': 'Extension timed out',
 };
 
 /** What an email channel's addresses receive: a summary without personal links (approvers get their own). */

@@ -2,16 +2,17 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '@/config/config.module';
 import type { AppConfig } from '@/config/config';
 import { MailerService } from '@/infra/mail/mailer.service';
-import { normalizeEmail } from '@/modules/approvals/approval-rules';
+import { normalizeEmail } from '@/modules/email-lists/emails';
 import { ApprovalTokensService } from '@/modules/approvals/approval-tokens.service';
-import type { GrantRecord } from '@/modules/grants/grant.types';
+import { GrantRecord, pendingExtension } from '@/modules/grants/grant.types';
+import { AuditRepository } from '@/modules/audit/audit.repository';
 import { GrantsRepository } from '@/modules/grants/grants.repository';
 import { NotificationChannelsRepository } from '@/modules/notification-channels/notification-channels.repository';
 import { ChannelSender } from './channel-sender';
 import { DeliveryService } from './delivery.service';
 import { approverEmail, expiringSoonEmail, requesterEmail } from './email-content';
 import { NotificationJob, NotificationJobs, notificationId } from './notification-jobs';
-import { approversOf } from './notification-plan';
+import { approversOfRound } from './notification-plan';
 
 type JobOf<K extends NotificationJob['kind']> = Extract<NotificationJob, { kind: K }>;
 
@@ -31,6 +32,7 @@ export class NotificationHandlers {
     private readonly tokens: ApprovalTokensService,
     private readonly channelSender: ChannelSender,
     private readonly jobs: NotificationJobs,
+    private readonly audit: AuditRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -53,22 +55,25 @@ export class NotificationHandlers {
   }
 
   private async approverLink(grant: GrantRecord, job: JobOf<'approver_link'> | JobOf<'reminder'>, reminder: boolean): Promise<boolean> {
-    if (!awaits(grant, job.recipient)) return false;
+    const round = job.round ?? 0;
+    if (!awaits(grant, job.recipient, round)) return false;
+    const extension = round > 0 ? grant.extensions.find((e) => e.round === round) ?? null : null;
     await this.deliveries.deliverOnce(job.tenantId, notificationId(job), reminder ? 'email.reminder' : 'email.approver', async () => {
       // Issued inside the delivery, and only once the server answers: a new link replaces the approver's previous
       // one, so issuing it for an email that cannot go out would break a link that works.
       await this.mailer.verify();
-      const link = await this.tokens.issue(job.tenantId, grant.id, job.recipient, 'email');
-      await this.mailer.send({ to: job.recipient, ...approverEmail(grant, link, reminder) });
+      const link = await this.tokens.issue(job.tenantId, grant.id, job.recipient, 'email', round);
+      await this.mailer.send({ to: job.recipient, ...approverEmail(grant, link, reminder, extension) });
     });
     return true;
   }
 
-  /** Reminds, then schedules the next reminder while the request can still be decided. */
+  /** Reminds, then schedules the next reminder while the round can still be decided. */
   private async reminder(grant: GrantRecord, job: JobOf<'reminder'>): Promise<void> {
     if (!(await this.approverLink(grant, job, true))) return;
     const next = new Date(Date.now() + this.config.reminderIntervalSeconds * 1000);
-    if (grant.approvalDeadline !== null && next >= grant.approvalDeadline) return;
+    const deadline = job.round ? grant.extensions.find((e) => e.round === job.round)?.approvalDeadline ?? null : grant.approvalDeadline;
+    if (deadline !== null && next >= deadline) return;
     await this.jobs.add({ ...job, n: job.n + 1 }, next);
   }
 
@@ -90,14 +95,20 @@ export class NotificationHandlers {
       this.logger.log({ grantId: grant.id, channelId: job.channelId, event: job.event }, 'channel gone or no longer subscribed: skipped');
       return;
     }
-    await this.deliveries.deliverOnce(job.tenantId, notificationId(job), `${channel.type}.event`, () => this.channelSender.send(channel, grant, job.event));
+    const event = job.eventId ? await this.audit.findById(job.tenantId, job.eventId) : null;
+    await this.deliveries.deliverOnce(job.tenantId, notificationId(job), `${channel.type}.event`, () => this.channelSender.send(channel, grant, job.event, event));
   }
 }
 
-/** Whether `email` still has a decision to make on this request. */
-function awaits(grant: GrantRecord, email: string): boolean {
-  if (grant.status !== 'pending_approval') return false;
-  if (grant.approvalDeadline !== null && grant.approvalDeadline <= new Date()) return false;
+/** Whether `email` still has a decision to make in approval round `round` (0: the request; n: an extension). */
+function awaits(grant: GrantRecord, email: string, round: number): boolean {
   const approver = normalizeEmail(email);
-  return approversOf(grant).includes(approver) && !grant.approvals.some((a) => normalizeEmail(a.approverEmail) === approver);
+  if (round === 0) {
+    if (grant.status !== 'pending_approval') return false;
+    if (grant.approvalDeadline !== null && grant.approvalDeadline <= new Date()) return false;
+    return approversOfRound(grant, 0).includes(approver) && !grant.approvals.some((a) => normalizeEmail(a.approverEmail) === approver);
+  }
+  const extension = pendingExtension(grant);
+  if (extension?.round !== round) return false;
+  return approversOfRound(grant, round).includes(approver) && !extension.approvals.some((a) => normalizeEmail(a.approverEmail) === approver);
 }

@@ -9,11 +9,21 @@ export const NOTIFICATIONS_QUEUE = 'notifications';
 
 /** Ids only: handlers re-read the grant and the channel, so a job never sends stale or secret data it carried. */
 export type NotificationJob =
-  | { kind: 'approver_link'; tenantId: string; grantId: string; recipient: string }
-  | { kind: 'reminder'; tenantId: string; grantId: string; recipient: string; n: number }
+  | { kind: 'approver_link'; tenantId: string; grantId: string; recipient: string; round?: number }
+  | { kind: 'reminder'; tenantId: string; grantId: string; recipient: string; n: number; round?: number }
   | { kind: 'requester'; tenantId: string; grantId: string; event: RequesterEvent }
   | { kind: 'expiring_soon'; tenantId: string; grantId: string; expiresAtMs: number }
-  | { kind: 'channel_event'; tenantId: string; grantId: string; channelId: string; event: ChannelEvent };
+  /** `eventId`: the audit event holding the grant as it was at the event (the webhook body is built from it). */
+  | { kind: 'channel_event'; tenantId: string; grantId: string; channelId: string; event: ChannelEvent; eventId?: string | null };
+
+/** The notifications queue's jobs by name (the job's `kind`): one map, one handler each (JobRegistry checks it). */
+export type NotificationQueueJobs = { [K in NotificationJob['kind']]: Extract<NotificationJob, { kind: K }> };
+export const NOTIFICATION_JOB_NAMES = ['approver_link', 'reminder', 'requester', 'expiring_soon', 'channel_event'] as const satisfies readonly (keyof NotificationQueueJobs)[];
+
+/** Events that can happen more than once to a grant: their job ids carry the audit event id. */
+const REPEATABLE: readonly ChannelEvent[] = ['grant.extension_requested', 'grant.extended', 'grant.extension_denied', 'grant.extension_timed_out'];
+
+const roundPart = (round: number | undefined): string => (round ? `/r${round}` : '');
 
 /**
  * The deterministic id of a job, also used as its delivery id (deliverOnce). BullMQ refuses ":" in custom job ids
@@ -22,15 +32,17 @@ export type NotificationJob =
 export function notificationId(job: NotificationJob): string {
   switch (job.kind) {
     case 'approver_link':
-      return `notify/${job.grantId}/approver/${job.recipient}/email`;
+      return `notify/${job.grantId}${roundPart(job.round)}/approver/${job.recipient}/email`;
     case 'reminder':
-      return `remind/${job.grantId}/${job.recipient}/${job.n}`;
+      return `remind/${job.grantId}${roundPart(job.round)}/${job.recipient}/${job.n}`;
     case 'requester':
       return `notify/${job.grantId}/requester/${job.event}`;
     case 'expiring_soon':
       return `expiring/${job.grantId}/${job.expiresAtMs}`;
     case 'channel_event':
-      return `notify/${job.grantId}/event/${job.event}/channel/${job.channelId}`;
+      return REPEATABLE.includes(job.event) && job.eventId
+        ? `notify/${job.grantId}/event/${job.event}/${job.eventId}/channel/${job.channelId}`
+        : `notify/${job.grantId}/event/${job.event}/channel/${job.channelId}`;
   }
 }
 

@@ -31,6 +31,7 @@ const grant = (overrides: Partial<GrantRecord> = {}): GrantRecord => ({
   endedAt: null,
   endedReason: null,
   approvals: [],
+  extensions: [],
   ...overrides,
 });
 
@@ -45,27 +46,59 @@ describe('planTransition', () => {
     expect(planTransition(grant(), 'grant.requested')).toEqual({
       channelEvents: ['grant.requested'],
       approvers: ['bob@example.com', 'carol@example.com'],
+      round: 0,
       requesterEvent: null,
       scheduleExpiryNotice: false,
     });
   });
 
-  it('an activation by approval is also grant.approved; an instant one is also grant.requested', () => {
+  it('an activation by approval is also grant.approved; an instant one is only grant.activated (grant.requested is its own event)', () => {
     const byApproval = planTransition(grant({ status: 'active', approvals: [approved] }), 'grant.activated');
     expect(byApproval).toMatchObject({ channelEvents: ['grant.approved', 'grant.activated'], requesterEvent: 'grant.activated', scheduleExpiryNotice: true });
     const instant = planTransition(grant({ status: 'active', approvalGroups: [] }), 'grant.activated');
-    expect(instant).toMatchObject({ channelEvents: ['grant.requested', 'grant.activated'], approvers: [] });
+    expect(instant).toMatchObject({ channelEvents: ['grant.activated'], approvers: [] });
+    expect(planTransition(grant({ status: 'active', approvalGroups: [] }), 'grant.requested')).toMatchObject({ channelEvents: ['grant.requested'], approvers: [] });
   });
 
-  it('tells the requester of an approver denial but not of a policy denial (already answered 403)', () => {
-    const byApprover = grant({ status: 'denied', approvals: [{ ...approved, decision: 'deny' }] });
+  it('tells the requester of a denial after waiting (approver, policy change) but not of one when asked (answered 403)', () => {
+    const byApprover = grant({ status: 'denied', approvalDeadline: at(100), approvals: [{ ...approved, decision: 'deny' }] });
     expect(planTransition(byApprover, 'grant.denied')).toMatchObject({ channelEvents: ['grant.denied'], requesterEvent: 'grant.denied' });
-    expect(planTransition(grant({ status: 'denied' }), 'grant.denied')).toMatchObject({ channelEvents: ['grant.requested', 'grant.denied'], requesterEvent: null });
+    expect(planTransition(grant({ status: 'denied', approvalDeadline: at(100) }), 'grant.denied').requesterEvent).toBe('grant.denied');
+    expect(planTransition(grant({ status: 'denied' }), 'grant.denied')).toMatchObject({ channelEvents: ['grant.denied'], requesterEvent: null });
   });
 
-  it('extension re-times the notice and sends no channel event; no requester email without an address', () => {
-    expect(planTransition(grant({ status: 'active' }), 'grant.extended')).toEqual({ channelEvents: [], approvers: [], requesterEvent: null, scheduleExpiryNotice: true });
+  it('extension re-times the notice; no requester email without an address', () => {
+    expect(planTransition(grant({ status: 'active' }), 'grant.extended')).toEqual({
+      channelEvents: ['grant.extended'],
+      approvers: [],
+      round: 0,
+      requesterEvent: null,
+      scheduleExpiryNotice: true,
+    });
     expect(planTransition(grant({ status: 'expired', requesterEmail: null }), 'grant.expired').requesterEvent).toBeNull();
+  });
+
+  it('an extension waiting for approval sends links for its round to its own groups', () => {
+    const extension = {
+      id: 'e1',
+      round: 2,
+      addedSeconds: 600,
+      status: 'pending' as const,
+      justification: null,
+      approvalGroups: [{ approvals_needed: 1, members: ['dave@example.com', 'alice@example.com'] }],
+      policyId: 'p1',
+      determiningRuleIds: [],
+      approvalDeadline: at(500),
+      createdAt: at(10),
+      endedAt: null,
+      endedReason: null,
+      approvals: [],
+    };
+    expect(planTransition(grant({ status: 'active', extensions: [extension] }), 'grant.extension_requested')).toMatchObject({
+      channelEvents: ['grant.extension_requested'],
+      approvers: ['dave@example.com'],
+      round: 2,
+    });
   });
 });
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG } from '@/config/config.module';
 import type { AppConfig } from '@/config/config';
 import { RedisUnavailableError } from '@/infra/redis/redis-status';
-import { GrantEffects } from '@/modules/grants/grant-effects';
+import { GrantChange, GrantEffects } from '@/modules/grants/grant-effects';
 import type { GrantRecord } from '@/modules/grants/grant.types';
 import { NotificationChannelsRepository } from '@/modules/notification-channels/notification-channels.repository';
 import { NotificationJob, NotificationJobs } from './notification-jobs';
@@ -23,29 +23,34 @@ export class NotificationPlanner implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.effects.onTransition((grant, event) => this.enqueue(grant, event));
+    this.effects.onTransition((change) => this.enqueue(change));
   }
 
   /** Never throws: the transition is committed whatever happens here. False (and logged) when enqueueing failed. */
-  async enqueue(grant: GrantRecord, event: string): Promise<boolean> {
+  async enqueue(change: GrantChange): Promise<boolean> {
+    const { grant, event, auditEventId } = change;
     try {
       const { tenantId, id: grantId } = grant;
       const plan = planTransition(grant, event);
+      const round = plan.round || undefined;
       const jobs: NotificationJob[] = [
-        ...plan.approvers.map((recipient): NotificationJob => ({ kind: 'approver_link', tenantId, grantId, recipient })),
+        ...plan.approvers.map((recipient): NotificationJob => ({ kind: 'approver_link', tenantId, grantId, recipient, round })),
         ...(plan.requesterEvent ? [{ kind: 'requester', tenantId, grantId, event: plan.requesterEvent } as const] : []),
       ];
       const channel = plan.channelEvents.length > 0 ? await this.channelOf(grant) : null;
       if (channel) {
         for (const channelEvent of plan.channelEvents) {
-          if (channel.eventFilters.includes(channelEvent)) jobs.push({ kind: 'channel_event', tenantId, grantId, channelId: channel.id, event: channelEvent });
+          if (channel.eventFilters.includes(channelEvent)) jobs.push({ kind: 'channel_event', tenantId, grantId, channelId: channel.id, event: channelEvent, eventId: auditEventId });
         }
       }
       await this.jobs.addAll(jobs);
-      // Counted from the request, so a repeated run of this listener schedules the same reminder.
-      const firstReminder = new Date(grant.createdAt.getTime() + this.config.reminderIntervalSeconds * 1000);
-      if (grant.approvalDeadline === null || firstReminder < grant.approvalDeadline) {
-        for (const recipient of plan.approvers) await this.jobs.add({ kind: 'reminder', tenantId, grantId, recipient, n: 1 }, firstReminder);
+      // Counted from the request (or the extension), so a repeated run of this listener schedules the same reminder.
+      const extension = round ? grant.extensions.find((e) => e.round === round) : undefined;
+      const askedAt = extension?.createdAt ?? grant.createdAt;
+      const deadline = extension?.approvalDeadline ?? grant.approvalDeadline;
+      const firstReminder = new Date(askedAt.getTime() + this.config.reminderIntervalSeconds * 1000);
+      if (deadline === null || firstReminder < deadline) {
+        for (const recipient of plan.approvers) await this.jobs.add({ kind: 'reminder', tenantId, grantId, recipient, n: 1, round }, firstReminder);
       }
       const noticeAt = plan.scheduleExpiryNotice && grant.requesterEmail ? expiryNoticeAt(grant, this.config.expiryNoticeLeadSeconds, new Date()) : null;
       if (noticeAt && grant.expiresAt) {

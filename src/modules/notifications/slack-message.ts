@@ -20,6 +20,8 @@ export interface SlackRequest {
   justification: string | null;
   policyName: string;
   approvers: SlackApproverLink[];
+  /** Set for an extension of an active grant: the seconds asked for. */
+  extensionSeconds?: number;
 }
 
 export type SlackOutcome =
@@ -30,7 +32,10 @@ export type SlackOutcome =
   | 'expired'
   | 'revoked'
   | 'cancelled'
-  | 'timed_out';
+  | 'timed_out'
+  | 'extended'
+  | 'extension_denied'
+  | 'extension_timed_out';
 
 export interface SlackOutcomeUpdate {
   grantId: string;
@@ -92,14 +97,18 @@ export function slackRequestMessage(request: SlackRequest): SlackPayload {
   const who = request.requesterEmail ? `${principal} (${safe(request.requesterEmail)})` : principal;
   const shown = request.approvers.slice(0, MAX_APPROVER_BLOCKS);
   const blocks: SlackBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: 'Access request awaiting approval' } },
+    { type: 'header', text: { type: 'plain_text', text: request.extensionSeconds ? 'Extension awaiting approval' : 'Access request awaiting approval' } },
     {
       type: 'section',
       fields: [
         mrkdwn(`*Who*\n${who}`),
         mrkdwn(`*Action*\n${entity(request.action)}`),
         mrkdwn(`*Resource*\n${entity(request.resource)}`),
-        mrkdwn(`*Duration*\n${formatDuration(request.durationSeconds)}`),
+        mrkdwn(
+          request.extensionSeconds
+            ? `*Extension*\n${formatDuration(request.extensionSeconds)} more (granted so far: ${formatDuration(request.durationSeconds)})`
+            : `*Duration*\n${formatDuration(request.durationSeconds)}`,
+        ),
         mrkdwn(`*Policy*\n${safe(request.policyName)}`),
       ],
     },
@@ -140,6 +149,9 @@ const HEADLINES: Record<SlackOutcome, string> = {
   revoked: ':lock: Access revoked',
   cancelled: ':heavy_multiplication_x: Request cancelled',
   timed_out: ':alarm_clock: Request timed out without approval',
+  extended: ':unlock: Access extended',
+  extension_denied: ':no_entry: Extension denied',
+  extension_timed_out: ':alarm_clock: Extension timed out without approval',
 };
 
 /** A follow-up to the request message (incoming webhooks cannot edit what they posted). */

@@ -6,6 +6,8 @@ import { notFound } from '@/common/errors/domain-error';
 import { decodeCursor, Page, PageQuery, pageSize, toPage } from '@/common/http/pagination';
 import type { Actor } from '@/modules/audit/audit-chain';
 import { AuditRepository } from '@/modules/audit/audit.repository';
+import { GrantEffects, PendingEffects } from '@/modules/grants/grant-effects';
+import { GrantLifecycle } from '@/modules/grants/grant-lifecycle.service';
 import { CreatePolicyDto } from './dto/create-policy.dto';
 import type { RuleInputDto } from './dto/rule-input.dto';
 import { UpdatePolicyDto } from './dto/update-policy.dto';
@@ -23,6 +25,8 @@ export class PoliciesService {
     private readonly policies: PoliciesRepository,
     private readonly checks: PolicyChecks,
     private readonly audit: AuditRepository,
+    private readonly lifecycle: GrantLifecycle,
+    private readonly effects: GrantEffects,
   ) {}
 
   async create(tenantId: string, dto: CreatePolicyDto, actor: Actor): Promise<PolicyView> {
@@ -59,6 +63,7 @@ export class PoliciesService {
 
   async update(tenantId: string, id: string, dto: UpdatePolicyDto, actor: Actor): Promise<PolicyView> {
     const drafts = dto.rules && this.draftRules(dto.rules);
+    const ended: PendingEffects[] = [];
     const policy = await this.changes.commit(tenantId, async (tx) => {
       const current = await this.policies.find(tenantId, id, tx);
       if (!current) throw notFound('Policy');
@@ -75,15 +80,20 @@ export class PoliciesService {
       }
       await this.policies.update(tx, tenantId, id, settings);
       await this.audit.append(tx, tenantId, { actor, action: 'policy.updated', targetType: 'policy', targetId: id, data });
+      if (current.enabled && !settings.enabled) ended.push(...(await this.lifecycle.denyPendingOfPolicy(tx, tenantId, id, 'policy disabled', actor)));
       return (await this.policies.find(tenantId, id, tx)) as PolicyRecord;
     });
+    await this.effects.committed(ended);
     return toPolicyView(policy);
   }
 
+  /** Deleting a policy ends its pending requests `denied` in the same transaction (PRODUCT.md section 14). */
   async remove(tenantId: string, id: string, actor: Actor): Promise<void> {
-    await this.changes.commit(tenantId, async (tx) => {
+    const ended = await this.changes.commit(tenantId, async (tx) => {
       const current = await this.policies.find(tenantId, id, tx);
-      if (!current || !(await this.policies.delete(tx, tenantId, id))) throw notFound('Policy');
+      if (!current) throw notFound('Policy');
+      const denied = await this.lifecycle.denyPendingOfPolicy(tx, tenantId, id, 'policy deleted', actor);
+      if (!(await this.policies.delete(tx, tenantId, id))) throw notFound('Policy');
       await this.audit.append(tx, tenantId, {
         actor,
         action: 'policy.deleted',
@@ -91,7 +101,9 @@ export class PoliciesService {
         targetId: id,
         data: { name: current.name, rule_ids: current.rules.map((rule) => rule.id) },
       });
+      return denied;
     });
+    await this.effects.committed(ended);
   }
 
   /** Cedar text for each rule, checked before any database work. */

@@ -5,6 +5,7 @@ import { invalidInput } from '@/common/errors/domain-error';
 import { CedarSchemaRepository } from '@/modules/cedar-schema/cedar-schema.repository';
 import { EmailListsRepository } from '@/modules/email-lists/email-lists.repository';
 import { NotificationChannelsRepository } from '@/modules/notification-channels/notification-channels.repository';
+import { memberCount } from '@/modules/decisions/approval-groups';
 import { checkSettings } from './policy-settings';
 import type { PolicySettings } from './policy.types';
 
@@ -22,7 +23,10 @@ export class PolicyChecks {
     if (errors.length > 0) throw invalidInput(errors[0].message, { field: errors[0].field, errors });
   }
 
-  /** Named email lists and channel must exist; they stay share-locked until the transaction ends. */
+  /**
+   * Named email lists and channel must exist; they stay share-locked until the transaction ends. A group must be
+   * able to draw on at least `approvals_needed` people (its addresses and its list's members).
+   */
   async references(tx: Tx, tenantId: string, settings: PolicySettings): Promise<void> {
     const listIds = settings.approvalGroups.map((group) => group.email_list_uuid).filter((id): id is string => id !== null);
     const found = listIds.length > 0 ? await this.lists.lockExisting(tx, tenantId, listIds) : new Set<string>();
@@ -30,6 +34,13 @@ export class PolicyChecks {
     if (missing >= 0) {
       const field = `approval_groups[${missing}].email_list_uuid`;
       throw invalidInput(`${field} names no email list of this tenant`, { field });
+    }
+    const members = listIds.length > 0 ? await this.lists.emailsOf(tenantId, listIds) : new Map<string, string[]>();
+    const short = settings.approvalGroups.findIndex((group) => memberCount(group, group.email_list_uuid ? members.get(group.email_list_uuid) : []) < group.approvals_needed);
+    if (short >= 0) {
+      const group = settings.approvalGroups[short];
+      const field = `approval_groups[${short}].approvals_needed`;
+      throw invalidInput(`approval_groups[${short}] needs ${group.approvals_needed} approvals but can draw on only ${memberCount(group, group.email_list_uuid ? members.get(group.email_list_uuid) : [])} approvers`, { field });
     }
     const channel = settings.notificationChannel;
     if (channel !== null && !(await this.channels.lockByName(tx, tenantId, channel))) {

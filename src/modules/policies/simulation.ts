@@ -1,4 +1,4 @@
-import type { Decision } from '@/modules/decisions/decision.types';
+import { Decision, evaluationErrorsView } from '@/modules/decisions/decision.types';
 
 export interface SimulationView {
   decision: 'allow' | 'deny';
@@ -7,6 +7,8 @@ export interface SimulationView {
   notices: string[];
   duration_seconds: number | null;
   approval_required: boolean;
+  /** Rules Cedar could not evaluate: a forbid among them denied, a permit permitted nothing. */
+  evaluation_errors: ReturnType<typeof evaluationErrorsView>;
 }
 
 export function toSimulationView(decision: Decision, durationSeconds: number | null): SimulationView {
@@ -17,5 +19,6 @@ export function toSimulationView(decision: Decision, durationSeconds: number | n
     notices: decision.notices,
     duration_seconds: durationSeconds,
     approval_required: decision.policy?.approvalRequired ?? false,
+    evaluation_errors: evaluationErrorsView(decision.evaluationErrors),
   };
 }

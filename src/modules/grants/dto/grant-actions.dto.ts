@@ -15,4 +15,10 @@ export class ExtendGrantDto {
   @Min(1)
   @Max(31_536_000)
   duration_seconds!: number;
+
+  /** Why more time is needed: `context.justification` of the extension's decision (the grant's own when omitted). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  justification?: string;
 }

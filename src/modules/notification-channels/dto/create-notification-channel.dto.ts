@@ -1,6 +1,7 @@
 import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { CHANNEL_TYPES, GRANT_EVENTS } from '../notification-channel.types';
-import type { ChannelType, GrantEvent } from '../notification-channel.types';
+import { GRANT_EVENTS, GrantEventName } from '@/modules/grants/grant-events';
+import { CHANNEL_TYPES } from '../notification-channel.types';
+import type { ChannelType } from '../notification-channel.types';
 
 export class CreateNotificationChannelDto {
   /** Unique within the tenant; policies refer to the channel by this name (`notification_channel`). */
@@ -27,5 +28,5 @@ export class CreateNotificationChannelDto {
   @ArrayMinSize(1, { message: 'event_filters must hold at least one event (omit it to receive all events)' })
   @ArrayUnique()
   @IsIn(GRANT_EVENTS, { each: true })
-  event_filters?: GrantEvent[];
+  event_filters?: GrantEventName[];
 }

@@ -1,7 +1,6 @@
 import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsObject, IsString, Matches, MaxLength } from 'class-validator';
 import { IfPresent } from '@/common/http/validation';
-import { GRANT_EVENTS } from '../notification-channel.types';
-import type { GrantEvent } from '../notification-channel.types';
+import { GRANT_EVENTS, GrantEventName } from '@/modules/grants/grant-events';
 
 
 /** The type of a channel cannot change: create another channel instead. */
@@ -24,5 +23,5 @@ export class UpdateNotificationChannelDto {
   @ArrayMinSize(1, { message: 'event_filters must hold at least one event' })
   @ArrayUnique()
   @IsIn(GRANT_EVENTS, { each: true })
-  event_filters?: GrantEvent[];
+  event_filters?: GrantEventName[];
 }

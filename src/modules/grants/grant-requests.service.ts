@@ -1,0 +1,184 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '@/infra/prisma/prisma.service';
+import type { AuthContext } from '@/common/auth/roles';
+import { conflict, DomainError, ErrorBody, invalidInput } from '@/common/errors/domain-error';
+import { canonicalJson } from '@/modules/audit/audit-chain';
+import { keyActor } from '@/modules/audit/actors';
+import { assertCurrent, withCurrentDecision } from '@/modules/decisions/current-decision';
+import { evaluationErrorsView, GoverningPolicy } from '@/modules/decisions/decision.types';
+import type { Decision } from '@/modules/decisions/decision.types';
+import { PolicyEngine } from '@/modules/decisions/policy-engine';
+import { EmailListsService } from '@/modules/email-lists/email-lists.service';
+import { TenantStateRepository } from '@/modules/tenant-state/tenant-state.repository';
+import { GrantApprovalGroup, snapshotGroups, unsatisfiableGroups } from '@/modules/decisions/approval-groups';
+import { GrantEffects } from './grant-effects';
+import { decidedAtCreation } from './grant-state';
+import { GrantTransitions } from './grant-transitions';
+import { GrantView, toGrantView } from './grant-view';
+import type { NewGrant } from './grant.types';
+import { GrantsRepository } from './grants.repository';
+import { IdempotencyRepository } from './idempotency.repository';
+import { CreateGrantDto } from './dto/create-grant.dto';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+/** The provenance of a decision as audit events and errors carry it (PRODUCT.md sections 5 and 14). */
+export const decisionData = (decision: Decision, durationSeconds: number) => ({
+  duration_seconds: durationSeconds,
+  policy_id: decision.policy?.id ?? null,
+  determining_rule_ids: decision.determiningRuleIds,
+  notices: decision.notices,
+  policy_set_version: Number(decision.policySetVersion),
+  evaluation_errors: evaluationErrorsView(decision.evaluationErrors),
+});
+
+/** The `403 access_denied` of a request or an extension the policies deny. */
+export const accessDenied = (decision: Decision, details: Record<string, unknown> = {}) =>
+  new DomainError(
+    'access_denied',
+    'Access denied by policy',
+    { ...details, ...(decision.evaluationErrors.length > 0 && { evaluation_errors: evaluationErrorsView(decision.evaluationErrors) }) },
+    decision.notices,
+  );
+
+/** POST /v1/grants: decide a request with the current policy set and store it with its events, at most once per Idempotency-Key. */
+@Injectable()
+export class GrantRequests {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly grants: GrantsRepository,
+    private readonly idempotency: IdempotencyRepository,
+    private readonly transitions: GrantTransitions,
+    private readonly effects: GrantEffects,
+    private readonly engine: PolicyEngine,
+    private readonly state: TenantStateRepository,
+    private readonly emailLists: EmailListsService,
+  ) {}
+
+  async request(auth: AuthContext, dto: CreateGrantDto, idempotencyKey?: string): Promise<GrantView> {
+    const requestHash = createHash('sha256').update(canonicalJson(dto)).digest('hex');
+    if (idempotencyKey !== undefined) {
+      if (!IDEMPOTENCY_KEY.test(idempotencyKey)) throw invalidInput('Idempotency-Key must be 1 to 200 printable characters', { field: 'Idempotency-Key' });
+      const prior = await this.idempotency.find(auth.tenantId, idempotencyKey);
+      if (prior) return this.replay(prior, requestHash);
+    }
+    const stored = await withCurrentDecision(() => this.decideAndStore(auth, dto, requestHash, idempotencyKey), (tenantId) => this.engine.invalidate(tenantId));
+    if (stored.replayed) return this.replay(stored.replayed, requestHash);
+    await this.effects.committed(stored.changes);
+    if (stored.denied) throw stored.denied;
+    return toGrantView(stored.changes[0].grant);
+  }
+
+  /**
+   * One attempt: the decision, then one transaction that checks the decision was made on the committed policy set
+   * (share lock on the tenant's counters), stores the grant with its `grant.requested` event and, when decided at
+   * once, its `grant.activated` or `grant.denied` event.
+   */
+  private async decideAndStore(auth: AuthContext, dto: CreateGrantDto, requestHash: string, idempotencyKey?: string) {
+    const now = new Date();
+    const { decision, durationSeconds } = await this.engine.decide(auth.tenantId, {
+      principal: dto.principal,
+      action: dto.action,
+      resource: dto.resource,
+      context: dto.context,
+      durationSeconds: dto.duration_seconds,
+      justification: dto.justification,
+      requestedAt: now,
+    });
+    const grant = await this.build(auth.tenantId, dto, decision, durationSeconds, now);
+    const denied = grant.status === 'denied' ? accessDenied(decision, { grant_id: grant.id }) : null;
+    const response = denied ? { status: 403, body: denied.toBody() } : { status: 201, body: toGrantView({ ...grant, tenantId: auth.tenantId, approvals: [], extensions: [] }) };
+    return this.prisma.$transaction(async (tx) => {
+      if (grant.status === 'active') await this.grants.lockAccess(tx, auth.tenantId, [grant]);
+      assertCurrent(auth.tenantId, decision, (await this.state.lockShared(tx, auth.tenantId)).policyVersion);
+      if (idempotencyKey !== undefined && !(await this.idempotency.save(tx, auth.tenantId, idempotencyKey, { requestHash, ...response }))) {
+        const winner = await this.idempotency.find(auth.tenantId, idempotencyKey);
+        if (!winner) throw conflict('A request with this Idempotency-Key is in flight');
+        return { replayed: winner, changes: [], denied: null };
+      }
+      const created = await this.grants.create(tx, auth.tenantId, grant);
+      const actor = keyActor(auth);
+      const requested = await this.transitions.recordEvent(tx, auth.tenantId, created, 'grant.requested', actor, {
+        status: created.status,
+        principal: created.principal,
+        action: created.action,
+        resource: created.resource,
+        justification: created.justification,
+        requester_email: created.requesterEmail,
+        ...decisionData(decision, durationSeconds),
+      });
+      const decided = decidedAtCreation(created.status);
+      const changes = [requested];
+      if (decided) changes.push(await this.transitions.recordEvent(tx, auth.tenantId, created, decided, actor, { from: 'requested', to: created.status }, created, now));
+      return { replayed: null, changes, denied };
+    });
+  }
+
+  private async build(tenantId: string, dto: CreateGrantDto, decision: Decision, durationSeconds: number, now: Date): Promise<NewGrant> {
+    const policy = decision.policy;
+    const base = {
+      id: randomUUID(),
+      principal: dto.principal,
+      action: dto.action,
+      resource: dto.resource,
+      durationSeconds,
+      justification: dto.justification ?? null,
+      requesterEmail: dto.requester_email?.toLowerCase() ?? null,
+      context: dto.context ?? {},
+      policyId: policy?.id ?? null,
+      determiningRuleIds: decision.determiningRuleIds,
+      notices: decision.notices,
+      auditSession: decision.auditSession,
+      policySetVersion: decision.policySetVersion,
+      approvalGroups: [] as GrantApprovalGroup[],
+      maxDurationSeconds: policy?.maxDurationSeconds ?? null,
+      approvalDeadline: null,
+      createdAt: now,
+      activatedAt: null,
+      expiresAt: null,
+      endedAt: null,
+      endedReason: null,
+    };
+    if (decision.decision === 'deny' || !policy) return { ...base, status: 'denied', endedAt: now, endedReason: 'denied by policy' };
+    if (policy.approvalRequired) {
+      return {
+        ...base,
+        status: 'pending_approval',
+        approvalGroups: await this.approvalGroupsFor(tenantId, policy, { requesterEmail: base.requesterEmail, principalId: dto.principal.id }),
+        approvalDeadline: new Date(now.getTime() + policy.approvalTimeoutSeconds * 1000),
+      };
+    }
+    return { ...base, status: 'active', activatedAt: now, expiresAt: new Date(now.getTime() + durationSeconds * 1000) };
+  }
+
+  /**
+   * The governing policy's groups with list members resolved now (later list edits do not change who approves this
+   * request). A group this requester leaves unsatisfiable is `400 invalid_input`, before anything is stored.
+   */
+  async approvalGroupsFor(tenantId: string, policy: GoverningPolicy, requester: { requesterEmail: string | null; principalId: string }): Promise<GrantApprovalGroup[]> {
+    const lists = await this.emailLists.membersOf(tenantId, policy.approvalGroups.map((g) => g.email_list_uuid).filter((id): id is string => id !== null));
+    const groups = snapshotGroups(policy.approvalGroups, lists);
+    const [first, ...rest] = unsatisfiableGroups(groups, requester);
+    if (first) {
+      throw invalidInput(
+        `approval_groups[${first.index}] of policy "${policy.name}" cannot be satisfied: it needs ${first.approvalsNeeded} approvals and has ${first.eligibleApprovers} eligible approvers other than the requester`,
+        {
+          field: 'approval_groups',
+          policy_id: policy.id,
+          groups: [first, ...rest].map((g) => ({ index: g.index, approvals_needed: g.approvalsNeeded, eligible_approvers: g.eligibleApprovers })),
+        },
+      );
+    }
+    return groups;
+  }
+
+  private replay(prior: { requestHash: string; status: number; body: unknown }, requestHash: string): GrantView {
+    if (prior.requestHash !== requestHash) {
+      throw conflict('This Idempotency-Key was used for a different request', { field: 'Idempotency-Key' });
+    }
+    if (prior.status === 201) return prior.body as GrantView;
+    const body = prior.body as ErrorBody;
+    throw new DomainError(body.code, body.message, body.details, body.notices);
+  }
+}

@@ -1,0 +1,101 @@
+import type { GrantStatus } from './grant-state';
+import type { GrantApprovalGroup } from '@/modules/decisions/approval-groups';
+import type { ApprovalRecord, ExtensionRecord, ExtensionStatus, GrantRecord } from './grant.types';
+
+/** The grants row with what `withDetails` includes, as Prisma returns it. */
+export interface GrantRow {
+  id: string;
+  tenantId: string;
+  status: string;
+  principalType: string;
+  principalId: string;
+  actionType: string;
+  actionId: string;
+  resourceType: string;
+  resourceId: string;
+  durationSeconds: number;
+  justification: string | null;
+  requesterEmail: string | null;
+  context: unknown;
+  policyId: string | null;
+  determiningRuleIds: string[];
+  notices: string[];
+  auditSession: boolean;
+  policySetVersion: bigint | null;
+  approvalGroups: unknown;
+  maxDurationSeconds: number | null;
+  approvalDeadline: Date | null;
+  createdAt: Date;
+  activatedAt: Date | null;
+  expiresAt: Date | null;
+  endedAt: Date | null;
+  endedReason: string | null;
+  approvals?: { round: number; approverEmail: string; decision: string; comment: string | null; decidedAt: Date }[];
+  extensions?: {
+    id: string;
+    round: number;
+    addedSeconds: number;
+    status: string;
+    justification: string | null;
+    approvalGroups: unknown;
+    policyId: string | null;
+    determiningRuleIds: string[];
+    approvalDeadline: Date;
+    createdAt: Date;
+    endedAt: Date | null;
+    endedReason: string | null;
+  }[];
+}
+
+/** Include for reads that need the whole grant: decisions of every round and the extensions. */
+export const withDetails = {
+  approvals: { orderBy: { decidedAt: 'asc' as const } },
+  extensions: { orderBy: { round: 'asc' as const } },
+};
+
+const approval = (a: NonNullable<GrantRow['approvals']>[number]): ApprovalRecord => ({
+  approverEmail: a.approverEmail,
+  decision: a.decision as ApprovalRecord['decision'],
+  comment: a.comment,
+  decidedAt: a.decidedAt,
+});
+
+/** Row to domain record: where the row shape and the grant meet. */
+export function toGrantRecord(row: GrantRow): GrantRecord {
+  const approvals = row.approvals ?? [];
+  const extensions = (row.extensions ?? []).map(
+    (e): ExtensionRecord => ({
+      ...e,
+      status: e.status as ExtensionStatus,
+      approvalGroups: e.approvalGroups as GrantApprovalGroup[],
+      approvals: approvals.filter((a) => a.round === e.round).map(approval),
+    }),
+  );
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    status: row.status as GrantStatus,
+    principal: { type: row.principalType, id: row.principalId },
+    action: { type: row.actionType, id: row.actionId },
+    resource: { type: row.resourceType, id: row.resourceId },
+    durationSeconds: row.durationSeconds,
+    justification: row.justification,
+    requesterEmail: row.requesterEmail,
+    context: row.context as Record<string, unknown>,
+    policyId: row.policyId,
+    determiningRuleIds: row.determiningRuleIds,
+    notices: row.notices,
+    auditSession: row.auditSession,
+    policySetVersion: row.policySetVersion,
+    approvalGroups: row.approvalGroups as GrantApprovalGroup[],
+    maxDurationSeconds: row.maxDurationSeconds,
+    approvalDeadline: row.approvalDeadline,
+    createdAt: row.createdAt,
+    activatedAt: row.activatedAt,
+    expiresAt: row.expiresAt,
+    endedAt: row.endedAt,
+    endedReason: row.endedReason,
+    approvals: approvals.filter((a) => a.round === 0).map(approval),
+    extensions,
+  };
+}

@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
+
+/** A tenant's change counters (table tenant_state); all zero for a tenant that never changed anything. */
+export interface TenantCounters {
+  policyVersion: bigint;
+  grantRevocations: bigint;
+  keyRevocations: bigint;
+}
+
+export const ZERO_COUNTERS: TenantCounters = { policyVersion: 0n, grantRevocations: 0n, keyRevocations: 0n };
+
+type Counter = 'policy_version' | 'grant_revocations' | 'key_revocations';
+
+/**
+ * The only code on tenant_state. Each counter is bumped inside the transaction of the change it counts, which
+ * also takes the row lock: changes of one tenant that bump it are ordered, and a value a reader sees implies that
+ * every change up to it has committed.
+ */
+@Injectable()
+export class TenantStateRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  bumpPolicyVersion(tx: Tx, tenantId: string): Promise<bigint> {
+    return this.bump(tx, tenantId, 'policy_version');
+  }
+
+  bumpGrantRevocations(tx: Tx, tenantId: string): Promise<bigint> {
+    return this.bump(tx, tenantId, 'grant_revocations');
+  }
+
+  bumpKeyRevocations(tx: Tx, tenantId: string): Promise<bigint> {
+    return this.bump(tx, tenantId, 'key_revocations');
+  }
+
+  /**
+   * The counters, with a share lock on the row until `tx` ends: a decision made inside `tx` cannot commit after a
+   * policy change it did not see (the change waits, or the decision sees its version). Creates the row if missing.
+   */
+  async lockShared(tx: Tx, tenantId: string): Promise<TenantCounters> {
+    await tx.$executeRaw`INSERT INTO tenant_state (tenant_id) VALUES (${tenantId}::uuid) ON CONFLICT (tenant_id) DO NOTHING`;
+    const [row] = await tx.$queryRaw<{ policy_version: bigint; grant_revocations: bigint; key_revocations: bigint }[]>`
+      SELECT policy_version, grant_revocations, key_revocations FROM tenant_state WHERE tenant_id = ${tenantId}::uuid FOR SHARE`;
+    return { policyVersion: row.policy_version, grantRevocations: row.grant_revocations, keyRevocations: row.key_revocations };
+  }
+
+  async find(tenantId: string, tx: Tx = this.prisma): Promise<TenantCounters> {
+    const row = await tx.tenantState.findUnique({ where: { tenantId } });
+    return row ? { policyVersion: row.policyVersion, grantRevocations: row.grantRevocations, keyRevocations: row.keyRevocations } : ZERO_COUNTERS;
+  }
+
+  /** Counters of several tenants in one query; tenants without a row are absent (all zero). */
+  async findMany(tenantIds: string[]): Promise<Map<string, TenantCounters>> {
+    const rows = await this.prisma.tenantState.findMany({ where: { tenantId: { in: tenantIds } } });
+    return new Map(rows.map((row) => [row.tenantId, { policyVersion: row.policyVersion, grantRevocations: row.grantRevocations, keyRevocations: row.keyRevocations }]));
+  }
+
+  private async bump(tx: Tx, tenantId: string, counter: Counter): Promise<bigint> {
+    const [row] = await tx.$queryRawUnsafe<{ value: bigint }[]>(
+      `INSERT INTO tenant_state (tenant_id, ${counter}) VALUES ($1::uuid, 1)
+       ON CONFLICT (tenant_id) DO UPDATE SET ${counter} = tenant_state.${counter} + 1
+       RETURNING ${counter} AS value`,
+      tenantId,
+    );
+    return row.value;
+  }
+}

@@ -1,0 +1,149 @@
+import { ApprovalTokensService } from '../src/modules/approvals/approval-tokens.service';
+import { useTestApp } from './support/use-test-app';
+import { createTenant, TestTenant } from './support/factories';
+import { action, host, user } from './support/grants';
+
+/** PRODUCT.md section 14 and fault 5 of issue 10: an extension is decided by Cedar and, where required, approved. */
+describe('extensions', () => {
+  const t = useTestApp({ PROCESS_ROLE: 'api' });
+  let tenant: TestTenant;
+
+  const ANY = { effect: 'permit', principal_scope_type: 'any', action_scope_type: 'eq', resource_scope_type: 'any' };
+  const group = { approvals_needed: 1, email_addresses: ['boss@example.com', 'deputy@example.com'] };
+
+  beforeAll(async () => {
+    tenant = await createTenant(t);
+    const policies = [
+      { name: 'ssh up to an hour', max_duration_seconds: 14400, rules: [{ ...ANY, action_ids: ['ssh'], conditions: 'context.duration_seconds <= 3600' }] },
+      {
+        name: 'sudo with approval',
+        max_duration_seconds: 14400,
+        default_duration_seconds: 300,
+        approval_required: true,
+        approval_groups: [group],
+        rules: [{ ...ANY, action_ids: ['sudo'] }],
+      },
+      { name: 'read, never extended', max_duration_seconds: 14400, rules: [{ ...ANY, action_ids: ['read'], conditions: '!(context has extension)' }] },
+    ];
+    for (const body of policies) expect((await tenant.admin({ method: 'POST', url: '/v1/policies', body })).status).toBe(201);
+  });
+
+  let resources = 0;
+  const triple = (actionId: string) => ({ principal: user('alice'), action: action(actionId), resource: host(`h${(resources += 1)}`) });
+  const grant = async (id: string) => (await tenant.as('auditor')({ method: 'GET', url: `/v1/grants/${id}` })).body;
+  const extend = (id: string, seconds: number, role: 'requester' | 'admin' = 'requester') =>
+    tenant.as(role)({ method: 'POST', url: `/v1/grants/${id}/extend`, body: { duration_seconds: seconds, justification: 'still fixing' } });
+  const decide = (id: string, approver: string, decision = 'approve') =>
+    tenant.as('approver')({ method: 'POST', url: `/v1/grants/${id}/approvals`, body: { approver_email: approver, decision } });
+  const check = (target: ReturnType<typeof triple>) => tenant.as('auditor')({ method: 'POST', url: '/v1/access/check', body: target });
+
+  /** An active sudo grant of 5 minutes, approved by the boss. */
+  const approvedSudo = async () => {
+    const target = triple('sudo');
+    const requested = await tenant.as('requester')({ method: 'POST', url: '/v1/grants', body: { ...target, requester_email: 'alice@example.com' } });
+    expect(requested.body.status).toBe('pending_approval');
+    expect((await decide(requested.body.id, 'boss@example.com')).body.status).toBe('active');
+    return { id: requested.body.id as string, target, expiresAt: (await grant(requested.body.id)).expires_at as string };
+  };
+
+  it('evaluates the new total with Cedar: a condition on the duration holds for extensions', async () => {
+    const target = triple('ssh');
+    const created = await tenant.as('requester')({ method: 'POST', url: '/v1/grants', body: { ...target, duration_seconds: 300 } });
+    expect(created.body.status).toBe('active');
+    const tooLong = await extend(created.body.id, 14100);
+    expect(tooLong.status).toBe(403);
+    expect(tooLong.body.code).toBe('access_denied');
+    expect((await grant(created.body.id)).expires_at).toBe(created.body.expires_at);
+    const fine = await extend(created.body.id, 1800);
+    expect(fine.status).toBe(200);
+    expect(fine.body).toMatchObject({ duration_seconds: 2100, pending_extension: null });
+    expect(Date.parse(fine.body.expires_at) - Date.parse(created.body.expires_at)).toBe(1800_000);
+    const events = (await grant(created.body.id)).events.map((e: { action: string }) => e.action);
+    expect(events).toEqual(['grant.requested', 'grant.activated', 'grant.extension_denied', 'grant.extended']);
+  });
+
+  it('sets context.extension: a rule can refuse extensions only', async () => {
+    const created = await tenant.as('requester')({ method: 'POST', url: '/v1/grants', body: { ...triple('read'), duration_seconds: 60 } });
+    expect(created.body.status).toBe('active');
+    expect((await extend(created.body.id, 60)).status).toBe(403);
+    const ignored = await tenant.as('requester')({ method: 'POST', url: '/v1/grants', body: { ...triple('read'), duration_seconds: 60, context: { extension: true } } });
+    expect(ignored.body.status).toBe('active');
+  });
+
+  it('waits for the approvers when the governing policy requires approval; expires_at moves only once approved', async () => {
+    const { id, target, expiresAt } = await approvedSudo();
+    const asked = await extend(id, 600);
+    expect(asked.status).toBe(202);
+    expect(asked.body).toMatchObject({ status: 'active', expires_at: expiresAt, pending_extension: { round: 1, added_seconds: 600, status: 'pending', approvals: [] } });
+    expect((await check(target)).body.expires_at).toBe(expiresAt);
+    expect((await extend(id, 60)).status).toBe(409);
+    expect((await decide(id, 'alice@example.com')).status).toBe(403);
+    expect((await decide(id, 'mallory@example.com')).status).toBe(403);
+    const approved = await decide(id, 'deputy@example.com');
+    expect(approved.status).toBe(201);
+    expect(approved.body).toMatchObject({ duration_seconds: 900, pending_extension: null, extensions: [{ round: 1, status: 'approved', approvals: [{ approver_email: 'deputy@example.com' }] }] });
+    expect(Date.parse(approved.body.expires_at) - Date.parse(expiresAt)).toBe(600_000);
+    expect((await check(target)).body.expires_at).toBe(approved.body.expires_at);
+    const events = (await grant(id)).events.map((e: { action: string }) => e.action);
+    expect(events.slice(-3)).toEqual(['grant.extension_requested', 'approval.recorded', 'grant.extended']);
+  });
+
+  it('an admin extends at once; an approver can deny an extension', async () => {
+    const { id, expiresAt } = await approvedSudo();
+    const byAdmin = await extend(id, 120, 'admin');
+    expect(byAdmin.status).toBe(200);
+    expect(Date.parse(byAdmin.body.expires_at) - Date.parse(expiresAt)).toBe(120_000);
+    expect((await extend(id, 60)).status).toBe(202);
+    const denied = await decide(id, 'boss@example.com', 'deny');
+    expect(denied.status).toBe(201);
+    expect(denied.body).toMatchObject({ expires_at: byAdmin.body.expires_at, pending_extension: null, extensions: [{ status: 'denied', ended_reason: 'denied by approver' }] });
+  });
+
+  it('decides the extension again at approval: a forbid added meanwhile denies it with 409', async () => {
+    const { id, expiresAt } = await approvedSudo();
+    expect((await extend(id, 600)).status).toBe(202);
+    const freeze = await tenant.admin({
+      method: 'POST',
+      url: '/v1/policies',
+      body: { name: 'no long sudo', priority: 1000, max_duration_seconds: 60, rules: [{ ...ANY, effect: 'forbid', action_ids: ['sudo'], conditions: 'context.duration_seconds > 600', notice: 'sudo stays short' }] },
+    });
+    try {
+      const answer = await decide(id, 'boss@example.com');
+      expect(answer.status).toBe(409);
+      expect(answer.body).toMatchObject({ code: 'invalid_state', notices: ['sudo stays short'] });
+      expect(await grant(id)).toMatchObject({ status: 'active', expires_at: expiresAt, extensions: [{ status: 'denied' }] });
+    } finally {
+      await tenant.admin({ method: 'DELETE', url: `/v1/policies/${freeze.body.id}` });
+    }
+  });
+
+  it('personal links decide the round they were issued for; a link of the request cannot approve an extension', async () => {
+    const tokens = t.app.get(ApprovalTokensService);
+    const target = triple('sudo');
+    const requested = await tenant.as('requester')({ method: 'POST', url: '/v1/grants', body: { ...target, requester_email: 'alice@example.com' } });
+    const oldLink = await tokens.issue(tenant.id, requested.body.id, 'deputy@example.com', 'slack');
+    expect((await decide(requested.body.id, 'boss@example.com')).body.status).toBe('active');
+    expect((await extend(requested.body.id, 300)).status).toBe(202);
+    const form = (token: string) =>
+      t.request({ method: 'POST', url: `/approvals/${token}`, payload: 'decision=approve', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    // The request's link decides the request, which no longer waits: it refuses and the extension still waits.
+    expect((await form(oldLink.token)).status).toBe(409);
+    expect((await grant(requested.body.id)).pending_extension).toMatchObject({ round: 1, approvals: [] });
+    const newLink = await tokens.issue(tenant.id, requested.body.id, 'deputy@example.com', 'email', 1);
+    const page = await t.request({ method: 'GET', url: `/approvals/${newLink.token}` });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Extension request');
+    const decided = await form(newLink.token);
+    expect(decided.status).toBe(200);
+    expect(decided.text).toContain('Extension approved');
+    expect((await grant(requested.body.id)).duration_seconds).toBe(600);
+  });
+
+  it('a pending extension ends with its grant', async () => {
+    const { id } = await approvedSudo();
+    expect((await extend(id, 600)).status).toBe(202);
+    expect((await tenant.admin({ method: 'POST', url: `/v1/grants/${id}/revoke`, body: {} })).status).toBe(200);
+    expect(await grant(id)).toMatchObject({ status: 'revoked', pending_extension: null, extensions: [{ status: 'cancelled' }] });
+    expect((await decide(id, 'boss@example.com')).status).toBe(409);
+  });
+});
