@@ -6,6 +6,16 @@ import type { AppConfig } from '@/config/config';
 
 export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
 
+/**
+ * Inside a transaction meant to wait on locks or work longer than the session limits allow (a delivery's send,
+ * decisions queued on one grant, a policy-set change): lifts `lock_timeout` and
+ * `idle_in_transaction_session_timeout` to `ms` for this transaction alone.
+ */
+export async function allowLongTransaction(tx: Tx, ms: number): Promise<void> {
+  const value = String(Math.floor(ms));
+  await tx.$queryRaw`SELECT set_config('lock_timeout', ${value}, true), set_config('idle_in_transaction_session_timeout', ${value}, true)`;
+}
+
 /** How long a new connection may take before the request fails (503) instead of waiting on a dead server. */
 const CONNECT_TIMEOUT_MS = 5000;
 

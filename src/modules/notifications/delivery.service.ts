@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Metrics } from '@/modules/metrics/metrics.registry';
-import { PrismaService } from '@/infra/prisma/prisma.service';
+import { allowLongTransaction, PrismaService } from '@/infra/prisma/prisma.service';
 import { DeliveryRepository } from './delivery.repository';
 
 /** Longer than any send may take (SMTP and webhook timeouts are far shorter), plus the wait for a concurrent one. */
@@ -39,8 +39,7 @@ export class DeliveryService {
       async (tx): Promise<Attempt> => {
         // The send happens inside this transaction: allow it (and a concurrent sender's wait for the row) the
         // transaction's own bound instead of the session-wide idle and lock timeouts.
-        await tx.$executeRawUnsafe(`SET LOCAL idle_in_transaction_session_timeout = ${TRANSACTION_TIMEOUT_MS}`);
-        await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = ${TRANSACTION_TIMEOUT_MS}`);
+        await allowLongTransaction(tx, TRANSACTION_TIMEOUT_MS);
         const delivery = await this.deliveries.lock(tx, tenantId, deliveryId, kind);
         if (!delivery) throw new Error(`Delivery ${deliveryId} belongs to another tenant`);
         if (delivery.status === 'sent') return { outcome: 'already_sent' };
