@@ -49,7 +49,7 @@ describe('deliveries', () => {
     await deleteRedisKeys(t.config.redisUrl, t.config.redisPrefix);
     smtp = await startSmtp(port);
     const server = smtp;
-    const mails = await waitFor(async () => server.received, (m) => m.length >= keys.length, 45_000);
+    const mails = await waitFor(async () => server.received, (m) => m.length >= keys.length, 90_000);
     await new Promise((resolve) => setTimeout(resolve, 2500));
     const recipients = mails.map((m) => m.to[0]).sort();
     expect(recipients).toEqual([...Array(3).fill('bob@example.com'), ...Array(3).fill('carol@example.com'), ...Array(3).fill('dave@example.com')]);
