@@ -1,16 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@/config/config';
-import { refuseNulCharacters } from '@/common/http/nul-guard';
+import { registerBodyParsers } from '@/common/http/body-parsers';
+import { answerClientError } from '@/common/http/client-errors';
+import { refuseUnsafeValues } from '@/common/http/input-guard';
+import { toErrorResponse } from '@/common/errors/error.filter';
 import { createValidationPipe } from '@/common/http/validation';
 import { createRootLogger, RequestLogController, skipChildLoggers } from '@/infra/logging/logger';
 import { PinoNestLogger } from '@/infra/logging/nest-logger';
 import { AppModule } from './app.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Path parameters longer than this are `414`; entity ids may hold 1,000 characters, percent-encoded up to 3x. */
+const MAX_PARAM_LENGTH = 4096;
 
 /** Builds the configured application without listening: main.ts listens, tests use `inject`. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
@@ -19,7 +25,17 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     loggerInstance: logger,
     logController: new RequestLogController(),
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: false,
+    // Fastify accepts a hop count too; the adapter's type leaves it out.
+    trustProxy: config.trustProxy as boolean | string,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    clientErrorHandler: answerClientError,
+    // Bad URL encodings and over-long path parameters, found by the router before any route runs.
+    frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => {
+      const { status, body } = toErrorResponse(error);
+      void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
+    },
+    // In-flight requests finish during shutdown; new ones on kept-alive connections are still served.
+    return503OnClosing: false,
     requestIdHeader: false,
     genReqId: (request: IncomingMessage) => {
       const incoming = request.headers['x-request-id'];
@@ -29,12 +45,15 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
     abortOnError: false,
+    // Our own parsers (JSON and, on approval pages only, forms), registered below.
+    bodyParser: false,
   });
   app.useLogger(new PinoNestLogger(logger));
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): main.ts traps SIGTERM and SIGINT only, and drains before closing (graceful-shutdown.ts).
   const fastify = app.getHttpAdapter().getInstance();
-  refuseNulCharacters(fastify);
+  registerBodyParsers(fastify);
+  refuseUnsafeValues(fastify);
   skipChildLoggers(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);

@@ -4,7 +4,9 @@ import type { AppConfig } from '@/config/config';
 import { ConfigModule } from '@/config/config.module';
 import { RouteAccessCheck } from '@/common/auth/route-access.check';
 import { ErrorFilter } from '@/common/errors/error.filter';
+import { DeliveriesModule } from '@/modules/deliveries/deliveries.module';
 import { DecisionsModule } from '@/modules/decisions/decisions.module';
+import { LifecycleModule } from '@/infra/lifecycle/lifecycle';
 import { MailModule } from '@/infra/mail/mail.module';
 import { PrismaModule } from '@/infra/prisma/prisma.module';
 import { QueueModule } from '@/infra/queue/queue.module';
@@ -19,6 +21,8 @@ import { EntitiesModule } from '@/modules/entities/entities.module';
 import { GrantsModule } from '@/modules/grants/grants.module';
 import { HealthModule } from '@/modules/health/health.module';
 import { MetricsModule } from '@/modules/metrics/metrics.module';
+import { MetricsRegistryModule } from '@/modules/metrics/metrics.registry';
+import { RateLimitsModule } from '@/modules/rate-limits/rate-limits.module';
 import { NotificationChannelsModule } from '@/modules/notification-channels/notification-channels.module';
 import { NotificationsModule } from '@/modules/notifications/notifications.module';
 import { PoliciesModule } from '@/modules/policies/policies.module';
@@ -32,11 +36,15 @@ import { TenantsModule } from '@/modules/tenants/tenants.module';
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     const grants = GrantsModule.register({ worker: config.processRole !== 'api' });
+    const notifications = NotificationsModule.register(grants, { worker: config.processRole !== 'api' });
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
         DiscoveryModule,
+        LifecycleModule,
+        MetricsRegistryModule,
+        RateLimitsModule,
         PrismaModule,
         RedisModule,
         TenantStateModule,
@@ -50,8 +58,9 @@ export class AppModule {
         TenantsModule,
         EmailListsModule,
         NotificationChannelsModule,
-        NotificationsModule.register(grants, { worker: config.processRole !== 'api' }),
+        notifications,
         HealthModule,
+        DeliveriesModule.register(notifications, { worker: config.processRole !== 'api' }),
         DecisionsModule,
         PoliciesModule.register(grants),
         EntitiesModule,

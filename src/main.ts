@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@/config/config';
 import { ensureDatabase, migrate } from '@/infra/prisma/migrator';
+import { installGracefulShutdown } from '@/infra/lifecycle/graceful-shutdown';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -9,6 +10,7 @@ async function main(): Promise<void> {
   // Loaded only once the configuration holds, so a bad variable is reported at once, before the framework loads.
   const { createApp } = await import('./app.factory');
   const app = await createApp(config);
+  installGracefulShutdown(app, config.shutdownGraceMs, app.getHttpAdapter().getInstance().log);
   if (config.processRole === 'worker') {
     await app.init();
     return;

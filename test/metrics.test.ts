@@ -40,4 +40,25 @@ describe('/metrics', () => {
     expect(after).toContain('http_request_duration_seconds_count{method="POST",route="/v1/grants/:id/revoke",status="200"} 1');
     expect(after).not.toContain(created.body.id);
   });
+
+  it('shows every queue by state, decisions by outcome, and reads 0 for a status that emptied', async () => {
+    const before = await scrape();
+    const allowed = await tenant.admin({ method: 'POST', url: '/v1/grants', body: { principal: user('alice'), action: action('ssh'), resource: host('m2') } });
+    await tenant.admin({ method: 'POST', url: '/v1/grants', body: { principal: user('mallory'), action: action('ssh'), resource: host('m2') } });
+    const text = await scrape();
+    // Counted per Cedar evaluation: a request may take more than one (its duration is settled first).
+    expect(sample(text, 'decisions_total{decision="allow"}')).toBeGreaterThan(sample(before, 'decisions_total{decision="allow"}'));
+    expect(sample(text, 'decisions_total{decision="deny"}')).toBeGreaterThan(sample(before, 'decisions_total{decision="deny"}'));
+    for (const queue of ['grants', 'notifications']) {
+      for (const state of ['waiting', 'delayed', 'active', 'failed']) expect(text).toContain(`queue_jobs{queue="${queue}",state="${state}"}`);
+    }
+    expect(text).toContain('# TYPE notification_deliveries_total counter');
+    expect(text).toContain('# TYPE rate_limited_total counter');
+    const active = sample(text, 'grants_by_status{status="active"}');
+    expect(active).toBeGreaterThan(0);
+    const list = await tenant.admin({ method: 'GET', url: '/v1/grants?status=active&limit=500' });
+    for (const grant of list.body.data) await tenant.admin({ method: 'POST', url: `/v1/grants/${grant.id}/revoke`, body: {} });
+    expect(allowed.status).toBe(201);
+    expect(await scrape()).toContain('grants_by_status{status="active"} 0');
+  });
 });

@@ -185,3 +185,29 @@ describe('notification channels', () => {
     ]);
   });
 });
+
+describe('notification channel receivers on private addresses', () => {
+  const t = useTestApp({ WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'false' });
+  let tenant: TestTenant;
+
+  beforeAll(async () => {
+    tenant = await createTenant(t);
+  });
+
+  it('refuses loopback, private, link-local and metadata URLs at creation and on PATCH, naming config.url', async () => {
+    const urls = ['http://127.0.0.1:8080/hook', 'http://localhost/hook', 'http://[::1]/hook', 'http://169.254.169.254/latest', 'http://10.1.2.3/x', 'http://[::ffff:192.168.0.1]/x'];
+    for (const url of urls) {
+      const hook = await tenant.admin({ method: 'POST', url: URL_, body: { name: 'h', type: 'webhook', config: { url, secret: SECRET } } });
+      expect([url, hook.status]).toEqual([url, 400]);
+      expect(hook.body.details.fields['config.url'][0]).toContain('public address');
+      const slack = await tenant.admin({ method: 'POST', url: URL_, body: { name: 's', type: 'slack', config: { url } } });
+      expect([url, slack.status]).toEqual([url, 400]);
+    }
+    const ok = await tenant.admin({ method: 'POST', url: URL_, body: { name: 'public', type: 'webhook', config: { url: 'https://203.0.113.10/hook', secret: SECRET } } });
+    expect(ok.status).toBe(201);
+    const patched = await tenant.admin({ method: 'PATCH', url: `${URL_}/${ok.body.id}`, body: { config: { url: 'http://127.0.0.1/x' } } });
+    expect(patched.status).toBe(400);
+    expect(patched.body.details.fields).toHaveProperty(['config.url']);
+    expect((await tenant.admin({ method: 'GET', url: `${URL_}/${ok.body.id}` })).body.config.url).toBe('https://203.0.113.10/hook');
+  });
+});

@@ -22,6 +22,26 @@ export interface AppConfig {
   webhookAllowPrivateAddresses: boolean;
   /** How often each process polls the tenants' change counters (ms); below the 2 s propagation bound. */
   changePollIntervalMs: number;
+  /** PostgreSQL session limits: a statement, a lock wait, and a transaction left idle by a stalled process. */
+  dbStatementTimeoutMs: number;
+  dbLockTimeoutMs: number;
+  dbIdleInTransactionTimeoutMs: number;
+  /** Longest wait for Redis on a request path (after-commit effects, rate limits) before the outbox takes over. */
+  redisCommandTimeoutMs: number;
+  /** How long SIGTERM waits for in-flight requests and jobs before closing anyway. */
+  shutdownGraceMs: number;
+  rateLimits: RateLimitConfig;
+  /** Fastify's trustProxy: which proxies' X-Forwarded-For to believe for the client IP (rate limits per IP). */
+  trustProxy: boolean | number | string;
+}
+
+/** Requests per window (0 turns that limit off); see README "Rate limits". */
+export interface RateLimitConfig {
+  perIp: number;
+  perKey: number;
+  windowSeconds: number;
+  authFailuresPerIp: number;
+  authFailureWindowSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -33,6 +53,13 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** TRUST_PROXY: unset or `false` (the socket's address), `true` (any proxy), a hop count, or addresses/CIDRs. */
+function trustProxy(raw: string | undefined): boolean | number | string {
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  return /^\d+$/.test(raw) ? Number(raw) : raw;
+}
 
 /** Reads and validates the environment; every problem names its variable. Pure: the caller passes the env. */
 export function loadConfig(env: Env): AppConfig {
@@ -101,6 +128,19 @@ export function loadConfig(env: Env): AppConfig {
     approvalLinkTtlSeconds: int('APPROVAL_LINK_TTL_SECONDS', 86400, 60, 30 * 86400),
     webhookTimeoutMs: int('WEBHOOK_TIMEOUT_MS', 5000, 100, 60000),
     webhookAllowPrivateAddresses: oneOf('WEBHOOK_ALLOW_PRIVATE_ADDRESSES', 'false', ['true', 'false']) === 'true',
+    dbStatementTimeoutMs: int('DB_STATEMENT_TIMEOUT_MS', 15000, 100, 3600000),
+    dbLockTimeoutMs: int('DB_LOCK_TIMEOUT_MS', 75000, 100, 3600000),
+    dbIdleInTransactionTimeoutMs: int('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60000, 100, 3600000),
+    redisCommandTimeoutMs: int('REDIS_COMMAND_TIMEOUT_MS', 2000, 50, 60000),
+    shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10000, 0, 600000),
+    trustProxy: trustProxy(read('TRUST_PROXY')),
+    rateLimits: {
+      perIp: int('RATE_LIMIT_PER_IP', 6000, 0, 10_000_000),
+      perKey: int('RATE_LIMIT_PER_KEY', 6000, 0, 10_000_000),
+      windowSeconds: int('RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86400),
+      authFailuresPerIp: int('RATE_LIMIT_AUTH_FAILURES_PER_IP', 20, 0, 1_000_000),
+      authFailureWindowSeconds: int('RATE_LIMIT_AUTH_FAILURE_WINDOW_SECONDS', 300, 1, 86400),
+    },
     changePollIntervalMs: int('CHANGE_POLL_INTERVAL_MS', 1000, 50, 1500),
   };
   if (!/^[^\s@]+@[^\s@]+$/.test(config.mailFrom)) problems.push('MAIL_FROM must be an email address');

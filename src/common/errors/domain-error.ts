@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'conflict'
   | 'invalid_state'
   | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'rate_limited'
   | 'unavailable'
   | 'internal';
@@ -22,6 +23,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   conflict: 409,
   invalid_state: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   rate_limited: 429,
   unavailable: 503,
   internal: 500,
@@ -67,6 +69,11 @@ export class DomainError extends Error {
     this.details = normalizeDetails(message, details);
   }
 
+  /** Response headers that belong to the error (`Retry-After` on `rate_limited`). */
+  headers(): Record<string, string> {
+    return {};
+  }
+
   get status(): number {
     return STATUS_BY_CODE[this.code];
   }
@@ -86,3 +93,17 @@ export const conflict = (message: string, details?: Record<string, unknown>) =>
   new DomainError('conflict', message, details);
 export const invalidState = (message: string, details?: Record<string, unknown>) =>
   new DomainError('invalid_state', message, details);
+
+/** `429 rate_limited` with `Retry-After` (whole seconds, at least 1). */
+export class RateLimitedError extends DomainError {
+  constructor(readonly retryAfterSeconds: number, limit: string) {
+    super('rate_limited', 'Too many requests; retry later', { limit, retry_after_seconds: retryAfterSeconds });
+  }
+
+  override headers(): Record<string, string> {
+    return { 'retry-after': String(this.retryAfterSeconds) };
+  }
+}
+
+/** `503 unavailable`: a dependency (PostgreSQL, Redis) is not answering; the request may be retried. */
+export const unavailable = (message = 'A dependency is not answering; retry later') => new DomainError('unavailable', message);

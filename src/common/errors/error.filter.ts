@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorBody, ErrorCode } from './domain-error';
+import { isUnavailableError } from './unavailable';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'invalid_input',
@@ -10,20 +11,35 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   405: 'not_found',
   409: 'conflict',
   413: 'payload_too_large',
-  415: 'invalid_input',
+  415: 'unsupported_media_type',
   429: 'rate_limited',
   503: 'unavailable',
 };
 
+/** Framework messages that would echo the request (its path, its content type) are replaced by fixed ones. */
+const FIXED_MESSAGES: Partial<Record<number, string>> = {
+  414: 'The URL is too long',
+  415: 'This route takes application/json bodies',
+  431: 'Request headers are too large',
+};
+
+export interface ErrorResponse {
+  status: number;
+  body: ErrorBody;
+  headers?: Record<string, string>;
+}
+
 /** Maps anything thrown to `{code, message, details?, notices?}`; internals never reach the body. */
-export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
-  if (error instanceof DomainError) return { status: error.status, body: error.toBody() };
+export function toErrorResponse(error: unknown): ErrorResponse {
+  if (error instanceof DomainError) return { status: error.status, body: error.toBody(), headers: error.headers() };
   const status = statusOf(error);
   if (status !== undefined && status < 500) {
     const code = CODE_BY_STATUS[status] ?? 'invalid_input';
-    return { status: code === 'not_found' ? 404 : status, body: { code, message: clientMessage(error, code) } };
+    return { status: code === 'not_found' ? 404 : status, body: { code, message: clientMessage(error, status, code) } };
   }
-  if (status === 503) return { status, body: { code: 'unavailable', message: 'Service unavailable' } };
+  if (status === 503 || isUnavailableError(error)) {
+    return { status: 503, body: { code: 'unavailable', message: 'A dependency is not answering; retry later' }, headers: { 'retry-after': '1' } };
+  }
   return { status: 500, body: { code: 'internal', message: 'Internal error' } };
 }
 
@@ -33,7 +49,9 @@ function statusOf(error: unknown): number | undefined {
   return typeof candidate === 'number' && candidate >= 400 && candidate < 600 ? candidate : undefined;
 }
 
-function clientMessage(error: unknown, code: ErrorCode): string {
+function clientMessage(error: unknown, status: number, code: ErrorCode): string {
+  const fixed = FIXED_MESSAGES[status];
+  if (fixed) return fixed;
   switch (code) {
     case 'not_found':
       return 'Route not found';
@@ -54,10 +72,11 @@ export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('ErrorFilter');
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const { status, body } = toErrorResponse(error);
+    const { status, body, headers } = toErrorResponse(error);
     const http = host.switchToHttp();
-    if (status >= 500) this.logger.error({ err: error, request_id: http.getRequest<FastifyRequest>().id }, 'request failed');
+    // 503s are expected during an outage and already show in the request line; only the unexpected gets a trace.
+    if (status === 500) this.logger.error({ err: error, request_id: http.getRequest<FastifyRequest>().id }, 'request failed');
     const reply = http.getResponse<FastifyReply>();
-    void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
+    void reply.status(status).headers({ ...headers, 'content-type': 'application/json; charset=utf-8' }).send(body);
   }
 }

@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ValidateIf } from 'class-validator';
 import { invalidInput } from '@/common/errors/domain-error';
 
@@ -10,9 +10,21 @@ function collect(errors: ValidationError[], prefix: string, out: Record<string, 
   }
 }
 
+const isPlainObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A DTO body must be a JSON object: `[]`, `"x"`, `1` or `null` are refused instead of read as `{}`. No body is `{}`. */
+class ObjectBodyValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && value !== undefined && !isPlainObject(value) && this.toValidate(metadata)) {
+      throw invalidInput('The body must be a JSON object', { fields: { body: ['must be a JSON object'] } });
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** Unknown fields are refused, not silently dropped: a typo in a security policy must be loud. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ObjectBodyValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '@/generated/prisma/client';
 import { APP_CONFIG } from '@/config/config.module';
@@ -6,15 +6,46 @@ import type { AppConfig } from '@/config/config';
 
 export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
 
+/**
+ * Inside a transaction meant to wait on locks or work longer than the session limits allow (a delivery's send,
+ * decisions queued on one grant, a policy-set change): lifts `lock_timeout` and
+ * `idle_in_transaction_session_timeout` to `ms` for this transaction alone.
+ */
+export async function allowLongTransaction(tx: Tx, ms: number): Promise<void> {
+  const value = String(Math.floor(ms));
+  await tx.$queryRaw`SELECT set_config('lock_timeout', ${value}, true), set_config('idle_in_transaction_session_timeout', ${value}, true)`;
+}
+
+/** How long a new connection may take before the request fails (503) instead of waiting on a dead server. */
+const CONNECT_TIMEOUT_MS = 5000;
+
+/**
+ * Every session carries limits, so that a process that stops answering (paused, or stuck after a crash) cannot
+ * hold a lock or a transaction for long: `statement_timeout`, `lock_timeout` and
+ * `idle_in_transaction_session_timeout` from the configuration, plus a client-side query timeout for a server that
+ * stops answering altogether. Closed at application shutdown, after the HTTP server has drained.
+ */
 @Injectable()
-export class PrismaService extends PrismaClient implements OnModuleDestroy {
+export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    // Transactions of one grant or tenant queue on its locks by design (advisory, row, counters): give a transaction
-    // up to 5 s to get a pooled connection and 15 s to finish instead of Prisma's 2 s and 5 s.
-    super({ adapter: new PrismaPg({ connectionString: config.databaseUrl, max: 10 }), transactionOptions: { maxWait: 5_000, timeout: 15_000 } });
+    super({
+      adapter: new PrismaPg({
+        connectionString: config.databaseUrl,
+        max: 10,
+        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+        statement_timeout: config.dbStatementTimeoutMs,
+        lock_timeout: config.dbLockTimeoutMs,
+        idle_in_transaction_session_timeout: config.dbIdleInTransactionTimeoutMs,
+        query_timeout: config.dbStatementTimeoutMs + CONNECT_TIMEOUT_MS,
+        keepAlive: true,
+      }),
+      // Transactions of one grant or tenant queue on its locks by design (advisory, row, counters): up to 5 s to
+      // get a pooled connection and 15 s to finish, instead of Prisma's 2 s and 5 s.
+      transactionOptions: { maxWait: 5_000, timeout: 15_000 },
+    });
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
   }
 }

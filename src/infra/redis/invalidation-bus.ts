@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import Redis from 'ioredis';
 import { APP_CONFIG } from '@/config/config.module';
 import type { AppConfig } from '@/config/config';
+import { RedisStatus } from './redis-status';
 
 import { BUS_TOPICS_CHECK, BusMessage, BusTopic } from './bus-topics';
 
@@ -22,7 +23,10 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
   private publisher?: Redis;
   private live = false;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly redis: RedisStatus,
+  ) {
     this.channel = `${config.redisPrefix}:invalidate`;
   }
 
@@ -33,6 +37,8 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     this.publisher = new Redis(this.config.redisUrl, { connectionName: 'jit-publisher', maxRetriesPerRequest: 2 });
     this.subscriber = new Redis(this.config.redisUrl, { connectionName: 'jit-subscriber' });
+    this.redis.watch(this.publisher, 'publisher');
+    this.redis.watch(this.subscriber, 'subscriber');
     this.subscriber.on('ready', () => {
       this.live = true;
       this.dispatchAll(null);
@@ -50,7 +56,9 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
         this.logger.warn('ignored a malformed invalidation message');
       }
     });
-    await this.subscriber.subscribe(this.channel);
+    // Not awaited: with Redis away at start the process still starts (readiness says 503); ioredis subscribes once
+    // it connects and again after every reconnect, and 'ready' then drops the caches.
+    this.subscriber.subscribe(this.channel).catch((error: Error) => this.logger.warn({ err: error }, 'could not subscribe to invalidations yet'));
   }
 
   /** False while the subscription is down: caches must not be trusted then. */
@@ -63,10 +71,11 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
     this.dispatch(message);
     if (!this.publisher) return false;
     try {
-      await this.publisher.publish(this.channel, JSON.stringify(message));
+      const publisher = this.publisher;
+      await this.redis.bounded(() => publisher.publish(this.channel, JSON.stringify(message)));
       return true;
     } catch (error) {
-      this.logger.error({ err: error }, 'could not publish an invalidation');
+      if (this.redis.isUp()) this.logger.error({ err: error }, 'could not publish an invalidation');
       return false;
     }
   }

@@ -1,7 +1,9 @@
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '@/common/auth/roles';
+import { FORM_BODY } from '@/common/http/body-parsers';
 import { HtmlPage, PAGE_HEADERS } from './approval-page';
 import { ApprovalPageService } from './approval-page.service';
 
@@ -26,6 +28,7 @@ export class ApprovalPageController {
 
   /** Records the decision (`decision` = approve or deny, optional `comment`) and shows the outcome. */
   @Post(':token')
+  @RouteConfig(FORM_BODY)
   @ApiConsumes('application/x-www-form-urlencoded')
   submit(@Param('token') token: string, @Body() form: unknown, @Res() reply: FastifyReply) {
     return send(reply, this.pages.submit(token, form));

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@/infra/prisma/prisma.service';
+import { allowLongTransaction, PrismaService } from '@/infra/prisma/prisma.service';
+
+const DECISION_TRANSACTION_MS = 20_000;
 import type { AuthContext } from '@/common/auth/roles';
 import { conflict, DomainError, invalidState, notFound } from '@/common/errors/domain-error';
 import { AuditRepository } from '@/modules/audit/audit.repository';
@@ -127,6 +129,7 @@ export class ApprovalsService {
     const verdict: ActivationVerdict | null = expected === 'approved' ? await this.activation.verdict(seen, round, now) : null;
     return this.prisma.$transaction(
       async (tx) => {
+        await allowLongTransaction(tx, DECISION_TRANSACTION_MS);
         await this.grants.lockAccess(tx, tenantId, [seen]);
         const counters = await this.state.lockShared(tx, tenantId);
         if (verdict?.decision) assertCurrent(tenantId, verdict.decision, counters.policyVersion);
@@ -153,7 +156,7 @@ export class ApprovalsService {
         return { grant, outcome: outcome as DecisionResult['outcome'], round, change: decided, refused: refusedByPolicy };
       },
       // Decisions on one grant queue on its locks by design: allow for the wait.
-      { maxWait: 10_000, timeout: 20_000 },
+      { maxWait: 10_000, timeout: DECISION_TRANSACTION_MS },
     );
   }
 

@@ -1,4 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Metrics } from '@/modules/metrics/metrics.registry';
 import { InvalidationBus } from '@/infra/redis/invalidation-bus';
 import { CompiledPolicySet, EngineSlots } from './compiled-policy-set';
 import type { Decision, EvaluationRequest } from './decision.types';
@@ -37,6 +38,7 @@ export class PolicyEngine implements OnModuleInit {
     private readonly state: TenantStateRepository,
     private readonly bus: InvalidationBus,
     private readonly feed: ChangeFeed,
+    private readonly metrics: Metrics,
   ) {}
 
   onModuleInit(): void {
@@ -50,7 +52,9 @@ export class PolicyEngine implements OnModuleInit {
   /** The decision for a request whose context already holds duration_seconds, justification and requested_at. */
   async evaluate(tenantId: string, request: EvaluationRequest): Promise<Decision> {
     const compiled = await this.compiled(tenantId);
-    return compiled.evaluate(request, this.slots);
+    const decision = compiled.evaluate(request, this.slots);
+    this.metrics.decisions.inc({ decision: decision.decision });
+    return decision;
   }
 
   /** A grant request, activation or extension, with the duration it gets (see decideRequest). */

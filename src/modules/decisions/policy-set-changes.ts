@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
+import { allowLongTransaction, PrismaService, Tx } from '@/infra/prisma/prisma.service';
+
+/** A policy-set change may validate and compile much inside its transaction. */
+const LONG_TRANSACTION_MS = 60_000;
 import { InvalidationBus } from '@/infra/redis/invalidation-bus';
 import { TenantStateRepository } from '@/modules/tenant-state/tenant-state.repository';
 
@@ -21,10 +24,11 @@ export class PolicySetChanges {
   async commit<T>(tenantId: string, work: (tx: Tx, version: bigint) => Promise<T>, after?: (result: T) => Promise<void>): Promise<T> {
     const result = await this.prisma.$transaction(
       async (tx) => {
+        await allowLongTransaction(tx, LONG_TRANSACTION_MS);
         const version = await this.state.bumpPolicyVersion(tx, tenantId);
         return work(tx, version);
       },
-      { timeout: 60_000, maxWait: 10_000 },
+      { timeout: LONG_TRANSACTION_MS, maxWait: 10_000 },
     );
     await this.bus.publish({ topic: 'policy-set', tenantId });
     if (after) await after(result);

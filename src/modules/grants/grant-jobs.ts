@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
+import { RedisStatus, RedisUnavailableError } from '@/infra/redis/redis-status';
 
 export const GRANTS_QUEUE = 'grants';
 
@@ -38,7 +39,10 @@ const RETRY: JobsOptions = {
 export class GrantJobs {
   private readonly logger = new Logger('GrantJobs');
 
-  constructor(@InjectQueue(GRANTS_QUEUE) private readonly queue: Queue<GrantQueueJobs[keyof GrantQueueJobs]>) {}
+  constructor(
+    @InjectQueue(GRANTS_QUEUE) private readonly queue: Queue<GrantQueueJobs[keyof GrantQueueJobs]>,
+    private readonly redis: RedisStatus,
+  ) {}
 
   scheduleExpiry(tenantId: string, grantId: string, at: Date): Promise<boolean> {
     return this.replace('expire', expireJobId(grantId), { tenantId, grantId }, at);
@@ -54,23 +58,30 @@ export class GrantJobs {
 
   /** Idempotent: (re)creates the repeatable sweep, which a flushed Redis would have lost. */
   async ensureSweep(intervalSeconds: number): Promise<void> {
-    await this.queue.upsertJobScheduler('sweep', { every: intervalSeconds * 1000 }, { name: 'sweep', opts: { removeOnComplete: true, removeOnFail: 100 } });
+    try {
+      await this.redis.bounded(() =>
+        this.queue.upsertJobScheduler('sweep', { every: intervalSeconds * 1000 }, { name: 'sweep', opts: { removeOnComplete: true, removeOnFail: 100 } }),
+      );
+    } catch (error) {
+      // During an outage the next interval tries again; the outage itself is logged once by RedisStatus.
+      if (!(error instanceof RedisUnavailableError)) throw error;
+    }
   }
 
   /** False when the job could not be scheduled (logged): the sweep ends the grant anyway, and replays the change. */
   private async replace(name: 'expire' | 'time_out', jobId: string, data: GrantJobData, at: Date): Promise<boolean> {
     try {
       await this.remove(jobId);
-      await this.queue.add(name, data, { ...RETRY, jobId, delay: Math.max(0, at.getTime() - Date.now()) });
+      await this.redis.bounded(() => this.queue.add(name, data, { ...RETRY, jobId, delay: Math.max(0, at.getTime() - Date.now()) }));
       return true;
     } catch (error) {
-      this.logger.error({ err: error, jobId }, 'could not schedule a grant job; the sweep will catch up');
+      if (!(error instanceof RedisUnavailableError)) this.logger.error({ err: error, jobId }, 'could not schedule a grant job; the sweep will catch up');
       return false;
     }
   }
 
   private async remove(jobId: string): Promise<void> {
     // A job that is running right now cannot be removed; it re-reads the grant and reschedules itself if needed.
-    await this.queue.remove(jobId).catch(() => 0);
+    await this.redis.bounded(() => this.queue.remove(jobId)).catch(() => 0);
   }
 }

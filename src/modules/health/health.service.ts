@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
+import { Lifecycle } from '@/infra/lifecycle/lifecycle';
 import { PrismaService } from '@/infra/prisma/prisma.service';
 import { REDIS } from '@/infra/redis/redis.module';
 import { DomainError } from '@/common/errors/domain-error';
@@ -26,9 +27,12 @@ export class HealthService {
   constructor(
     private readonly prisma: PrismaService,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly lifecycle: Lifecycle,
   ) {}
 
+  /** 503 while a dependency does not answer within 2 s, and from the moment a shutdown signal arrived. */
   async ready(): Promise<{ status: 'ok'; checks: Record<string, 'ok'> }> {
+    if (this.lifecycle.draining) throw new DomainError('unavailable', 'Shutting down', { draining: true });
     const [postgres, redis] = await Promise.all([
       probe(() => this.prisma.$queryRaw`SELECT 1`),
       probe(() => this.redis.ping()),

@@ -3,6 +3,7 @@ import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { GRANTS_QUEUE } from '@/modules/grants/grant-jobs';
+import { NOTIFICATIONS_QUEUE } from '@/modules/notifications/notification-jobs';
 import { MetricsController } from './metrics.controller';
 import { Metrics } from './metrics.registry';
 import { MetricsService } from './metrics.service';
@@ -17,9 +18,9 @@ export class MetricsModule implements OnModuleInit {
   static register(grants: DynamicModule): DynamicModule {
     return {
       module: MetricsModule,
-      imports: [grants, BullModule.registerQueue({ name: GRANTS_QUEUE })],
+      imports: [grants, BullModule.registerQueue({ name: GRANTS_QUEUE }, { name: NOTIFICATIONS_QUEUE })],
       controllers: [MetricsController],
-      providers: [Metrics, MetricsService],
+      providers: [MetricsService],
     };
   }
 

@@ -1,3 +1,4 @@
+import { Global, Module } from '@nestjs/common';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One registry per application instance (tests boot several in one process). */
@@ -23,7 +24,31 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly decisions = new Counter({
+    name: 'decisions_total',
+    help: 'Cedar evaluations (requests, simulations, re-evaluations; a request may take several) by outcome',
+    labelNames: ['decision'],
+    registers: [this.registry],
+  });
+  readonly deliveries = new Counter({
+    name: 'notification_deliveries_total',
+    help: 'Notification delivery attempts by kind (email.approver, webhook.event, ...) and outcome (sent, failed, already_sent)',
+    labelNames: ['kind', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly rateLimited = new Counter({
+    name: 'rate_limited_total',
+    help: 'Requests refused with 429 by limit (ip, key, auth_failures)',
+    labelNames: ['limit'],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
 }
+
+/** The application's one registry, for every module that counts something. */
+@Global()
+@Module({ providers: [Metrics], exports: [Metrics] })
+export class MetricsRegistryModule {}

@@ -1,4 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '@/config/config.module';
+import type { AppConfig } from '@/config/config';
+import { assertPublicReceiver, receiverUrlOf } from './receiver-address';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
 import { conflict, notFound } from '@/common/errors/domain-error';
 import { decodeCursor, Page, PageQuery, pageSize, toPage } from '@/common/http/pagination';
@@ -35,10 +38,18 @@ export class NotificationChannelsService {
     private readonly channels: NotificationChannelsRepository,
     private readonly policies: PolicyReads,
     private readonly audit: AuditRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** A Slack or webhook URL must reach a public address (unless WEBHOOK_ALLOW_PRIVATE_ADDRESSES). */
+  private async checkReceiver(config: unknown): Promise<void> {
+    const url = receiverUrlOf(config);
+    if (url !== null) await assertPublicReceiver(url, this.config.webhookAllowPrivateAddresses);
+  }
 
   async create(tenantId: string, dto: CreateNotificationChannelDto, actor: Actor): Promise<ChannelView> {
     const settings = parseChannelSettings(dto.type, dto.config);
+    await this.checkReceiver(dto.config);
     const eventFilters = normalizeEventFilters(dto.event_filters ?? GRANT_EVENTS);
     const channel = await this.prisma.$transaction(async (tx) => {
       const created = await this.channels.create(tx, tenantId, { name: dto.name, settings, eventFilters });
@@ -81,6 +92,7 @@ export class NotificationChannelsService {
   }
 
   async update(tenantId: string, id: string, dto: UpdateNotificationChannelDto, actor: Actor): Promise<ChannelView> {
+    await this.checkReceiver(dto.config);
     const channel = await this.prisma.$transaction(async (tx) => {
       const current = await this.channels.findForUpdate(tx, tenantId, id);
       if (!current) throw notFound('Notification channel');

@@ -1,7 +1,27 @@
 import { Injectable } from '@nestjs/common';
+import { Prisma } from '@/generated/prisma/client';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
 
-export type DeliveryStatus = 'pending' | 'sent' | 'failed';
+export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'skipped';
+
+/** A notification about to be enqueued: its delivery row is written first, so losing Redis cannot lose it. */
+export interface PlannedDelivery {
+  id: string;
+  tenantId: string;
+  kind: string;
+  job: Prisma.InputJsonValue;
+  runAt: Date;
+}
+
+export type DeliveryRow = Prisma.DeliveryGetPayload<object>;
+
+/** A delivery whose job should have run by now and is still owed. */
+export interface OwedDelivery {
+  id: string;
+  tenantId: string;
+  job: Prisma.JsonValue;
+  runAt: Date | null;
+}
 
 export interface DeliveryRecord {
   id: string;
@@ -31,7 +51,7 @@ export class DeliveryRepository {
    */
   async lock(tx: Tx, tenantId: string, id: string, kind: string): Promise<DeliveryRecord | null> {
     await tx.$executeRaw`INSERT INTO deliveries (id, tenant_id, kind) VALUES (${id}, ${tenantId}::uuid, ${kind})
-      ON CONFLICT (id) DO NOTHING`;
+      ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind WHERE deliveries.tenant_id = EXCLUDED.tenant_id AND deliveries.kind <> EXCLUDED.kind`;
     await tx.$queryRaw`SELECT id FROM deliveries WHERE id = ${id} AND tenant_id = ${tenantId}::uuid FOR UPDATE`;
     const row = await tx.delivery.findFirst({ where: { tenantId, id } });
     return row ? toRecord(row) : null;
@@ -49,6 +69,43 @@ export class DeliveryRepository {
       where: { tenantId, id },
       data: { status: 'failed', attempts: { increment: 1 }, lastError: error.slice(0, MAX_ERROR_LENGTH) },
     });
+  }
+
+  /** Writes planned deliveries (status pending, with their job); rows that exist already are left as they are. */
+  async plan(rows: PlannedDelivery[]): Promise<void> {
+    if (rows.length > 0) await this.prisma.delivery.createMany({ data: rows, skipDuplicates: true });
+  }
+
+  /** After its job ran to the end without sending: nothing is owed any more (a sent delivery stays sent). */
+  async settle(tenantId: string, id: string): Promise<void> {
+    await this.prisma.delivery.updateMany({ where: { tenantId, id, status: { in: ['pending', 'failed'] } }, data: { status: 'skipped' } });
+  }
+
+  /** Across tenants, for the reconciler: owed deliveries that were due before `before`, oldest first. */
+  async findOwed(before: Date, limit: number): Promise<OwedDelivery[]> {
+    return this.prisma.delivery.findMany({
+      where: { status: { in: ['pending', 'failed'] }, runAt: { lt: before }, job: { not: Prisma.AnyNull } },
+      select: { id: true, tenantId: true, job: true, runAt: true },
+      orderBy: { runAt: 'asc' },
+      take: limit,
+    });
+  }
+
+  /** One tenant's deliveries, newest first, optionally of one status; `limit + 1` rows for toPage. */
+  async list(tenantId: string, status: DeliveryStatus | undefined, limit: number, cursor?: { createdAt: Date; id: string }): Promise<DeliveryRow[]> {
+    return this.prisma.delivery.findMany({
+      where: {
+        tenantId,
+        ...(status ? { status } : {}),
+        ...(cursor ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, uid: { lt: cursor.id } }] } : {}),
+      },
+      orderBy: [{ createdAt: 'desc' }, { uid: 'desc' }],
+      take: limit + 1,
+    });
+  }
+
+  async findByUid(tenantId: string, uid: string): Promise<DeliveryRow | null> {
+    return this.prisma.delivery.findFirst({ where: { tenantId, uid } });
   }
 
   async find(tenantId: string, id: string): Promise<DeliveryRecord | null> {

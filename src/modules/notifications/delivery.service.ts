@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@/infra/prisma/prisma.service';
+import { Injectable, Logger } from '@nestjs/common';
+import { Metrics } from '@/modules/metrics/metrics.registry';
+import { allowLongTransaction, PrismaService } from '@/infra/prisma/prisma.service';
 import { DeliveryRepository } from './delivery.repository';
 
 /** Longer than any send may take (SMTP and webhook timeouts are far shorter), plus the wait for a concurrent one. */
@@ -13,9 +14,12 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
 
 @Injectable()
 export class DeliveryService {
+  private readonly logger = new Logger('DeliveryService');
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly deliveries: DeliveryRepository,
+    private readonly metrics: Metrics,
   ) {}
 
   /**
@@ -33,6 +37,9 @@ export class DeliveryService {
   async deliverOnce(tenantId: string, deliveryId: string, kind: string, send: () => Promise<void>): Promise<DeliveryOutcome> {
     const attempt = await this.prisma.$transaction(
       async (tx): Promise<Attempt> => {
+        // The send happens inside this transaction: allow it (and a concurrent sender's wait for the row) the
+        // transaction's own bound instead of the session-wide idle and lock timeouts.
+        await allowLongTransaction(tx, TRANSACTION_TIMEOUT_MS);
         const delivery = await this.deliveries.lock(tx, tenantId, deliveryId, kind);
         if (!delivery) throw new Error(`Delivery ${deliveryId} belongs to another tenant`);
         if (delivery.status === 'sent') return { outcome: 'already_sent' };
@@ -47,7 +54,11 @@ export class DeliveryService {
       },
       { timeout: TRANSACTION_TIMEOUT_MS, maxWait: 10_000 },
     );
-    if (attempt.outcome === 'failed') throw attempt.error;
+    this.metrics.deliveries.inc({ kind, outcome: attempt.outcome });
+    if (attempt.outcome === 'failed') {
+      this.logger.warn({ delivery_id: deliveryId, kind, reason: errorText(attempt.error) }, 'delivery failed; it will be retried (GET /v1/deliveries?status=failed)');
+      throw attempt.error;
+    }
     return attempt.outcome;
   }
 }

@@ -1,6 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
+import { RedisStatus } from '@/infra/redis/redis-status';
+import { DeliveryRepository, PlannedDelivery } from './delivery.repository';
 import type { ChannelEvent, RequesterEvent } from './notification-plan';
 
 export const NOTIFICATIONS_QUEUE = 'notifications';
@@ -52,18 +54,53 @@ export const NOTIFICATION_RETRY: JobsOptions = {
   removeOnFail: false,
 };
 
+/** The delivery kind a job is planned under; deliverOnce refines it when it sends (a channel's type). */
+const PLANNED_KIND: Record<NotificationJob['kind'], string> = {
+  approver_link: 'email.approver',
+  reminder: 'email.reminder',
+  requester: 'email.requester',
+  expiring_soon: 'email.expiring',
+  channel_event: 'channel.event',
+};
+
+export const plannedDelivery = (job: NotificationJob, runAt: Date): PlannedDelivery => ({
+  id: notificationId(job),
+  tenantId: job.tenantId,
+  kind: PLANNED_KIND[job.kind],
+  job: { ...job },
+  runAt,
+});
+
+/**
+ * Enqueues notification jobs, each after writing its delivery row (status `pending`, with the job): PostgreSQL, not
+ * Redis, remembers what is owed, so a flushed or lost Redis delays notifications (DeliveryReconciler enqueues them
+ * again) instead of losing them. Redis calls are bounded (RedisStatus): while Redis is away they fail at once.
+ */
 @Injectable()
 export class NotificationJobs {
-  constructor(@InjectQueue(NOTIFICATIONS_QUEUE) private readonly queue: Queue<NotificationJob>) {}
+  constructor(
+    @InjectQueue(NOTIFICATIONS_QUEUE) private readonly queue: Queue<NotificationJob>,
+    private readonly redis: RedisStatus,
+    private readonly deliveries: DeliveryRepository,
+  ) {}
 
   /** A second add with the same id while the first is queued or failed is ignored by BullMQ; deliverOnce covers the rest. */
   async add(job: NotificationJob, at?: Date): Promise<void> {
-    const delay = at ? Math.max(0, at.getTime() - Date.now()) : 0;
-    await this.queue.add(job.kind, job, { ...NOTIFICATION_RETRY, jobId: notificationId(job), delay });
+    const runAt = at ?? new Date();
+    await this.deliveries.plan([plannedDelivery(job, runAt)]);
+    await this.enqueue(job, runAt);
   }
 
   async addAll(jobs: NotificationJob[]): Promise<void> {
     if (jobs.length === 0) return;
-    await this.queue.addBulk(jobs.map((job) => ({ name: job.kind, data: job, opts: { ...NOTIFICATION_RETRY, jobId: notificationId(job) } })));
+    const now = new Date();
+    await this.deliveries.plan(jobs.map((job) => plannedDelivery(job, now)));
+    await this.redis.bounded(() => this.queue.addBulk(jobs.map((job) => ({ name: job.kind, data: job, opts: { ...NOTIFICATION_RETRY, jobId: notificationId(job) } }))));
+  }
+
+  /** Only the queue side, for a delivery whose row exists (reconciling, redelivering). */
+  async enqueue(job: NotificationJob, runAt: Date): Promise<void> {
+    const delay = Math.max(0, runAt.getTime() - Date.now());
+    await this.redis.bounded(() => this.queue.add(job.kind, job, { ...NOTIFICATION_RETRY, jobId: notificationId(job), delay }));
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG } from '@/config/config.module';
 import type { AppConfig } from '@/config/config';
+import { RedisUnavailableError } from '@/infra/redis/redis-status';
 import { GrantChange, GrantEffects } from '@/modules/grants/grant-effects';
 import type { GrantRecord } from '@/modules/grants/grant.types';
 import { NotificationChannelsService } from '@/modules/notification-channels/notification-channels.service';
@@ -57,7 +58,7 @@ export class NotificationPlanner implements OnModuleInit {
       }
       return true;
     } catch (error) {
-      this.logger.error({ err: error, grantId: grant.id, event }, 'could not enqueue notifications; the sweep will retry');
+      if (!(error instanceof RedisUnavailableError)) this.logger.error({ err: error, grantId: grant.id, event }, 'could not enqueue notifications; the sweep will retry');
       return false;
     }
   }

@@ -3,7 +3,8 @@ import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { JobRegistry } from '@/infra/queue/job-handlers';
 import { NotificationHandlers } from './notification-handlers';
-import { NOTIFICATION_JOB_NAMES, NotificationQueueJobs, NOTIFICATIONS_QUEUE } from './notification-jobs';
+import { DeliveryRepository } from './delivery.repository';
+import { NOTIFICATION_JOB_NAMES, NotificationJob, notificationId, NotificationQueueJobs, NOTIFICATIONS_QUEUE } from './notification-jobs';
 
 /**
  * Runs only in worker processes. Concurrency stays at 4: each send holds a pooled connection (deliverOnce's row
@@ -15,6 +16,7 @@ export class NotificationsProcessor extends WorkerHost {
   constructor(
     handlers: NotificationHandlers,
     private readonly registry: JobRegistry,
+    private readonly deliveries: DeliveryRepository,
   ) {
     super();
     const handle = (data: NotificationQueueJobs[keyof NotificationQueueJobs]) => handlers.handle(data);
@@ -27,7 +29,10 @@ export class NotificationsProcessor extends WorkerHost {
     });
   }
 
-  process(job: Job): Promise<void> {
-    return this.registry.dispatch(NOTIFICATIONS_QUEUE, job);
+  /** A job that ran to the end owes nothing more: a delivery it did not send (no longer applied) is marked skipped. */
+  async process(job: Job): Promise<void> {
+    await this.registry.dispatch(NOTIFICATIONS_QUEUE, job);
+    const data = job.data as NotificationJob;
+    await this.deliveries.settle(data.tenantId, notificationId(data));
   }
 }

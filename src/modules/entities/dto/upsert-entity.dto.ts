@@ -8,6 +8,7 @@ const IfPresent = () => ValidateIf((_object: object, value: unknown) => value !=
 /** One entity in Cedar's JSON entity format. */
 export class UpsertEntityDto {
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => EntityUidDto)
   uid!: EntityUidDto;
@@ -21,6 +22,7 @@ export class UpsertEntityDto {
   @IfPresent()
   @IsArray()
   @ArrayMaxSize(1000)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => EntityUidDto)
   parents?: EntityUidDto[];
@@ -30,6 +32,7 @@ export class UpsertEntityDto {
 export class EntityBatchDto {
   @IsArray()
   @ArrayMaxSize(1000)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => UpsertEntityDto)
   entities!: UpsertEntityDto[];

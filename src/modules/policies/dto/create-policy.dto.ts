@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ApprovalGroupDto } from './approval-group.dto';
 import { IfPresent } from '@/common/http/validation';
 import { RuleInputDto } from './rule-input.dto';
@@ -59,6 +59,7 @@ export class CreatePolicyDto {
   @IfPresent()
   @IsArray()
   @ArrayMaxSize(20)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => ApprovalGroupDto)
   approval_groups?: ApprovalGroupDto[];
@@ -85,6 +86,7 @@ export class CreatePolicyDto {
   @IfPresent()
   @IsArray()
   @ArrayMaxSize(5000)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => RuleInputDto)
   rules?: RuleInputDto[];

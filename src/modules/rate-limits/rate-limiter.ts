@@ -1,0 +1,122 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { APP_CONFIG } from '@/config/config.module';
+import type { AppConfig } from '@/config/config';
+import { RateLimitedError } from '@/common/errors/domain-error';
+import { createRedis } from '@/infra/redis/redis.module';
+import { InvalidationBus } from '@/infra/redis/invalidation-bus';
+import { RedisStatus } from '@/infra/redis/redis-status';
+import { Metrics } from '@/modules/metrics/metrics.registry';
+
+export type LimitName = 'ip' | 'key' | 'auth_failures';
+
+const BLOCK_TOPIC = 'rate-limit-block';
+/** Blocked IPs kept in memory (about 100 bytes each); past it, new blocks rely on the counter in Redis alone. */
+const MAX_BLOCKED = 100_000;
+
+/**
+ * Fixed-window counters in Redis (rate-limiter-flexible), so limits hold across every API process: requests per
+ * client IP, requests per API key, and failed authentications per IP, which once over their (smaller) budget turn
+ * every request from that IP into `429` until the window ends. A limit of 0 is off. While Redis is away each
+ * process counts in memory instead (the library's insurance limiter), so an outage neither blocks nor unlimits.
+ *
+ * An IP over its failed-authentication budget is blocked in memory, in this process at once and in the others by
+ * a pub/sub message, so that checking it costs no Redis call per request; a process that missed the message blocks
+ * the IP at its next failure, which still counts in Redis.
+ */
+@Injectable()
+export class RateLimiter implements OnApplicationShutdown {
+  private readonly redis: Redis;
+  private readonly limiters = new Map<LimitName, RateLimiterAbstract>();
+  /** IP -> blocked until (ms since epoch), for the failed-authentication limit. */
+  private readonly blocked = new Map<string, number>();
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    status: RedisStatus,
+    private readonly metrics: Metrics,
+    private readonly bus: InvalidationBus,
+  ) {
+    bus.on(BLOCK_TOPIC, (message) => {
+      const until = Number(message?.data?.until);
+      if (message?.id && Number.isFinite(until)) this.block(message.id, until);
+    });
+    // Fails at once while Redis is away (no offline queue), then the in-memory insurance counts.
+    this.redis = createRedis(config, 'rate-limits', { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: config.redisCommandTimeoutMs });
+    status.watch(this.redis, 'rate-limits');
+    const { perIp, perKey, windowSeconds, authFailuresPerIp, authFailureWindowSeconds } = config.rateLimits;
+    const add = (name: LimitName, points: number, duration: number) => {
+      if (points <= 0) return;
+      this.limiters.set(
+        name,
+        new RateLimiterRedis({
+          storeClient: this.redis,
+          keyPrefix: `${config.redisPrefix}:rl:${name}`,
+          points,
+          duration,
+          rejectIfRedisNotReady: true,
+          insuranceLimiter: new RateLimiterMemory({ points, duration }),
+        }),
+      );
+    };
+    add('ip', perIp, windowSeconds);
+    add('key', perKey, windowSeconds);
+    add('auth_failures', authFailuresPerIp, authFailureWindowSeconds);
+  }
+
+  /** Counts one request against `name` for `subject`; `429 rate_limited` with Retry-After once over the limit. */
+  async consume(name: LimitName, subject: string): Promise<void> {
+    const limiter = this.limiters.get(name);
+    if (!limiter) return;
+    try {
+      await limiter.consume(subject);
+    } catch (rejection) {
+      throw this.refusal(name, rejection);
+    }
+  }
+
+  /** Refuses an IP blocked for failed authentications, from memory. */
+  checkBlocked(ip: string): void {
+    const until = this.blocked.get(ip);
+    if (until === undefined) return;
+    if (until <= Date.now()) {
+      this.blocked.delete(ip);
+      return;
+    }
+    this.metrics.rateLimited.inc({ limit: 'auth_failures' });
+    throw new RateLimitedError(Math.max(1, Math.ceil((until - Date.now()) / 1000)), 'auth_failures');
+  }
+
+  /** Counts a failed authentication of `ip`; past the budget the IP is blocked everywhere. Never rejects. */
+  async recordAuthFailure(ip: string): Promise<void> {
+    const limiter = this.limiters.get('auth_failures');
+    if (!limiter) return;
+    try {
+      await limiter.consume(ip);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) return;
+      const until = Date.now() + rejection.msBeforeNext;
+      this.block(ip, until);
+      await this.bus.publish({ topic: BLOCK_TOPIC, tenantId: '*', id: ip, data: { until } });
+    }
+  }
+
+  private block(ip: string, until: number): void {
+    if (this.blocked.size >= MAX_BLOCKED) {
+      const now = Date.now();
+      for (const [known, end] of this.blocked) if (end <= now) this.blocked.delete(known);
+    }
+    if (this.blocked.size < MAX_BLOCKED) this.blocked.set(ip, until);
+  }
+
+  private refusal(name: LimitName, rejection: unknown): Error {
+    if (!(rejection instanceof RateLimiterRes)) return rejection instanceof Error ? rejection : new Error(String(rejection));
+    this.metrics.rateLimited.inc({ limit: name });
+    return new RateLimitedError(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)), name);
+  }
+
+  onApplicationShutdown(): void {
+    this.redis.disconnect();
+  }
+}
