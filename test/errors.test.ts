@@ -63,7 +63,7 @@ describe('one error shape', () => {
   it('unexpected errors: 500 internal without internals', async () => {
     const { PrismaService } = await import('../src/infra/prisma/prisma.service');
     const prisma = t.app.get(PrismaService);
-    const original = prisma.tenant.findUnique;
+    const original: unknown = Reflect.get(prisma.tenant, 'findUnique');
     // Simulate a driver failure in the one place this test can reach without a special route.
     (prisma.tenant as unknown as { findUnique: unknown }).findUnique = () => {
       throw new Error('connection to "db.internal" failed: password=hunter2');

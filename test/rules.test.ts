@@ -104,7 +104,7 @@ describe('rules', () => {
     const patched = await tenant.admin({ method: 'PATCH', url: rules(`/${created.id}`), body: { effect: 'forbid', conditions: 'context.duration_seconds > 60' } });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ effect: 'forbid', principal_entity_id: 'alice', notice: 'n', conditions: 'when { context.duration_seconds > 60 }', ordinal: created.ordinal });
-    expect(patched.body.policy_text).toMatch(/^@id\(.*\)\nforbid \(\n  principal == User::"alice",/);
+    expect(patched.body.policy_text).toMatch(/^@id\(.*\)\nforbid \(\n {2}principal == User::"alice",/);
     const scoped = await tenant.admin({ method: 'PATCH', url: rules(`/${created.id}`), body: { principal_scope_type: 'any', conditions: null } });
     expect(scoped.body).toMatchObject({ principal_scope_type: 'any', principal_entity_type: null, principal_entity_id: null, conditions: null });
     for (const field of ['effect', 'principal_scope_type', 'action_ids', 'audit_session']) {

@@ -18,7 +18,7 @@ describe('worker killed with grants due', () => {
   it('ends every grant exactly once after the worker comes back, and never allows one past expires_at', async () => {
     const env = { SWEEP_INTERVAL_SECONDS: '5', SMTP_URL: 'smtp://127.0.0.1:9' };
     const api = await world.start('api', { ...env, PROCESS_ROLE: 'api' });
-    let worker = await world.start('worker', { ...env, PROCESS_ROLE: 'worker' });
+    const worker = await world.start('worker', { ...env, PROCESS_ROLE: 'worker' });
     const tenant = await createTenant(api);
     await permitPolicy(api, tenant, 'ssh');
 
@@ -43,7 +43,7 @@ describe('worker killed with grants due', () => {
       );
       await sleep(250);
     }
-    worker = await world.start('worker', { ...env, PROCESS_ROLE: 'worker' });
+    await world.start('worker', { ...env, PROCESS_ROLE: 'worker' });
     const lastDue = Math.max(...grants.map((g) => g.expiresAt));
     await until(
       () => world.pg.query<{ n: string }>(`SELECT count(*)::text AS n FROM grants WHERE status = 'active'`),

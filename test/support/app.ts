@@ -77,7 +77,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       headers['content-type'] ??= 'application/json';
     }
     const response = await app.inject({ method: options.method, url: options.url, headers, payload });
-    let body: unknown = undefined;
+    let body: unknown;
     try {
       body = response.body ? JSON.parse(response.body) : undefined;
     } catch {

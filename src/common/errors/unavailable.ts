@@ -38,6 +38,6 @@ export function isUnavailableError(error: unknown, depth = 0): boolean {
   if (typeof e.originalCode === 'string' && RETRYABLE_SQLSTATE.test(e.originalCode)) return true;
   if (typeof e.kind === 'string' && ADAPTER_KINDS.has(e.kind)) return true;
   if (typeof e.message === 'string' && MESSAGES.some((pattern) => pattern.test(e.message as string))) return true;
-  const nested = [e.cause, e.meta?.driverAdapterError, ...(Array.isArray(e.errors) ? e.errors : [])];
+  const nested = [e.cause, e.meta?.driverAdapterError, ...(Array.isArray(e.errors) ? (e.errors as unknown[]) : [])];
   return nested.some((inner) => isUnavailableError(inner, depth + 1));
 }

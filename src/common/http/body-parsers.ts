@@ -31,7 +31,7 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done: Done) => {
     if (takesForm(request)) return done(unsupported('application/x-www-form-urlencoded'));
     if ((body as string).length === 0) return done(null, undefined);
-    parseJson(request, body as string, (error, value) => (error ? done(error) : checked(value, done)));
+    void parseJson(request, body as string, (error, value) => (error ? done(error) : checked(value, done)));
   });
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done: Done) => {
     if (!takesForm(request)) return done(unsupported('application/json'));

@@ -1,7 +1,7 @@
 import { WorkerHost } from '@nestjs/bullmq';
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { RedisStatus } from '@/infra/redis/redis-status';
 
 /**
@@ -22,7 +22,10 @@ export class QueueWatch implements OnApplicationBootstrap {
       if (!instance || seen.has(instance)) continue;
       seen.add(instance);
       if (instance instanceof Queue) this.redis.watch(instance, `queue ${instance.name}`);
-      else if (instance instanceof WorkerHost) this.redis.watch(instance.worker, `worker ${instance.worker.name}`);
+      else if (instance instanceof WorkerHost) {
+        const worker = instance.worker as Worker;
+        this.redis.watch(worker, `worker ${worker.name}`);
+      }
     }
   }
 }

@@ -34,7 +34,7 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
     this.handlers.set(topic, [...(this.handlers.get(topic) ?? []), handler as Handler<BusTopic>]);
   }
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): void {
     this.publisher = new Redis(this.config.redisUrl, { connectionName: 'jit-publisher', maxRetriesPerRequest: 2 });
     this.subscriber = new Redis(this.config.redisUrl, { connectionName: 'jit-subscriber' });
     this.redis.watch(this.publisher, 'publisher');
@@ -89,6 +89,14 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.subscriber?.quit(), this.publisher?.quit()].map((p) => p?.catch(() => undefined)));
+    await Promise.all([this.subscriber, this.publisher].map((client) => quietly(client)));
+  }
+}
+
+async function quietly(client: Redis | undefined): Promise<void> {
+  try {
+    await client?.quit();
+  } catch {
+    // already closed
   }
 }

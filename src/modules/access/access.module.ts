@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { GrantsModule } from '@/modules/grants/grants.module';
 import { AccessController } from './access.controller';
 import { AccessService } from './access.service';
 

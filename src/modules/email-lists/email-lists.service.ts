@@ -48,7 +48,7 @@ export class EmailListsService {
 
   /** Members of each list found, keyed by the ids as given (unknown ids are absent): for approval-group snapshots. */
   membersOf(tenantId: string, ids: string[]): Promise<Map<string, string[]>> {
-    return ids.length === 0 ? Promise.resolve(new Map()) : this.lists.emailsOf(tenantId, ids);
+    return ids.length === 0 ? Promise.resolve(new Map<string, string[]>()) : this.lists.emailsOf(tenantId, ids);
   }
 
   async get(tenantId: string, id: string): Promise<EmailListView> {

@@ -30,7 +30,7 @@ export function settingsFromCreate(dto: CreatePolicyDto): PolicySettings {
   };
 }
 
-const FIELDS: [keyof UpdatePolicyDto & string, keyof PolicySettings][] = [
+const FIELDS: [Extract<keyof UpdatePolicyDto, string>, keyof PolicySettings][] = [
   ['name', 'name'],
   ['description', 'description'],
   ['enabled', 'enabled'],

@@ -76,7 +76,7 @@ export class ChangeFeed implements OnModuleInit, OnApplicationShutdown {
       }
     }
     for (const [tenantId, counters] of changed) {
-      await Promise.all(this.listeners.map((listener) => listener(tenantId, counters, startedAt)));
+      await Promise.all(this.listeners.map(async (listener) => listener(tenantId, counters, startedAt)));
       this.seen.set(tenantId, counters);
     }
     this.lastSuccessStart = startedAt;

@@ -2,6 +2,7 @@ import { IsIn, IsOptional, IsRFC3339, IsString, Matches, MaxLength, MinLength } 
 import type { ActorType } from '@/modules/audit/audit-chain';
 
 /** PostgreSQL text cannot hold NUL, so no stored value has one: refuse it instead of failing in the database. */
+// eslint-disable-next-line no-control-regex -- matching NUL is the point
 const NO_NUL = /^[^\u0000]*$/;
 const NoNul = () => Matches(NO_NUL, { message: ({ property }) => `${property} must not contain NUL characters` });
 /** PostgreSQL has no year 0 (RFC 3339's 0000 is 1 BC). */
