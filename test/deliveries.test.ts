@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import { DeliveryRepository } from '../src/modules/notifications/delivery.repository';
 import { notificationId } from '../src/modules/notifications/notification-jobs';
 import { deleteRedisKeys, startTestApp, TestApp } from './support/app';
@@ -62,6 +63,34 @@ describe('deliveries', () => {
     expect((await tenant.as('auditor')({ method: 'POST', url: `/v1/deliveries/${sent.id}/redeliver` })).status).toBe(403);
     expect((await tenant.admin({ method: 'POST', url: '/v1/deliveries/00000000-0000-4000-8000-000000000000/redeliver' })).status).toBe(404);
   }, 120_000);
+
+  it('delivers a notification whose job Redis kept only in part (the hash, no queue state)', async () => {
+    const other = await createTenant(t, 'partial');
+    await permitPolicy(other, 'frank', 'ssh', { name: 'auto' });
+    const grant = await other.as('requester')({ method: 'POST', url: '/v1/grants', body: { principal: user('frank'), action: action('ssh'), resource: host('h'), requester_email: 'frank@example.com' } });
+    const key = notificationId({ kind: 'requester', tenantId: other.id, grantId: grant.body.id, event: 'grant.activated' });
+    const deliveries = t.app.get(DeliveryRepository);
+    smtp?.received.splice(0);
+    await smtp?.close();
+    smtp = undefined;
+    await waitFor(() => deliveries.find(other.id, key), (row) => row?.status === 'failed', 30_000);
+
+    // Every list and set of the queue goes, the job's own hash stays: BullMQ alone would treat a re-add as a duplicate.
+    const queueKey = `${t.config.redisPrefix}:bull:notifications`;
+    const redis = new Redis(t.config.redisUrl);
+    try {
+      const lists = ['wait', 'paused', 'active', 'delayed', 'prioritized', 'completed', 'failed', 'marker', 'stalled', 'events', 'meta', 'pc'];
+      await redis.del(...lists.map((name) => `${queueKey}:${name}`));
+      expect(await redis.exists(`${queueKey}:${key}`)).toBe(1);
+    } finally {
+      redis.disconnect();
+    }
+    smtp = await startSmtp(port);
+    const server = smtp;
+    const mails = await waitFor(async () => server.received, (m) => m.some((mail) => mail.to[0] === 'frank@example.com'), 30_000);
+    expect(mails.filter((mail) => mail.to[0] === 'frank@example.com')).toHaveLength(1);
+    await waitFor(() => deliveries.find(other.id, key), (row) => row?.status === 'sent', 10_000);
+  }, 90_000);
 
   it('redelivers a failed delivery at once, with fresh retries', async () => {
     const other = await createTenant(t, 'hooks');

@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { JobState, Queue } from 'bullmq';
-import { RedisStatus } from '@/infra/redis/redis-status';
+import { RedisStatus, RedisUnavailableError } from '@/infra/redis/redis-status';
 import { NotificationJob, NotificationJobs, NOTIFICATIONS_QUEUE } from '@/modules/notifications/notification-jobs';
 
 export type QueueState = JobState | 'unknown';
@@ -20,9 +20,16 @@ export class DeliveryQueue {
     return this.redis.bounded(() => Promise.all(ids.map((id) => this.queue.getJobState(id))));
   }
 
-  /** Enqueues a job that is missing from Redis, due at `runAt`. */
-  restore(job: NotificationJob, runAt: Date): Promise<void> {
-    return this.jobs.enqueue(job, runAt);
+  /**
+   * Enqueues a job that is in no queue state, due at `runAt`. A partial loss can leave the job's hash without any
+   * list or set naming it; BullMQ would ignore the add of that id as a duplicate, so the orphan goes first.
+   */
+  async restore(id: string, job: NotificationJob, runAt: Date): Promise<void> {
+    await this.redis.bounded(() => this.queue.remove(id)).catch((error: unknown) => {
+      if (error instanceof RedisUnavailableError) throw error;
+      // A job another worker restored and already runs is locked: leave it, the add below is then a no-op.
+    });
+    await this.jobs.enqueue(job, runAt);
   }
 
   /** Runs the job now with fresh attempts, whatever state it is in (a running or waiting job is left alone). */

@@ -46,7 +46,7 @@ export class DeliveryReconciler implements OnApplicationBootstrap, OnApplication
       const states = await this.queue.states(chunk.map((d) => d.id));
       for (const [j, delivery] of chunk.entries()) {
         if (states[j] !== 'unknown') continue;
-        await this.queue.restore(delivery.job as unknown as NotificationJob, delivery.runAt ?? now);
+        await this.queue.restore(delivery.id, delivery.job as unknown as NotificationJob, delivery.runAt ?? now);
         restored += 1;
       }
     }
