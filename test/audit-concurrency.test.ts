@@ -17,7 +17,8 @@ describe('audit chain under concurrent appends', () => {
   beforeAll(async () => {
     t = await startTestApp();
     tenant = await createTenant(t);
-    clients = Array.from({ length: WRITERS }, () => new PrismaClient({ adapter: new PrismaPg({ connectionString: t.config.databaseUrl, max: 2 }) }));
+    // Generous transaction limits: 11 writers queue on one tenant's head, and a loaded CI machine is slow.
+    clients = Array.from({ length: WRITERS }, () => new PrismaClient({ adapter: new PrismaPg({ connectionString: t.config.databaseUrl, max: 2 }), transactionOptions: { maxWait: 30_000, timeout: 30_000 } }));
   });
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.$disconnect()));
