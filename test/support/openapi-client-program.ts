@@ -148,7 +148,7 @@ export function clientProgram(document: OpenApiDocument): string {
   ].join('\n');
 }
 
-/** Type-checks the files with the project's compiler options; returns the diagnostics as `file:line: message`. */
+/** Type-checks the files with the project's compiler options; returns the diagnostics as `file:line: text => message`. */
 export function typeCheck(files: string[]): string[] {
   const config = ts.readConfigFile(join(ROOT, 'tsconfig.json'), (f) => ts.sys.readFile(f));
   const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, ROOT);
