@@ -13,6 +13,7 @@ export interface OpenApiDocument {
 export interface OpenApiOperation {
   operationId: string;
   summary?: string;
+  security?: Record<string, string[]>[];
   responses: Record<string, { description?: string; content?: Record<string, { schema?: { $ref?: string; type?: string } }> }>;
 }
 

@@ -1,6 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import type { ContentObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { ApiExtraModels, ApiResponse, type ContentObject, getSchemaPath } from '@nestjs/swagger';
 import { ErrorResponse } from '@/common/errors/error.response';
 
 /** What each documented error status means; the body is always `ErrorResponse`. */
