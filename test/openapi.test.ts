@@ -73,6 +73,8 @@ describe('OpenAPI document of the built application', () => {
   it('documents 4xx responses with the one error shape', () => {
     expect(schemas.ErrorResponse.required).toEqual(['code', 'message']);
     expect(Object.keys(schemas.ErrorResponse.properties).sort()).toEqual(['code', 'details', 'message', 'notices']);
+    expect(schemas.ErrorResponse.properties.details.$ref).toBe('#/components/schemas/ErrorDetailsResponse');
+    expect(schemas.ErrorDetailsResponse.properties.fields.additionalProperties).toEqual({ type: 'array', items: { type: 'string' } });
     for (const { path, operation } of operationsOf(spec)) {
       const id = operation.operationId;
       const errors = Object.entries(operation.responses).filter(([status]) => /^[45]\d\d$/.test(status));
