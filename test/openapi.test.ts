@@ -1,35 +1,94 @@
-import { join } from 'node:path';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createTestDatabase, dbUrl, dropTestDatabase } from './support/db';
+import { fetchBuiltDocument, OpenApiDocument, operationsOf } from './support/built-document';
 
-// The Swagger plugin runs in `nest build`, not under Jest: the built application is the one whose document counts.
-const DIST = join(__dirname, '..', 'dist');
+const ERROR_SCHEMA = '#/components/schemas/ErrorResponse';
 
+/**
+ * Answers that are not JSON, by operation: their success content is text, and their 4xx (the approval pages)
+ * are HTML pages for a person in a browser rather than the error shape. Everything else answers JSON.
+ */
+const TEXT_ANSWERS: Record<string, { success: string[]; htmlErrors?: boolean }> = {
+  // The approver's personal link renders HTML pages, errors included (README "Approval pages").
+  ApprovalPageController_show: { success: ['text/html'], htmlErrors: true },
+  ApprovalPageController_submit: { success: ['text/html'], htmlErrors: true },
+  // A stream of events, not one JSON document.
+  AuditController_export: { success: ['application/x-ndjson; charset=utf-8', 'text/csv; charset=utf-8; header=present'] },
+  // Prometheus' text format.
+  MetricsController_metrics: { success: ['text/plain; version=0.0.4; charset=utf-8'] },
+};
+
+// The Swagger plugin runs in the build (scripts/build.js), not under Jest: the built application's document counts.
 describe('OpenAPI document of the built application', () => {
-  it('describes request bodies from the DTOs', async () => {
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    const { createApp } = require(join(DIST, 'app.factory.js')) as { createApp: (c: unknown) => Promise<NestFastifyApplication> };
-    const { loadConfig } = require(join(DIST, 'config', 'config.js')) as { loadConfig: (e: object) => unknown };
-    /* eslint-enable @typescript-eslint/no-require-imports */
-    const database = await createTestDatabase();
-    const app = await createApp(loadConfig({ DATABASE_URL: dbUrl(database), LOG_LEVEL: 'silent', REDIS_PREFIX: 'jit-openapi' }));
-    try {
-      await app.init();
-      await app.getHttpAdapter().getInstance().ready();
-      const response = await app.inject({ method: 'GET', url: '/openapi.json' });
-      const spec = JSON.parse(response.body);
-      const role = spec.components.schemas.CreateApiKeyDto.properties.role;
-      expect(role.enum).toEqual(['admin', 'requester', 'approver', 'auditor']);
-      expect(spec.components.schemas.CreateApiKeyDto.required).toEqual(expect.arrayContaining(['name', 'role']));
-      for (const name of ['CreateGrantDto', 'SimulateDto', 'CheckAccessDto']) {
-        expect(spec.components.schemas[name].required).toEqual(expect.arrayContaining(['principal', 'action', 'resource']));
-        expect(spec.components.schemas[name].properties.principal.$ref).toBe('#/components/schemas/EntityUidDto');
+  let spec: OpenApiDocument;
+  // Component schemas are JSON whose shape the assertions check field by field.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  let schemas: Record<string, any>;
+  beforeAll(async () => {
+    spec = await fetchBuiltDocument();
+    schemas = spec.components.schemas;
+  });
+
+  it('describes request bodies from the DTOs', () => {
+    const role = schemas.CreateApiKeyDto.properties.role;
+    expect(role.enum).toEqual(['admin', 'requester', 'approver', 'auditor']);
+    expect(schemas.CreateApiKeyDto.required).toEqual(expect.arrayContaining(['name', 'role']));
+    for (const name of ['CreateGrantDto', 'SimulateDto', 'CheckAccessDto']) {
+      expect(schemas[name].required).toEqual(expect.arrayContaining(['principal', 'action', 'resource']));
+      expect(schemas[name].properties.principal.$ref).toBe('#/components/schemas/EntityUidDto');
+    }
+    expect(schemas.UpdatePolicyDto.required ?? []).toEqual([]);
+    expect(Object.keys(schemas.UpdatePolicyDto.properties)).toEqual(Object.keys(schemas.CreatePolicyDto.properties));
+  });
+
+  it('gives every operation a one-line summary', () => {
+    const operations = operationsOf(spec);
+    expect(operations.length).toBeGreaterThanOrEqual(51);
+    for (const { operation } of operations) {
+      expect({ id: operation.operationId, summary: operation.summary }).toEqual({ id: operation.operationId, summary: expect.stringMatching(/^[^\n]{8,120}$/) });
+    }
+  });
+
+  it('documents a success response with a schema for every operation (204 without a body, text answers listed)', () => {
+    for (const { operation } of operationsOf(spec)) {
+      const id = operation.operationId;
+      const successes = Object.entries(operation.responses).filter(([status]) => /^2\d\d$/.test(status));
+      expect({ id, documented: successes.length > 0 }).toEqual({ id, documented: true });
+      for (const [status, response] of successes) {
+        if (status === '204') {
+          expect({ id, content: response.content }).toEqual({ id, content: undefined });
+          continue;
+        }
+        const text = TEXT_ANSWERS[id];
+        if (text) {
+          expect({ id, media: Object.keys(response.content ?? {}) }).toEqual({ id, media: text.success });
+          for (const media of text.success) expect(response.content?.[media]?.schema?.type).toBe('string');
+          continue;
+        }
+        const ref = response.content?.['application/json']?.schema?.$ref;
+        expect({ id, status, ref }).toEqual({ id, status, ref: expect.stringMatching(/^#\/components\/schemas\/\w+Response$/) });
+        expect(schemas[ref!.split('/').pop()!]).toBeDefined();
       }
-      expect(spec.components.schemas.UpdatePolicyDto.required ?? []).toEqual([]);
-      expect(Object.keys(spec.components.schemas.UpdatePolicyDto.properties)).toEqual(Object.keys(spec.components.schemas.CreatePolicyDto.properties));
-    } finally {
-      await app.close();
-      await dropTestDatabase(database);
+    }
+  });
+
+  it('documents 4xx responses with the one error shape', () => {
+    expect(schemas.ErrorResponse.required).toEqual(['code', 'message']);
+    expect(Object.keys(schemas.ErrorResponse.properties).sort()).toEqual(['code', 'details', 'message', 'notices']);
+    expect(schemas.ErrorResponse.properties.details.$ref).toBe('#/components/schemas/ErrorDetailsResponse');
+    expect(schemas.ErrorDetailsResponse.properties.fields.additionalProperties).toEqual({ type: 'array', items: { type: 'string' } });
+    for (const { path, operation } of operationsOf(spec)) {
+      const id = operation.operationId;
+      const errors = Object.entries(operation.responses).filter(([status]) => /^[45]\d\d$/.test(status));
+      const statuses = errors.map(([status]) => status);
+      // Every route but the probes and the scrape is rate limited (README "Rate limits").
+      if (!path.startsWith('/health/') && path !== '/metrics') expect({ id, statuses }).toEqual({ id, statuses: expect.arrayContaining(['429']) });
+      if (operation.security) expect({ id, statuses }).toEqual({ id, statuses: expect.arrayContaining(['401', '403']) });
+      if (path.includes('{')) expect({ id, statuses }).toEqual({ id, statuses: expect.arrayContaining(['404']) });
+      for (const [status, response] of errors) {
+        const html = TEXT_ANSWERS[id]?.htmlErrors && status !== '429';
+        const media = html ? 'text/html' : 'application/json';
+        const schema = response.content?.[media]?.schema;
+        expect({ id, status, schema }).toEqual({ id, status, schema: html ? { type: 'string' } : { $ref: ERROR_SCHEMA } });
+      }
     }
   });
 });

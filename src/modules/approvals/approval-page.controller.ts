@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '@/common/auth/roles';
+import { ApiErrors, textContent } from '@/common/http/api-doc';
 import { FORM_BODY } from '@/common/http/body-parsers';
 import { HtmlPage, PAGE_HEADERS } from './approval-page';
 import { ApprovalPageService } from './approval-page.service';
@@ -14,7 +15,9 @@ async function send(reply: FastifyReply, page: Promise<HtmlPage>): Promise<void>
 
 /** An approver's personal link: the token in the path is the only credential. */
 @ApiTags('approval pages')
-@ApiProduces('text/html')
+@ApiResponse({ status: 404, description: 'The link is not valid (HTML page)', content: textContent('text/html') })
+@ApiResponse({ status: 410, description: 'The link was used or has expired (HTML page)', content: textContent('text/html') })
+@ApiErrors(429)
 @Controller('approvals')
 @Public()
 export class ApprovalPageController {
@@ -22,6 +25,9 @@ export class ApprovalPageController {
 
   /** Shows the request with Approve and Deny; changes nothing. */
   @Get(':token')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Approval page: the request with Approve and Deny buttons' })
+  @ApiResponse({ status: 200, description: 'Success', content: textContent('text/html') })
   show(@Param('token') token: string, @Res() reply: FastifyReply) {
     return send(reply, this.pages.show(token));
   }
@@ -30,6 +36,11 @@ export class ApprovalPageController {
   @Post(':token')
   @RouteConfig(FORM_BODY)
   @ApiConsumes('application/x-www-form-urlencoded')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record the approver\'s decision and show the outcome page' })
+  @ApiResponse({ status: 200, description: 'Success', content: textContent('text/html') })
+  @ApiResponse({ status: 400, description: 'Incomplete form (HTML page)', content: textContent('text/html') })
+  @ApiResponse({ status: 409, description: 'The grant no longer waits for this decision (HTML page)', content: textContent('text/html') })
   submit(@Param('token') token: string, @Body() form: unknown, @Res() reply: FastifyReply) {
     return send(reply, this.pages.submit(token, form));
   }

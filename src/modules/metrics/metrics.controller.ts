@@ -1,6 +1,7 @@
-import { Controller, Get, Header } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, HttpCode } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '@/common/auth/roles';
+import { textContent } from '@/common/http/api-doc';
 import { MetricsService } from './metrics.service';
 
 @ApiTags('operations')
@@ -12,7 +13,10 @@ export class MetricsController {
   /** Prometheus text format; aggregates only, no tenant data. */
   @Get()
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
-  async metrics() {
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Prometheus metrics: aggregates only, no tenant data' })
+  @ApiResponse({ status: 200, description: 'Success', content: textContent('text/plain; version=0.0.4; charset=utf-8') })
+  async metrics(): Promise<string> {
     return (await this.service.render()).body;
   }
 }
