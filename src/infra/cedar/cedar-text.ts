@@ -5,8 +5,6 @@ export const MAX_ENTITY_ID = 1000;
 /** A Cedar entity type name, optionally namespaced: `User`, `Acme::Host`. Nothing else can reach policy text. */
 export const ENTITY_TYPE = /^[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z_][A-Za-z0-9_]*)*$/;
 const UID = /^([A-Za-z_][A-Za-z0-9_]*(?:::[A-Za-z_][A-Za-z0-9_]*)*)::"((?:[^"\\]|\\.)*)"$/s;
-/** Entity literals inside Cedar text (conditions), for the entities a rule can reach. */
-const UID_IN_TEXT = /([A-Za-z_][A-Za-z0-9_]*(?:::[A-Za-z_][A-Za-z0-9_]*)*)::"((?:[^"\\]|\\.)*)"/gs;
 
 export const isEntityType = (value: string): boolean => value.length <= 200 && ENTITY_TYPE.test(value);
 
@@ -76,9 +74,50 @@ export function formatActionId(uid: EntityUid): string {
 /** Every entity literal written in a text (a superset is fine: the result only widens an entity slice). */
 export function uidsInText(text: string): EntityUid[] {
   const found: EntityUid[] = [];
-  for (const match of text.matchAll(UID_IN_TEXT)) {
-    const id = unescapeCedarString(match[2]);
-    if (id !== null) found.push({ type: match[1], id });
+  const tokens = cedarTokens(text);
+  for (let i = 2; i < tokens.length; i += 1) {
+    const body = tokens[i];
+    if (body.kind !== 'string' || tokens[i - 1].kind !== 'path' || tokens[i - 2].kind !== 'ident') continue;
+    // Cedar lets white space and comments sit between the parts of `Acme :: User :: "x"`: walk back over them.
+    let start = i - 2;
+    while (start >= 2 && tokens[start - 1].kind === 'path' && tokens[start - 2].kind === 'ident') start -= 2;
+    const type = tokens.slice(start, i - 1).filter((token) => token.kind === 'ident').map((token) => token.text).join('::');
+    const id = unescapeCedarString(body.text);
+    if (id !== null) found.push({ type, id });
   }
   return found;
+}
+
+interface Token {
+  kind: 'ident' | 'path' | 'string' | 'other';
+  /** The identifier, or a string literal's body as written (escapes kept). */
+  text: string;
+}
+
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/y;
+
+/** Cedar's tokens as far as entity literals need them; white space and `//` comments are dropped. */
+function cedarTokens(text: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const char = text[i];
+    if (/\s/.test(char)) i += 1;
+    else if (text.startsWith('//', i)) i = text.includes('\n', i) ? text.indexOf('\n', i) + 1 : text.length;
+    else if (text.startsWith('::', i)) {
+      tokens.push({ kind: 'path', text: '::' });
+      i += 2;
+    } else if (char === '"') {
+      let end = i + 1;
+      while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      tokens.push({ kind: 'string', text: text.slice(i + 1, end) });
+      i = end + 1;
+    } else {
+      IDENTIFIER.lastIndex = i;
+      const ident = IDENTIFIER.exec(text);
+      tokens.push(ident ? { kind: 'ident', text: ident[0] } : { kind: 'other', text: char });
+      i += ident ? ident[0].length : 1;
+    }
+  }
+  return tokens;
 }
