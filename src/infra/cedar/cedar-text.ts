@@ -88,6 +88,57 @@ export function uidsInText(text: string): EntityUid[] {
   return found;
 }
 
+/**
+ * Cedar (cedar-wasm 4.x) parses and evaluates expressions recursively on a small WebAssembly stack: about 125
+ * nested brackets, or a chain of about 400 binary operators (`a && b && ...`, `1 + 1 + ...`, `a.b.c...`,
+ * `if ... else if ...`), overflow it, and the module is left corrupt, so every later decision of the process fails.
+ * Text that could come near is refused before it reaches Cedar. The score estimates the depth of Cedar's tree: an
+ * open bracket counts 2, and each operator 1 while it continues a chain of its precedence level (an operator of a
+ * looser level starts a new operand, so the tighter chains before it stop counting).
+ */
+export const MAX_CEDAR_NESTING = 100;
+
+/** Precedence levels, loosest first; `if` nests without a level of its own (its branches run to the end). */
+const LEVELS = ['||', '&&', 'relation', 'sum', 'product', 'member'] as const;
+const RELATIONS = new Set(['==', '!=', '<', '<=', '>', '>=', 'in', 'has', 'like', 'is']);
+
+function operatorLevel(tokens: Token[], i: number): { level: number; length: number } | null {
+  const text = tokens[i].text;
+  const next = tokens[i + 1]?.kind === 'other' ? tokens[i + 1].text : '';
+  if (tokens[i].kind === 'ident') return RELATIONS.has(text) ? { level: 2, length: 1 } : null;
+  if (tokens[i].kind !== 'other') return null;
+  if ((text === '|' || text === '&') && next === text) return { level: text === '|' ? 0 : 1, length: 2 };
+  if ('=!<>'.includes(text) && next === '=') return { level: 2, length: 2 };
+  if (text === '<' || text === '>') return { level: 2, length: 1 };
+  if (text === '+' || text === '-') return { level: 3, length: 1 };
+  if (text === '*') return { level: 4, length: 1 };
+  if (text === '.') return { level: 5, length: 1 };
+  return null;
+}
+
+/** The nesting score of a Cedar text (see MAX_CEDAR_NESTING); strings and comments do not count. */
+export function cedarNestingScore(text: string): number {
+  const tokens = cedarTokens(text);
+  const frames = [{ ifs: 0, chains: LEVELS.map(() => 0) }];
+  let max = 0;
+  for (let i = 0; i < tokens.length; i += 1) {
+    const { kind, text: value } = tokens[i];
+    const frame = frames[frames.length - 1];
+    const operator = operatorLevel(tokens, i);
+    if (operator) {
+      frame.chains[operator.level] += 1;
+      for (let tighter = operator.level + 1; tighter < LEVELS.length; tighter += 1) frame.chains[tighter] = 0;
+      i += operator.length - 1;
+    } else if (kind === 'ident' && value === 'if') frame.ifs += 1;
+    else if (kind === 'other' && '([{'.includes(value)) frames.push({ ifs: 0, chains: LEVELS.map(() => 0) });
+    else if (kind === 'other' && ')]}'.includes(value) && frames.length > 1) frames.pop();
+    else if (kind === 'other' && value === ',') frame.chains.fill(0);
+    const score = frames.reduce((sum, f) => sum + f.ifs + f.chains.reduce((a, b) => a + b, 0), 2 * (frames.length - 1));
+    max = Math.max(max, score);
+  }
+  return max;
+}
+
 interface Token {
   kind: 'ident' | 'path' | 'string' | 'other';
   /** The identifier, or a string literal's body as written (escapes kept). */
