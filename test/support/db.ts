@@ -5,6 +5,16 @@ export const PG_SERVER = process.env.TEST_PG_SERVER ?? 'postgresql://postgres@12
 export const TEMPLATE_PREFIX = 'jit_tpl_';
 export const TEST_DB_PREFIX = 'jit_t_';
 
+/**
+ * The pid of the test run that made a database, when the name is one this suite gives (`jit_t_<pid>_...`,
+ * `jit_tpl_<pid>`), else null: only such databases may be dropped as left-overs. (`LIKE 'jit_t_%'` alone also
+ * matches `jit_try` or `jit_test`, since `_` is a wildcard, and dropped other people's databases.)
+ */
+export function testDatabasePid(name: string): number | null {
+  const match = /^jit_(?:t|tpl)_(\d+)(?:_[0-9a-f]+)?$/.exec(name);
+  return match ? Number(match[1]) : null;
+}
+
 /** Set by global-setup.ts for this run. */
 const templateDb = (): string => {
   const name = process.env.JIT_TEST_TEMPLATE;

@@ -1,5 +1,5 @@
 import { ensureDatabase, migrate } from '../../src/infra/prisma/migrator';
-import { dbUrl, TEMPLATE_PREFIX, TEST_DB_PREFIX, withAdmin } from './db';
+import { dbUrl, TEMPLATE_PREFIX, TEST_DB_PREFIX, testDatabasePid, withAdmin } from './db';
 
 function alive(pid: number): boolean {
   try {
@@ -21,8 +21,8 @@ export default async function globalSetup(): Promise<void> {
       [`${TEST_DB_PREFIX}%`, `${TEMPLATE_PREFIX}%`],
     );
     for (const { datname } of rows) {
-      const pid = Number(/^jit_(?:t|tpl)_(\d+)/.exec(datname)?.[1]);
-      if (!Number.isFinite(pid) || !alive(pid)) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+      const pid = testDatabasePid(datname);
+      if (pid !== null && !alive(pid)) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     }
   });
   const template = `${TEMPLATE_PREFIX}${process.pid}`;

@@ -1,4 +1,6 @@
+import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { checkEntities, checkRuleText, fieldsFromPolicyText, schemaActionEdges, validateAgainstSchema } from './cedar-checks';
+import { cedarNestingScore, MAX_CEDAR_NESTING } from './cedar-text';
 import { assembleRuleText, normalizeConditions, resolveScopes, RuleFields } from './rule-scope';
 import { OPEN_RULE } from './spec-fixtures';
 
@@ -44,6 +46,43 @@ describe('injection attempts', () => {
     expect(checkRuleText(ID, `@id("other")\npermit (principal, action, resource);`, 'permit', scopes)).not.toEqual([]);
     expect(checkRuleText(ID, `@id("${ID}")\n@x("y")\npermit (principal, action, resource);`, 'permit', scopes)).not.toEqual([]);
     expect(checkRuleText(ID, `@id("${ID}")\npermit (principal, action, resource);`, 'permit', scopes)).toEqual([]);
+  });
+});
+
+describe('texts nested too deeply for Cedar', () => {
+  const nested = {
+    brackets: (n: number) => `${'('.repeat(n)}true${')'.repeat(n)}`,
+    sets: (n: number) => `${'['.repeat(n)}${']'.repeat(n)} == []`,
+    ifs: (n: number) => `${'if true then '.repeat(n)}true${' else false'.repeat(n)}`,
+    sums: (n: number) => `${Array<string>(n).fill('1').join(' + ')} > 0`,
+    members: (n: number) => `context${'.a'.repeat(n)} == 1`,
+  };
+  const evaluate = (conditions: string) =>
+    cedar.isAuthorized({
+      principal: { type: 'User', id: 'a' },
+      action: { type: 'Action', id: 'ssh' },
+      resource: { type: 'Host', id: 'h' },
+      context: {},
+      policies: { staticPolicies: { p: `permit(principal, action, resource) when { ${conditions} };` } },
+      entities: [],
+    });
+
+  it('refuses them before Cedar sees them (each of these overflowed its stack and left the module corrupt)', () => {
+    for (const conditions of [nested.brackets(300), nested.sets(300), nested.ifs(450), nested.sums(600), nested.members(600), nested.brackets(130), Array<string>(400).fill('context.a == 1').join(' && ')]) {
+      expect(problems({ conditions })).toEqual([expect.stringMatching(/nests too deeply/)]);
+      expect(fieldsFromPolicyText(`permit(principal, action, resource) when { ${conditions} };`)).toEqual({ notices: [expect.stringMatching(/nests too deeply/)] });
+    }
+    expect(problems({ conditions: 'context.duration_seconds <= 3600' })).toEqual([]);
+    expect(evaluate('true').type).toBe('success');
+  });
+
+  it('lets through what Cedar evaluates safely, and ignores brackets in strings and comments', () => {
+    for (const conditions of [nested.brackets(MAX_CEDAR_NESTING / 2 - 4), nested.ifs(30), nested.sums(90), nested.members(90), Array<string>(90).fill('context.a == 1').join(' && '), Array<string>(40).fill('(context.a.b == 1 || principal.c < 3)').join(' && ')]) {
+      expect(cedarNestingScore(conditions)).toBeLessThanOrEqual(MAX_CEDAR_NESTING);
+      expect(problems({ conditions })).toEqual([]);
+      expect(evaluate(conditions).type).toBe('success');
+    }
+    expect(cedarNestingScore(`context.s == "${'('.repeat(500)}" // ${'['.repeat(500)}`)).toBeLessThan(10);
   });
 });
 

@@ -1,5 +1,5 @@
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
-import { formatActionId, formatUid } from './cedar-text';
+import { cedarNestingScore, formatActionId, formatUid, MAX_CEDAR_NESTING } from './cedar-text';
 import type { CedarEntity, CedarSchemaValue, EntityUid } from './cedar-types';
 import type { ActionScope, Effect, EntityScope, RuleFields, RuleScopes } from './rule-scope';
 
@@ -7,6 +7,13 @@ import type { ActionScope, Effect, EntityScope, RuleFields, RuleScopes } from '.
 /** Cedar's own messages, human-readable, for `notices`. */
 export function cedarMessages(errors: cedar.DetailedError[]): string[] {
   return errors.map((error) => (error.help ? `${error.message} (${error.help})` : error.message));
+}
+
+/** A notice when the text nests too deeply to be handed to Cedar safely (see MAX_CEDAR_NESTING), else null. */
+function nestingNotice(text: string): string | null {
+  const score = cedarNestingScore(text);
+  if (score <= MAX_CEDAR_NESTING) return null;
+  return `the Cedar text nests too deeply (score ${score}, at most ${MAX_CEDAR_NESTING}: an open bracket counts 2, each chained operator 1): split it into simpler expressions or several rules`;
 }
 
 const plainUid = (uid: cedar.EntityUidJson): EntityUid => ('__entity' in uid ? uid.__entity : uid);
@@ -55,6 +62,8 @@ function normalizeScopeJson(json: unknown): unknown {
  * and scope are the ones it was written from (so no id, type or condition text changed its structure).
  */
 export function checkRuleText(id: string, text: string, effect: Effect, scopes: RuleScopes): string[] {
+  const tooDeep = nestingNotice(text);
+  if (tooDeep !== null) return [tooDeep];
   const parts = cedar.policySetTextToParts(text);
   if (parts.type === 'failure') return cedarMessages(parts.errors);
   if (parts.policy_templates.length > 0) return ['template slots (?principal, ?resource) are not allowed in a rule'];
@@ -99,6 +108,8 @@ const HEAD = /^(?:permit|forbid)\s*\(\s*principal\s*,\s*action\s*,\s*resource\s*
 
 /** Structured fields from a client's one-statement Cedar text; the text is then re-assembled from them. */
 export function fieldsFromPolicyText(text: string): { fields: RuleFields } | { notices: string[] } {
+  const tooDeep = nestingNotice(text);
+  if (tooDeep !== null) return { notices: [tooDeep] };
   const parts = cedar.policySetTextToParts(text);
   if (parts.type === 'failure') return { notices: cedarMessages(parts.errors) };
   if (parts.policy_templates.length > 0) return { notices: ['template slots (?principal, ?resource) are not allowed'] };

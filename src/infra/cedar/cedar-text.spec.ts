@@ -44,4 +44,19 @@ describe('cedar text', () => {
       { type: 'Acme::User', id: 'b"c' },
     ]);
   });
+
+  it('finds entity literals that Cedar parses with white space or comments inside, and none inside strings', () => {
+    expect(uidsInText('Switch :: "freeze" in Switch::\n  "on" && Acme // note\n :: Flag :: "x"')).toEqual([
+      { type: 'Switch', id: 'freeze' },
+      { type: 'Switch', id: 'on' },
+      { type: 'Acme::Flag', id: 'x' },
+    ]);
+    // A string ending in `::` must not swallow the literal after it.
+    expect(uidsInText('context.ref == "jira::" || Switch::"freeze" in Switch::"on"')).toEqual([
+      { type: 'Switch', id: 'freeze' },
+      { type: 'Switch', id: 'on' },
+    ]);
+    expect(uidsInText('context.note == "Group::\\"x\\"" // Group::"y"')).toEqual([]);
+    expect(uidsInText(`${'T'.repeat(300)}::"long"`)).toEqual([{ type: 'T'.repeat(300), id: 'long' }]);
+  });
 });

@@ -105,6 +105,15 @@ describe('CompiledPolicySet decisions through cedar-wasm', () => {
     expect(decision).toMatchObject({ decision: 'allow', evaluationErrors: [] });
   });
 
+  it('reaches entity literals written with white space or after a string holding `::` (a forbid is not bypassed)', () => {
+    const entities = [{ uid: u('Switch', 'freeze'), attrs: {}, parents: [u('Switch', 'on')] }];
+    for (const conditions of ['Switch :: "freeze" in Switch::"on"', 'Switch::\n  "freeze" in Switch::"on"', 'context.justification == "jira::" || Switch::"freeze" in Switch::"on"']) {
+      const forbid = rule({ effect: 'forbid', conditions, notice: 'frozen' });
+      const decision = compile([policy(0, [rule({}), forbid])], entities).evaluate(request(), slots());
+      expect(decision).toMatchObject({ decision: 'deny', determiningRuleIds: [forbid.id], notices: ['frozen'] });
+    }
+  });
+
   it('uses the action hierarchy of the schema', () => {
     const context = '{ duration_seconds: Long, justification: String, requested_at: String }';
     const schema = `entity User; entity Host; action admin; action ssh in [admin] appliesTo { principal: [User], resource: [Host], context: ${context} };`;
