@@ -86,6 +86,19 @@ describe('hostile input', () => {
     expect(approvalPageJson.status).toBe(415);
   });
 
+  it('a request context over 16 KB is 400 naming context, and one under it is decided', async () => {
+    const big = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`k${i}`, i]));
+    const triple = { principal: user('alice'), action: action('ssh'), resource: host('h') };
+    for (const url of ['/v1/grants', '/v1/policies/simulate']) {
+      const refused = await tenant.admin({ method: 'POST', url, body: { ...triple, context: big } });
+      expect(refused.status).toBe(400);
+      expect(Object.keys(refused.body.details.fields)).toEqual(['context']);
+    }
+    const small = await tenant.admin({ method: 'POST', url: '/v1/policies/simulate', body: { ...triple, context: { ticket: 'INC-42' } } });
+    expect(small.status).toBe(200);
+    expect((await tenant.admin({ method: 'GET', url: '/v1/grants' })).body.data).toEqual([]);
+  });
+
   it('an empty JSON body counts as no body', async () => {
     const response = await tenant.admin({ method: 'POST', url: '/v1/grants/00000000-0000-4000-8000-000000000000/cancel', headers: { 'content-type': 'application/json' }, payload: '' });
     expect(response.status).toBe(404);

@@ -1,5 +1,5 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
-import { ValidateIf } from 'class-validator';
+import { ValidateBy, ValidateIf } from 'class-validator';
 import { invalidInput } from '@/common/errors/domain-error';
 
 function collect(errors: ValidationError[], prefix: string, out: Record<string, string[]>): void {
@@ -40,3 +40,16 @@ export function createValidationPipe(): ValidationPipe {
 
 /** Unlike @IsOptional, lets `null` through to the validators (which refuse it): only an absent field is skipped. */
 export const IfPresent = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+
+/** Largest request context in bytes of JSON: a larger one took seconds of CPU per decision (README "Hostile input"). */
+export const MAX_CONTEXT_BYTES = 16_384;
+
+/** A Cedar request context: a JSON object of at most MAX_CONTEXT_BYTES when serialised. */
+export const IsCedarContext = () =>
+  ValidateBy({
+    name: 'isCedarContext',
+    validator: {
+      validate: (value: unknown) => isPlainObject(value) && Buffer.byteLength(JSON.stringify(value), 'utf8') <= MAX_CONTEXT_BYTES,
+      defaultMessage: () => `context must be a JSON object of at most ${MAX_CONTEXT_BYTES} bytes`,
+    },
+  });

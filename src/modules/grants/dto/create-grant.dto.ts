@@ -1,5 +1,6 @@
-import { IsEmail, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsEmail, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { AccessTripleDto } from '@/modules/entities/dto/access-triple.dto';
+import { IsCedarContext } from '@/common/http/validation';
 
 export class CreateGrantDto extends AccessTripleDto {
   /** Requested length of the access window; the governing policy's default when omitted. */
@@ -16,7 +17,7 @@ export class CreateGrantDto extends AccessTripleDto {
 
   /** Extra Cedar context; `duration_seconds`, `justification` and `requested_at` are always set by the service. */
   @IsOptional()
-  @IsObject()
+  @IsCedarContext()
   context?: Record<string, unknown>;
 
   /** Who asked: gets the outcome by email and can never approve this request. */

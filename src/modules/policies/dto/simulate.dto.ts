@@ -1,11 +1,11 @@
-import { IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { AccessTripleDto } from '@/modules/entities/dto/access-triple.dto';
-import { IfPresent } from '@/common/http/validation';
+import { IfPresent, IsCedarContext } from '@/common/http/validation';
 
 export class SimulateDto extends AccessTripleDto {
   /** Extra Cedar context; `duration_seconds`, `justification` and `requested_at` are always set by the service. */
   @IsOptional()
-  @IsObject()
+  @IsCedarContext()
   context?: Record<string, unknown>;
 
   /** Requested duration; without it the governing policy's default (else its maximum) applies. */
