@@ -19,7 +19,7 @@ export class AccessController {
   @Post('check')
   @HttpCode(200)
   @RouteConfig(NO_REQUEST_LOG)
-  @Roles('admin', 'requester', 'approver', 'auditor')
+  @Roles('admin', 'requester', 'approver', 'auditor', 'checker')
   @ApiBody({ type: CheckAccessDto })
   check(@Auth() auth: AuthContext, @Body(CheckAccessPipe) query: AccessQuery) {
     return this.service.check(auth.tenantId, query);

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Auth } from '@/common/auth/auth.decorator';
 import { AuthContext, Roles } from '@/common/auth/roles';
@@ -34,13 +34,13 @@ export class GrantsController {
   @Get()
   @Roles('admin', 'requester', 'approver', 'auditor')
   list(@Auth() auth: AuthContext, @Query() query: ListGrantsQuery) {
-    return this.queries.list(auth.tenantId, query);
+    return this.queries.list(auth, query);
   }
 
   @Get(':id')
   @Roles('admin', 'requester', 'approver', 'auditor')
   get(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
-    return this.queries.get(auth.tenantId, id);
+    return this.queries.get(auth, id);
   }
 
   @Post(':id/cancel')
@@ -48,6 +48,15 @@ export class GrantsController {
   @Roles('admin', 'requester')
   cancel(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
     return this.lifecycle.cancel(auth, id);
+  }
+
+  /** Ends the caller's own grant early (an active one `revoked`, a pending request `cancelled`); admins: any grant. */
+  @Post(':id/release')
+  @HttpCode(200)
+  @Roles('admin', 'requester')
+  @ApiOperation({ summary: 'Release one\'s own grant early' })
+  release(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
+    return this.lifecycle.release(auth, id);
   }
 
   @Post(':id/revoke')

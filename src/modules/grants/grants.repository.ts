@@ -52,7 +52,7 @@ export class GrantsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async create(tx: Tx, tenantId: string, grant: NewGrant): Promise<GrantRecord> {
-    const { principal, action, resource, context, approvalGroups, ...rest } = grant;
+    const { principal, action, resource, context, approvalGroups, identity, ...rest } = grant;
     const row = await tx.grant.create({
       data: {
         ...rest,
@@ -65,6 +65,7 @@ export class GrantsRepository {
         resourceId: resource.id,
         context: context as object,
         approvalGroups: approvalGroups as unknown as object,
+        ...(identity && { identity: { ...identity } }),
       },
       include: withDetails,
     });
@@ -184,6 +185,7 @@ export class GrantsRepository {
         policyId: filters.policyId,
         createdAt: { gt: filters.createdAfter, lt: filters.createdBefore },
         ...((filters.expiresAfter || filters.expiresBefore) && { expiresAt: { gt: filters.expiresAfter, lt: filters.expiresBefore } }),
+        ...(filters.ownedBy !== undefined && { AND: [{ OR: [{ requesterEmail: filters.ownedBy }, { principalType: 'User', principalId: filters.ownedBy }] }] }),
         ...afterCursor(after),
       },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
