@@ -19,7 +19,7 @@ describe('OpenAPI document of the built application', () => {
       const response = await app.inject({ method: 'GET', url: '/openapi.json' });
       const spec = JSON.parse(response.body);
       const role = spec.components.schemas.CreateApiKeyDto.properties.role;
-      expect(role.enum).toEqual(['admin', 'requester', 'approver', 'auditor']);
+      expect(role.enum).toEqual(['admin', 'requester', 'approver', 'auditor', 'checker']);
       expect(spec.components.schemas.CreateApiKeyDto.required).toEqual(expect.arrayContaining(['name', 'role']));
       for (const name of ['CreateGrantDto', 'SimulateDto', 'CheckAccessDto']) {
         expect(spec.components.schemas[name].required).toEqual(expect.arrayContaining(['principal', 'action', 'resource']));

@@ -5,6 +5,8 @@ import { ApprovalTokensService } from './approval-tokens.service';
 import { ApprovalsController } from './approvals.controller';
 import { ApprovalTokensRepository } from './approval-tokens.repository';
 import { ApprovalsService } from './approvals.service';
+import { MyApprovalsController } from './my-approvals.controller';
+import { MyApprovals } from './my-approvals.service';
 
 @Module({})
 export class ApprovalsModule {
@@ -13,8 +15,8 @@ export class ApprovalsModule {
     return {
       module: ApprovalsModule,
       imports: [grants],
-      controllers: [ApprovalsController, ApprovalPageController],
-      providers: [ApprovalTokensRepository, ApprovalsService, ApprovalTokensService, ApprovalPageService],
+      controllers: [ApprovalsController, ApprovalPageController, MyApprovalsController],
+      providers: [ApprovalTokensRepository, ApprovalsService, ApprovalTokensService, ApprovalPageService, MyApprovals],
       exports: [ApprovalTokensService, ApprovalsService],
     };
   }
