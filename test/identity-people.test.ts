@@ -117,6 +117,37 @@ describe('people request, approve, release and see their own grants', () => {
     expect(me.body).toMatchObject({ email: null, roles: ['requester'], key_id: expect.any(String) });
   });
 
+  it('tells a signed-in portal user what a request needs before they submit it', async () => {
+    const list = await tenant.admin({ method: 'POST', url: '/v1/email-lists', body: { name: 'dbas', emails: ['x@example.com', 'y@example.com'] } });
+    await tenant.admin({
+      method: 'POST',
+      url: '/v1/policies',
+      body: {
+        name: 'restart',
+        max_duration_seconds: 7200,
+        default_duration_seconds: 1800,
+        purpose_justification_required: true,
+        purpose_justification_prompt: 'Which ticket?',
+        approval_required: true,
+        approval_groups: [{ approvals_needed: 2, email_list_uuid: list.body.id, email_addresses: ['z@example.com'] }],
+        rules: [{ ...ANY, principal_scope_type: 'in', principal_entity_type: 'IdpGroup', principal_entity_id: 'corp/dba', action_scope_type: 'eq', action_ids: ['restart'] }],
+      },
+    });
+    const simulated = await as('bob')({ method: 'POST', url: '/v1/policies/simulate', body: forPerson('bob@example.com', 'restart') });
+    expect(simulated.status).toBe(200);
+    expect(simulated.body).toMatchObject({
+      decision: 'allow',
+      approval_required: true,
+      purpose_justification_required: true,
+      purpose_justification_prompt: 'Which ticket?',
+      max_duration_seconds: 7200,
+      default_duration_seconds: 1800,
+      duration_seconds: 1800,
+      approval_groups: [{ approvals_needed: 2, members_count: 3 }],
+    });
+    expect((await as('ann')({ method: 'POST', url: '/v1/policies/simulate', body: forPerson('ann@example.com', 'restart') })).body.decision).toBe('deny');
+  });
+
   it('follows key rotation: a new kid refetches the keys, at most once per cooldown (2 s here, 60 s by default)', async () => {
     const second = await TestOidcProvider.start({ people: PEOPLE });
     try {

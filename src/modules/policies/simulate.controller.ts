@@ -17,6 +17,6 @@ export class SimulateController {
   @HttpCode(200)
   @Roles('admin', 'requester', 'auditor')
   simulate(@Auth() auth: AuthContext, @Body() dto: SimulateDto) {
-    return this.service.simulate(auth.tenantId, dto);
+    return this.service.simulate(auth, dto);
   }
 }
