@@ -1,6 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ApprovalPageController } from './approval-page.controller';
 import { ApprovalPageService } from './approval-page.service';
+import { ApprovalSignIn } from './approval-sign-in';
+import { IdentityModule } from '@/modules/identity/identity.module';
+import { TenantsModule } from '@/modules/tenants/tenants.module';
 import { ApprovalTokensService } from './approval-tokens.service';
 import { ApprovalsController } from './approvals.controller';
 import { ApprovalTokensRepository } from './approval-tokens.repository';
@@ -14,9 +17,9 @@ export class ApprovalsModule {
   static register(grants: DynamicModule): DynamicModule {
     return {
       module: ApprovalsModule,
-      imports: [grants],
+      imports: [grants, IdentityModule, TenantsModule],
       controllers: [ApprovalsController, ApprovalPageController, MyApprovalsController],
-      providers: [ApprovalTokensRepository, ApprovalsService, ApprovalTokensService, ApprovalPageService, MyApprovals],
+      providers: [ApprovalTokensRepository, ApprovalsService, ApprovalTokensService, ApprovalPageService, MyApprovals, ApprovalSignIn],
       exports: [ApprovalTokensService, ApprovalsService],
     };
   }
