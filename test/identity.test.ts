@@ -121,4 +121,25 @@ describe('identity providers and people\'s tokens', () => {
     const events = await tenant.admin({ method: 'GET', url: `/v1/grants/${granted.body.id}` });
     expect(events.body.events[0].actor).toEqual({ type: 'person', id: 'corp/ann', email: 'ann@example.com' });
   });
+
+  it('reads Cloudflare Access tokens from Cf-Access-Jwt-Assertion, with keys at <team domain>/cdn-cgi/access/certs', async () => {
+    const team = await TestOidcProvider.start({ people: PEOPLE, routes: { jwks: '/cdn-cgi/access/certs' } });
+    try {
+      const created = await tenant.admin({ method: 'POST', url: '/v1/identity-providers', body: { name: 'cf', type: 'cloudflare_access', issuer: team.issuer, audience: 'app-aud-tag', auditor_groups: ['audit'] } });
+      expect(created.status).toBe(201);
+      const assertion = await team.sign({ aud: ['app-aud-tag'], sub: 'cf-user-1', email: 'Eve@Example.com', groups: ['audit'], type: 'app' });
+      const me = await t.request({ method: 'GET', url: '/v1/me', headers: { 'cf-access-jwt-assertion': assertion, 'x-tenant-id': tenant.id } });
+      expect(me.status).toBe(200);
+      expect(me.body).toMatchObject({ email: 'eve@example.com', provider: 'cf', roles: ['requester', 'approver', 'auditor'] });
+      const otherApp = await team.sign({ aud: ['another-app'], email: 'eve@example.com' });
+      const refused = await t.request({ method: 'GET', url: '/v1/me', headers: { 'cf-access-jwt-assertion': otherApp, 'x-tenant-id': tenant.id } });
+      expect(refused.status).toBe(401);
+      expect(refused.body.details.reason).toBe('audience');
+      // An OIDC provider's token is not accepted in Cloudflare's header.
+      const viaHeader = await t.request({ method: 'GET', url: '/v1/me', headers: { 'cf-access-jwt-assertion': await oidc.tokenFor('ann'), 'x-tenant-id': tenant.id } });
+      expect(viaHeader.body.details.reason).toBe('issuer');
+    } finally {
+      await team.close();
+    }
+  });
 });
