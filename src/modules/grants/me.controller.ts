@@ -15,7 +15,7 @@ export class MeController {
   constructor(private readonly queries: GrantQueries) {}
 
   @Get()
-  @Roles('admin', 'requester', 'approver', 'auditor', 'checker')
+  @Roles('admin', 'requester', 'approver', 'auditor')
   @ApiOperation({ summary: 'Who the caller is: email, name, groups and roles' })
   me(@Auth() auth: AuthContext): MeResponse {
     return whoIs(auth);
