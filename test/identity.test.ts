@@ -122,6 +122,31 @@ describe('identity providers and people\'s tokens', () => {
     expect(events.body.events[0].actor).toEqual({ type: 'person', id: 'corp/ann', email: 'ann@example.com' });
   });
 
+  it('lets principal in IdpGroup::"corp/oncall" decide from the token\'s groups, also at activation after approval', async () => {
+    await tenant.admin({
+      method: 'POST',
+      url: '/v1/policies',
+      body: {
+        name: 'oncall deploys',
+        max_duration_seconds: 3600,
+        approval_required: true,
+        approval_groups: [{ approvals_needed: 1, email_addresses: ['root@example.com'] }],
+        rules: [{ ...ANY, principal_scope_type: 'in', principal_entity_type: 'IdpGroup', principal_entity_id: 'corp/oncall', action_scope_type: 'eq', action_ids: ['deploy'] }],
+      },
+    });
+    const deploy = (email: string) => ({ principal: { type: 'User', id: email }, action: action('deploy'), resource: host('web1') });
+    const bob = await withToken(t, tenant, await oidc.tokenFor('bob'))({ method: 'POST', url: '/v1/grants', body: deploy('bob@example.com') });
+    expect(bob.body.code).toBe('access_denied');
+    // Without a token nobody is in IdpGroup::"corp/oncall": a key asking for ann is denied.
+    expect((await tenant.as('requester')({ method: 'POST', url: '/v1/grants', body: deploy('ann@example.com') })).body.code).toBe('access_denied');
+
+    const ann = await withToken(t, tenant, await oidc.tokenFor('ann'))({ method: 'POST', url: '/v1/grants', body: deploy('ann@example.com') });
+    expect(ann.body.status).toBe('pending_approval');
+    const approved = await withToken(t, tenant, await oidc.tokenFor('root'))({ method: 'POST', url: `/v1/grants/${ann.body.id}/approvals`, body: { decision: 'approve' } });
+    expect(approved.status).toBe(201);
+    expect(approved.body.status).toBe('active');
+  });
+
   it('reads Cloudflare Access tokens from Cf-Access-Jwt-Assertion, with keys at <team domain>/cdn-cgi/access/certs', async () => {
     const team = await TestOidcProvider.start({ people: PEOPLE, routes: { jwks: '/cdn-cgi/access/certs' } });
     try {
