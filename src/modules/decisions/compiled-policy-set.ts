@@ -41,7 +41,8 @@ export interface EngineSlots {
 
 const SCHEMA_CONTEXT_HINT =
   "With a Cedar schema, each action's context must declare every key a request sends, including the ones the " +
-  'service always sets: duration_seconds (Long), justification (String) and requested_at (String).';
+  'service always sets: duration_seconds (Long), justification (String) and requested_at (String), and for a ' +
+  'signed-in requester identity ({provider: String, amr: Set<String>, auth_time?: Long}).';
 
 /** Above this many candidates, when they are most of the rules, the whole set is used (one cached set). */
 const WHOLE_SET_ABOVE = 64;
