@@ -19,6 +19,7 @@ import { CedarSchemaModule } from '@/modules/cedar-schema/cedar-schema.module';
 import { EmailListsModule } from '@/modules/email-lists/email-lists.module';
 import { EntitiesModule } from '@/modules/entities/entities.module';
 import { GrantsModule } from '@/modules/grants/grants.module';
+import { IdentityModule } from '@/modules/identity/identity.module';
 import { HealthModule } from '@/modules/health/health.module';
 import { MetricsModule } from '@/modules/metrics/metrics.module';
 import { MetricsRegistryModule } from '@/modules/metrics/metrics.registry';
@@ -55,6 +56,7 @@ export class AppModule {
         MailModule,
         AuditModule,
         ApiKeysModule,
+        IdentityModule,
         TenantsModule,
         EmailListsModule,
         NotificationChannelsModule,

@@ -20,13 +20,14 @@ describe('API keys', () => {
       id: expect.any(String),
       name: 'ci',
       role: 'requester',
+      subject_email: null,
       key: expect.stringMatching(/^jit_[0-9a-f-]{36}_[A-Za-z0-9_-]{43}$/),
       created_at: expect.any(String),
       revoked_at: null,
     });
     const listed = await tenant.admin({ method: 'GET', url: '/v1/api-keys?limit=500' });
     const row = listed.body.data.find((k: { id: string }) => k.id === created.body.id);
-    expect(row).toEqual({ id: created.body.id, name: 'ci', role: 'requester', created_at: expect.any(String), revoked_at: null });
+    expect(row).toEqual({ id: created.body.id, name: 'ci', role: 'requester', subject_email: null, created_at: expect.any(String), revoked_at: null });
     expect(JSON.stringify(listed.body)).not.toContain((created.body.key as string).split('_').slice(2).join('_'));
 
     const db = new Client({ connectionString: t.config.databaseUrl });

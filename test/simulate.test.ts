@@ -31,6 +31,11 @@ describe('simulate', () => {
       duration_seconds: 900,
       approval_required: false,
       evaluation_errors: [],
+      purpose_justification_required: false,
+      purpose_justification_prompt: null,
+      max_duration_seconds: 3600,
+      default_duration_seconds: 900,
+      approval_groups: [],
     });
     expect((await simulate(tenant, { duration_seconds: 120 })).body.duration_seconds).toBe(120);
     const over = await simulate(tenant, { duration_seconds: 3601 });
@@ -44,6 +49,11 @@ describe('simulate', () => {
       duration_seconds: null,
       approval_required: false,
       evaluation_errors: [],
+      purpose_justification_required: false,
+      purpose_justification_prompt: null,
+      max_duration_seconds: null,
+      default_duration_seconds: null,
+      approval_groups: [],
     });
     expect((await simulate(tenant, {}, 'auditor')).status).toBe(200);
     expect((await tenant.as('approver')({ method: 'POST', url: '/v1/policies/simulate', body: { principal: alice, action: ssh, resource: db } })).status).toBe(403);

@@ -33,6 +33,19 @@ export interface AppConfig {
   rateLimits: RateLimitConfig;
   /** Fastify's trustProxy: which proxies' X-Forwarded-For to believe for the client IP (rate limits per IP). */
   trustProxy: boolean | number | string;
+  identity: IdentityConfig;
+}
+
+/** PRODUCT.md section 16; README "Identity". */
+export interface IdentityConfig {
+  /** Lets issuers and key URLs use http on loopback addresses (local development and tests). */
+  allowInsecureIssuers: boolean;
+  /** Least time between two key-set fetches of one issuer caused by an unknown `kid` (ms). */
+  jwksCooldownMs: number;
+  /** Longest a fetched key set is used before it is fetched again (ms). */
+  jwksMaxAgeMs: number;
+  /** Signs the approval-link sign-in cookies; random per process when SESSION_SECRET is unset. */
+  sessionSecret: string | null;
 }
 
 /** Requests per window (0 turns that limit off); see README "Rate limits". */
@@ -142,7 +155,14 @@ export function loadConfig(env: Env): AppConfig {
       authFailureWindowSeconds: int('RATE_LIMIT_AUTH_FAILURE_WINDOW_SECONDS', 300, 1, 86400),
     },
     changePollIntervalMs: int('CHANGE_POLL_INTERVAL_MS', 1000, 50, 1500),
+    identity: {
+      allowInsecureIssuers: oneOf('IDENTITY_ALLOW_INSECURE_ISSUERS', 'false', ['true', 'false']) === 'true',
+      jwksCooldownMs: int('IDENTITY_JWKS_COOLDOWN_SECONDS', 60, 0, 86400) * 1000,
+      jwksMaxAgeMs: int('IDENTITY_JWKS_MAX_AGE_SECONDS', 600, 1, 86400) * 1000,
+      sessionSecret: read('SESSION_SECRET') ?? null,
+    },
   };
+  if (config.identity.sessionSecret !== null && config.identity.sessionSecret.length < 32) problems.push('SESSION_SECRET must be at least 32 characters long');
   if (!/^[^\s@]+@[^\s@]+$/.test(config.mailFrom)) problems.push('MAIL_FROM must be an email address');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

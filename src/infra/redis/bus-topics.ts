@@ -22,6 +22,8 @@ export interface BusTopics {
   'policy-set': { id?: undefined; data?: undefined };
   /** An API key was revoked: `id` is the key. */
   'api-key': { id: string; data?: undefined };
+  /** The tenant's identity providers changed: `id` is the provider. */
+  'identity-provider': { id: string; data?: undefined };
   /** An IP went over its failed-authentication budget (rate limits): `id` is the IP, blocked until `until` (ms). */
   'rate-limit-block': { id: string; data: { until: number } };
 }
@@ -32,4 +34,4 @@ export type BusTopic = keyof BusTopics;
 export type BusMessage<T extends BusTopic = BusTopic> = { topic: T; tenantId: string } & BusTopics[T];
 
 /** The topics, for checking messages that arrive over the wire. */
-export const BUS_TOPICS_CHECK: readonly BusTopic[] = ['grant', 'policy-set', 'api-key', 'rate-limit-block'];
+export const BUS_TOPICS_CHECK: readonly BusTopic[] = ['grant', 'policy-set', 'api-key', 'identity-provider', 'rate-limit-block'];

@@ -21,7 +21,7 @@ export class AccessController {
   /** Is this access granted right now? Served from memory. */
   @Post('check')
   @RouteConfig(NO_REQUEST_LOG)
-  @Roles('admin', 'requester', 'approver', 'auditor')
+  @Roles('admin', 'requester', 'approver', 'auditor', 'checker')
   @ApiBody({ type: CheckAccessDto })
   @HttpCode(200)
   @ApiOperation({ summary: 'Is this access granted right now?' })

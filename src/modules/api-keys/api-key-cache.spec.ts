@@ -7,6 +7,7 @@ const record = (id: string): ApiKeyRecord => ({
   name: 'n',
   role: 'admin',
   secretHash: new Uint8Array(32),
+  subjectEmail: null,
   createdAt: new Date(0),
   revokedAt: null,
 });

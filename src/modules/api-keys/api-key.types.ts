@@ -6,6 +6,7 @@ export interface ApiKeyRecord {
   name: string;
   role: Role;
   secretHash: Uint8Array;
+  subjectEmail: string | null;
   createdAt: Date;
   revokedAt: Date | null;
 }
@@ -14,6 +15,8 @@ export interface ApiKeyView {
   id: string;
   name: string;
   role: Role;
+  /** The one person the key acts as; null: a service key of a trusted portal. */
+  subject_email: string | null;
   created_at: string;
   revoked_at: string | null;
 }
@@ -28,6 +31,7 @@ export function toApiKeyView(record: ApiKeyRecord): ApiKeyView {
     id: record.id,
     name: record.name,
     role: record.role,
+    subject_email: record.subjectEmail,
     created_at: record.createdAt.toISOString(),
     revoked_at: record.revokedAt?.toISOString() ?? null,
   };

@@ -5,14 +5,14 @@ import type { Cursor } from '@/common/http/pagination';
 import { ApiKeyRecord } from './api-key.types';
 import { afterCursor } from '@/infra/prisma/keyset';
 
-type Row = { id: string; tenantId: string; name: string; role: string; secretHash: Uint8Array; createdAt: Date; revokedAt: Date | null };
+type Row = { id: string; tenantId: string; name: string; role: string; secretHash: Uint8Array; subjectEmail: string | null; createdAt: Date; revokedAt: Date | null };
 const toRecord = (row: Row): ApiKeyRecord => ({ ...row, role: row.role as Role });
 
 @Injectable()
 export class ApiKeysRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async create(tx: Tx, tenantId: string, key: { id: string; name: string; role: Role; secretHash: Buffer }) {
+  async create(tx: Tx, tenantId: string, key: { id: string; name: string; role: Role; secretHash: Buffer; subjectEmail: string | null }) {
     return toRecord(await tx.apiKey.create({ data: { ...key, secretHash: new Uint8Array(key.secretHash), tenantId } }));
   }
 

@@ -12,6 +12,7 @@ import { conflict, notFound } from '@/common/errors/domain-error';
 import { decodeCursor, Page, PageQuery, pageSize, toPage } from '@/common/http/pagination';
 import { AuditRepository } from '@/modules/audit/audit.repository';
 import type { Actor } from '@/modules/audit/audit-chain';
+import { normalizeEmail } from '@/modules/email-lists/emails';
 import { ApiKeyCache } from './api-key-cache';
 import { ApiKeyRecord, ApiKeyView, CreatedApiKey, toApiKeyView } from './api-key.types';
 import { ApiKeysRepository } from './api-keys.repository';
@@ -43,13 +44,14 @@ export class ApiKeysService implements OnModuleInit {
     const id = randomUUID();
     const secret = newSecret();
     const record = await this.prisma.$transaction(async (tx) => {
-      const created = await this.keys.create(tx, tenantId, { id, name: dto.name, role: dto.role, secretHash: hashSecret(secret) });
+      const subjectEmail = dto.subject_email === undefined ? null : normalizeEmail(dto.subject_email);
+      const created = await this.keys.create(tx, tenantId, { id, name: dto.name, role: dto.role, secretHash: hashSecret(secret), subjectEmail });
       await this.audit.append(tx, tenantId, {
         actor,
         action: 'api_key.created',
         targetType: 'api_key',
         targetId: id,
-        data: { name: dto.name, role: dto.role },
+        data: { name: dto.name, role: dto.role, subject_email: created.subjectEmail },
       });
       return created;
     });
@@ -91,7 +93,7 @@ export class ApiKeysService implements OnModuleInit {
     if (!parsed) return null;
     const record = await this.lookup(parsed.keyId);
     if (!record || record.revokedAt || !secretMatches(parsed.secret, record.secretHash)) return null;
-    return { tenantId: record.tenantId, keyId: record.id, role: record.role };
+    return { tenantId: record.tenantId, keyId: record.id, roles: [record.role], subjectEmail: record.subjectEmail, person: null };
   }
 
   /**

@@ -5,8 +5,9 @@ import { APP_CONFIG } from '@/config/config.module';
 import type { AppConfig } from '@/config/config';
 import { constantTimeEquals } from '@/common/auth/api-key-secret';
 import { AUTH_CONTEXT } from '@/common/auth/auth.decorator';
-import { Access, ACCESS_KEY } from '@/common/auth/roles';
+import { Access, ACCESS_KEY, AuthContext } from '@/common/auth/roles';
 import { DomainError } from '@/common/errors/domain-error';
+import { IdentityAuthenticator } from '@/modules/identity/identity-authenticator';
 import { ApiKeysService } from './api-keys.service';
 
 const header = (request: FastifyRequest, name: string): string | undefined => {
@@ -14,12 +15,16 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
   return typeof value === 'string' ? value : undefined;
 };
 
+const BEARER = /^Bearer ([A-Za-z0-9_.~+/=-]+)$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Global guard: every route declares its access (see RouteAccessCheck); the order is 401, then 403. */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: ApiKeysService,
+    private readonly identity: IdentityAuthenticator,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -36,17 +41,30 @@ export class AuthGuard implements CanActivate {
       }
       return true;
     }
-    const auth = await this.keys.authenticate(presented);
-    if (!auth) throw new DomainError('unauthenticated', 'Missing, unknown or revoked API key');
     const tenantId = header(request, 'x-tenant-id');
+    const auth = presented === undefined ? await this.person(request, tenantId) : await this.keys.authenticate(presented);
+    if (!auth) throw new DomainError('unauthenticated', 'Missing, unknown or revoked API key');
     if (!tenantId) throw new DomainError('unauthenticated', 'X-Tenant-ID header is required');
     if (tenantId.toLowerCase() !== auth.tenantId) {
       throw new DomainError('tenant_mismatch', 'The API key does not belong to the tenant in X-Tenant-ID');
     }
-    if (!access.roles.includes(auth.role)) {
+    if (!access.roles.some((role) => auth.roles.includes(role))) {
       throw new DomainError('forbidden', `This call needs one of the roles: ${access.roles.join(', ')}`);
     }
     (request as unknown as Record<string, unknown>)[AUTH_CONTEXT] = auth;
     return true;
+  }
+
+  /**
+   * A person's token (PRODUCT.md section 16): `Authorization: Bearer <jwt>` or `Cf-Access-Jwt-Assertion`, verified
+   * against the identity providers of the tenant in `X-Tenant-ID`; null when neither header is there.
+   */
+  private async person(request: FastifyRequest, tenantId: string | undefined): Promise<AuthContext | null> {
+    const assertion = header(request, 'cf-access-jwt-assertion');
+    const bearer = BEARER.exec(header(request, 'authorization') ?? '')?.[1];
+    const token = bearer ?? assertion;
+    if (token === undefined) return null;
+    if (!tenantId || !UUID.test(tenantId)) throw new DomainError('unauthenticated', 'X-Tenant-ID header is required with a token');
+    return this.identity.authenticate(tenantId.toLowerCase(), token, bearer === undefined ? 'cloudflare' : 'bearer');
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '@/common/errors/domain-error';
-import { approverActor } from '@/modules/audit/actors';
+import { approverActor, signedInApproverActor } from '@/modules/audit/actors';
+import type { Actor } from '@/modules/audit/audit-chain';
 import type { GrantRecord } from '@/modules/grants/grant.types';
 import { GrantsRepository } from '@/modules/grants/grants.repository';
 import { HtmlPage, renderMessagePage, renderRequestPage, RequestView } from './approval-page';
@@ -10,6 +11,10 @@ import { ApprovalTokensService } from './approval-tokens.service';
 import { PolicyReads } from '@/modules/policies/policy-reads';
 import type { ApprovalTokenRecord } from './approval-tokens.repository';
 import { approvalCase, ApprovalsService, DecisionResult, LinkUnusableError, refusal } from './approvals.service';
+import { ApprovalSignIn, Redirect } from './approval-sign-in';
+
+/** A page, or (sign-in required) a redirect to the identity provider. */
+export type PageResult = HtmlPage | Redirect;
 
 type Opened = { page: HtmlPage } | { link: ApprovalTokenRecord; grant: GrantRecord; view: RequestView };
 
@@ -58,29 +63,36 @@ export class ApprovalPageService {
     private readonly policies: PolicyReads,
     private readonly grants: GrantsRepository,
     private readonly decisions: ApprovalsService,
+    private readonly signIn: ApprovalSignIn,
   ) {}
 
-  show(token: string): Promise<HtmlPage> {
+  show(token: string, cookies?: string): Promise<PageResult> {
     return this.guard(async () => {
       const opened = await this.open(token);
       if ('page' in opened) return opened.page;
       const { link, grant, view } = opened;
+      const who = await this.signedIn(link.tenantId, link.approverEmail, cookies);
+      if (who === 'sign_in') return this.signIn.start(link.tenantId, token);
+      if ('html' in who) return who;
       const eligible = eligibility(approvalCase(grant, new Date(), link.round), link.approverEmail);
       const refused = refusal(eligible === 'eligible' ? 'recorded' : eligible, link.approverEmail, view.status);
       return refused ? this.refusalPage(refused, view) : { status: 200, html: renderRequestPage(view) };
     });
   }
 
-  submit(token: string, body: unknown): Promise<HtmlPage> {
+  submit(token: string, body: unknown, cookies?: string): Promise<PageResult> {
     return this.guard(async () => {
       const form = parseForm(body);
       if (!form) return message(400, 'Incomplete form', 'Choose Approve or Deny; a comment may have up to 2000 characters.');
       const opened = await this.open(token);
       if ('page' in opened) return opened.page;
       const { link, view } = opened;
+      const who = await this.signedIn(link.tenantId, link.approverEmail, cookies);
+      if (who === 'sign_in') return message(401, 'Sign in first', 'This tenant records decisions only for signed-in approvers: open the link again to sign in.');
+      if ('html' in who) return who;
       try {
         const input = { approverEmail: link.approverEmail, ...form };
-        const result = await this.decisions.decide(link.tenantId, link.grantId, input, approverActor(link.approverEmail), { id: link.id, round: link.round });
+        const result = await this.decisions.decide(link.tenantId, link.grantId, input, who.actor, { id: link.id, round: link.round });
         return outcomePage(result, view);
       } catch (error) {
         if (error instanceof LinkUnusableError) return USED;
@@ -119,12 +131,36 @@ export class ApprovalPageService {
     return { link, grant, view };
   }
 
+  /** The sign-in callback: back to the link with a session, or a page saying why not. */
+  finishSignIn(query: string, cookies?: string): Promise<PageResult> {
+    return this.guard(async () => {
+      try {
+        return await this.signIn.finish(query, cookies);
+      } catch (error) {
+        if (error instanceof DomainError) return message(error.status, 'Sign-in failed', error.message);
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Who decides through this link: anyone holding it, or with `approval_requires_sign_in` only the link's approver
+   * signed in (`sign_in` when nobody is; a page when someone else is).
+   */
+  private async signedIn(tenantId: string, approverEmail: string, cookies: string | undefined): Promise<{ actor: Actor } | HtmlPage | 'sign_in'> {
+    if (!(await this.signIn.required(tenantId))) return { actor: approverActor(approverEmail) };
+    const session = await this.signIn.session(tenantId, cookies);
+    if (!session) return 'sign_in';
+    if (session.email !== approverEmail) return message(403, 'This link is for someone else', `You are signed in as ${session.email}; this link is for ${approverEmail}.`);
+    return { actor: signedInApproverActor(session.provider, session.sub, session.email) };
+  }
+
   private refusalPage(error: DomainError, view: RequestView): HtmlPage {
     return message(error.status, TITLES[error.code] ?? 'Not possible', error.message, view);
   }
 
   /** Whatever fails, the approver gets a page, never a stack trace; the token is not logged. */
-  private async guard(render: () => Promise<HtmlPage>): Promise<HtmlPage> {
+  private async guard(render: () => Promise<PageResult>): Promise<PageResult> {
     try {
       return await render();
     } catch (error) {

@@ -1,10 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ApprovalPageController } from './approval-page.controller';
 import { ApprovalPageService } from './approval-page.service';
+import { ApprovalSignIn } from './approval-sign-in';
+import { IdentityModule } from '@/modules/identity/identity.module';
+import { TenantsModule } from '@/modules/tenants/tenants.module';
 import { ApprovalTokensService } from './approval-tokens.service';
 import { ApprovalsController } from './approvals.controller';
 import { ApprovalTokensRepository } from './approval-tokens.repository';
 import { ApprovalsService } from './approvals.service';
+import { MyApprovalsController } from './my-approvals.controller';
+import { MyApprovals } from './my-approvals.service';
 
 @Module({})
 export class ApprovalsModule {
@@ -12,9 +17,9 @@ export class ApprovalsModule {
   static register(grants: DynamicModule): DynamicModule {
     return {
       module: ApprovalsModule,
-      imports: [grants],
-      controllers: [ApprovalsController, ApprovalPageController],
-      providers: [ApprovalTokensRepository, ApprovalsService, ApprovalTokensService, ApprovalPageService],
+      imports: [grants, IdentityModule, TenantsModule],
+      controllers: [ApprovalsController, ApprovalPageController, MyApprovalsController],
+      providers: [ApprovalTokensRepository, ApprovalsService, ApprovalTokensService, ApprovalPageService, MyApprovals, ApprovalSignIn],
       exports: [ApprovalTokensService, ApprovalsService],
     };
   }

@@ -16,6 +16,7 @@ import { GrantEffects, PendingEffects } from '@/modules/grants/grant-effects';
 import { GrantView, toGrantView } from '@/modules/grants/grant-view';
 import { GrantRecord, pendingExtension } from '@/modules/grants/grant.types';
 import { GrantsRepository } from '@/modules/grants/grants.repository';
+import { bindApprover } from '@/modules/grants/requester-binding';
 import { TenantStateRepository } from '@/modules/tenant-state/tenant-state.repository';
 import { ApprovalCase, ApprovalDecision, ApprovalOutcome, decideApproval } from './approval-rules';
 import { ApprovalTokensRepository } from './approval-tokens.repository';
@@ -97,10 +98,14 @@ export class ApprovalsService {
     private readonly engine: PolicyEngine,
   ) {}
 
-  /** The API path: an approver or admin key records a decision on behalf of `approver_email`. */
+  /**
+   * The API path: a person decides as themselves, a bound key as its subject, a service key on behalf of
+   * `approver_email` (audited with the key id and that email).
+   */
   async decideByKey(auth: AuthContext, grantId: string, dto: CreateApprovalDto): Promise<GrantView> {
-    const input = { approverEmail: dto.approver_email, decision: dto.decision, comment: dto.comment ?? null };
-    const { grant } = await this.decide(auth.tenantId, grantId, input, keyActor(auth));
+    const approverEmail = bindApprover(auth, dto.approver_email);
+    const input = { approverEmail, decision: dto.decision, comment: dto.comment ?? null };
+    const { grant } = await this.decide(auth.tenantId, grantId, input, keyActor(auth, approverEmail));
     return toGrantView(grant);
   }
 

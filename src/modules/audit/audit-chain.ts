@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-export type ActorType = 'api_key' | 'approver' | 'system';
+export type ActorType = 'api_key' | 'approver' | 'person' | 'system';
 
 export interface Actor {
   type: ActorType;

@@ -5,6 +5,7 @@ import { schemaActionEdges } from '@/infra/cedar/cedar-checks';
 import { isEntityType, uidsInText } from '@/infra/cedar/cedar-text';
 import type { Decision, EvaluationRequest } from './decision.types';
 import { EntityGraph, entityRefs, uidKey } from './entity-graph';
+import { groupUids, isPerson, personEntity } from './person-entity';
 import type { PreparsedSlots } from '@/infra/cedar/preparsed-sets';
 import { RequestShape, RuleIndex } from './rule-index';
 import { resolveScopes, RuleFields } from '@/infra/cedar/rule-scope';
@@ -40,7 +41,8 @@ export interface EngineSlots {
 
 const SCHEMA_CONTEXT_HINT =
   "With a Cedar schema, each action's context must declare every key a request sends, including the ones the " +
-  'service always sets: duration_seconds (Long), justification (String) and requested_at (String).';
+  'service always sets: duration_seconds (Long), justification (String) and requested_at (String), and for a ' +
+  'signed-in requester identity ({provider: String, amr: Set<String>, auth_time?: Long}).';
 
 /** Above this many candidates, when they are most of the rules, the whole set is used (one cached set). */
 const WHOLE_SET_ABOVE = 64;
@@ -88,8 +90,11 @@ export class CompiledPolicySet {
       if (!isEntityType(uid.type)) throw invalidInput(`${name}.type must be a Cedar entity type name`, { field: `${name}.type` });
     }
     const keys = { principal: uidKey(request.principal), action: uidKey(request.action), resource: uidKey(request.resource) };
+    const person = isPerson(request.principal, request.identity) ? request.identity : null;
+    const groupKeys = person ? groupUids(person).map(uidKey) : [];
+    const principalAncestors = groupKeys.length === 0 ? this.graph.ancestorsOrSelf(keys.principal) : new Set([keys.principal, ...[keys.principal, ...groupKeys].flatMap((key) => [...this.graph.ancestorsOrSelf(key)])]);
     const shape: RequestShape = {
-      principal: { key: keys.principal, type: request.principal.type, ancestors: this.graph.ancestorsOrSelf(keys.principal) },
+      principal: { key: keys.principal, type: request.principal.type, ancestors: principalAncestors },
       action: { key: keys.action, ancestors: this.graph.ancestorsOrSelf(keys.action) },
       resource: { key: keys.resource, type: request.resource.type, ancestors: this.graph.ancestorsOrSelf(keys.resource) },
     };
@@ -97,7 +102,8 @@ export class CompiledPolicySet {
     const candidates = positions.map((position) => this.ordered[position].id);
     if (positions.length === 0) return decideAcrossTiers([], this.tierOf, () => ({ decision: 'deny', reasons: [], errors: [] }), this.rules, this.policies, this.data.version);
     const roots = [keys.principal, keys.action, keys.resource, ...entityRefs(request.context).filter((uid) => isEntityType(uid.type)).map(uidKey)];
-    const entities = this.graph.slice([...roots, ...positions.flatMap((position) => this.literals[position])]);
+    const sliced = this.graph.slice([...roots, ...groupKeys, ...positions.flatMap((position) => this.literals[position])]);
+    const entities = person ? [personEntity(person, sliced.find((e) => uidKey(e.uid) === keys.principal)), ...sliced.filter((e) => uidKey(e.uid) !== keys.principal)] : sliced;
     const schemaSlot = this.data.schema === null ? undefined : slots.schemas.acquire(`${this.data.tenantId}|${this.data.version}`, () => this.data.schema as CedarSchemaValue);
     const position = new Map(positions.map((p) => [this.ordered[p].id, p]));
     // The whole set may stand in for all the candidates (no other rule can be satisfied), never for some of them.
@@ -112,7 +118,7 @@ export class CompiledPolicySet {
     const key = `${this.data.tenantId}|${this.data.version}|${whole ? '*' : positions.join(',')}`;
     const slot = sets.acquire(key, () => ({ staticPolicies: Object.fromEntries(chosen.map((rule) => [rule.id, rule.policyText])) }));
     try {
-      const answer = authorizePreparsed({ ...request, entities }, slot, schemaSlot);
+      const answer = authorizePreparsed({ principal: request.principal, action: request.action, resource: request.resource, context: request.context, entities }, slot, schemaSlot);
       return { decision: answer.decision, reasons: answer.reasons, errors: answer.errors.map((e) => ({ ruleId: e.policyId, message: e.message })) };
     } catch (error) {
       if (!(error instanceof CedarRequestError)) throw error;

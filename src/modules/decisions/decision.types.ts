@@ -1,4 +1,5 @@
 import type { EntityUid } from '@/infra/cedar/cedar-types';
+import type { RequestIdentity } from './person-entity';
 
 export interface EvaluationRequest {
   principal: EntityUid;
@@ -6,6 +7,8 @@ export interface EvaluationRequest {
   resource: EntityUid;
   /** Already holds `duration_seconds`, `justification` and `requested_at` next to the caller's own keys. */
   context: Record<string, unknown>;
+  /** The signed-in requester: when the principal is `User::"<their email>"`, the token's attributes and groups apply. */
+  identity?: RequestIdentity | null;
 }
 
 export interface ApprovalGroup {

@@ -1,6 +1,7 @@
 import type { EntityUid } from '@/infra/cedar/cedar-types';
 import { invalidInput } from '@/common/errors/domain-error';
 import type { Decision, EvaluationRequest } from './decision.types';
+import { identityContext, isPerson, RequestIdentity } from './person-entity';
 import { buildContext, checkJustification, effectiveDuration } from './request-rules';
 
 /** A would-be grant, activation or extension as the requester states it. */
@@ -20,6 +21,8 @@ export interface RequestInput {
   enforceJustification?: boolean;
   /** False when the caller checks the maximum itself (extensions combine it with the grant's own); default true. */
   enforceMaximum?: boolean;
+  /** The signed-in requester (PRODUCT.md section 16); applies when the principal is `User::"<their email>"`. */
+  identity?: RequestIdentity | null;
 }
 
 /** The decision and exactly the duration (seconds) Cedar saw when it made it. */
@@ -40,12 +43,14 @@ export const MAX_DURATION_ROUNDS = 4;
  * for `duration_seconds`. An allow is also checked against the governing policy's maximum and justification rule.
  */
 export async function decideRequest(evaluate: (request: EvaluationRequest) => Promise<Decision>, input: RequestInput): Promise<RequestDecision> {
+  const identity = isPerson(input.principal, input.identity) ? input.identity : null;
   const at = (durationSeconds: number) =>
     evaluate({
       principal: input.principal,
       action: input.action,
       resource: input.resource,
-      context: buildContext(input.context, durationSeconds, input.justification, input.requestedAt, input.extension),
+      context: buildContext(input.context, durationSeconds, input.justification, input.requestedAt, input.extension, identity && identityContext(identity)),
+      identity,
     });
   const allowed = (decision: Decision, durationSeconds: number): RequestDecision => {
     if (decision.policy) {

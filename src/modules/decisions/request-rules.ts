@@ -33,8 +33,11 @@ export function checkJustification(justification: string | undefined | null, pol
   }
 }
 
-/** Context keys the service always sets (and `extension` on extensions); a caller's own value for them is dropped. */
-export const RESERVED_CONTEXT_KEYS = ['duration_seconds', 'justification', 'requested_at', 'extension'] as const;
+/**
+ * Context keys the service always sets (and `extension` on extensions, `identity` for a signed-in requester: see
+ * person-entity.ts); a caller's own value for them is dropped.
+ */
+export const RESERVED_CONTEXT_KEYS = ['duration_seconds', 'justification', 'requested_at', 'extension', 'identity'] as const;
 
 /**
  * The Cedar context: the caller's keys, with the reserved ones set by the service. `extension: true` only on the
@@ -46,6 +49,7 @@ export function buildContext(
   justification: string | undefined | null,
   requestedAt: Date,
   extension = false,
+  identity: Record<string, unknown> | null = null,
 ): Record<string, unknown> {
   const reserved: readonly string[] = RESERVED_CONTEXT_KEYS;
   const own = Object.fromEntries(Object.entries(caller ?? {}).filter(([key]) => !reserved.includes(key)));
@@ -55,5 +59,6 @@ export function buildContext(
     justification: justification ?? '',
     requested_at: requestedAt.toISOString(),
     ...(extension && { extension: true }),
+    ...(identity !== null && { identity }),
   };
 }

@@ -49,6 +49,7 @@ export class GrantActivation {
           action: grant.action,
           resource: grant.resource,
           context: grant.context,
+          identity: grant.identity,
           durationSeconds: grant.durationSeconds,
           justification: grant.justification,
           requestedAt: grant.createdAt,

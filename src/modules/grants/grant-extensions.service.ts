@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
-import type { AuthContext } from '@/common/auth/roles';
+import { AuthContext, hasRole } from '@/common/auth/roles';
+import { assertMayActOn } from './requester-binding';
 import { conflict, invalidInput, invalidState, notFound } from '@/common/errors/domain-error';
 import type { Actor } from '@/modules/audit/audit-chain';
 import { keyActor, systemActor } from '@/modules/audit/actors';
@@ -62,6 +63,7 @@ export class GrantExtensions {
       action: grant.action,
       resource: grant.resource,
       context: grant.context,
+      identity: grant.identity,
       durationSeconds: total,
       justification: justification ?? grant.justification,
       requestedAt: now,
@@ -83,6 +85,7 @@ export class GrantExtensions {
   private async attempt(auth: AuthContext, id: string, dto: ExtendGrantDto) {
     const current = await this.grants.find(auth.tenantId, id);
     if (!current) throw notFound('Grant');
+    assertMayActOn(auth, current);
     const expiresAt = current.expiresAt;
     if (current.status !== 'active' || !expiresAt) throw invalidState(`The grant is ${current.status}: extend is not possible`, { status: current.status });
     if (pendingExtension(current)) throw conflict('An extension of this grant is already waiting for approval', { field: 'duration_seconds' });
@@ -90,7 +93,7 @@ export class GrantExtensions {
     const justification = dto.justification ?? null;
     const { decision, durationSeconds } = await this.decideExtension(current, dto.duration_seconds, justification, now);
     const actor = keyActor(auth);
-    const needsApproval = decision.decision === 'allow' && decision.policy?.approvalRequired === true && auth.role !== 'admin';
+    const needsApproval = decision.decision === 'allow' && decision.policy?.approvalRequired === true && !hasRole(auth, 'admin');
     const groups = needsApproval && decision.policy ? await this.groupsFor(current, decision) : [];
     return this.prisma.$transaction(async (tx) => {
       assertCurrent(auth.tenantId, decision, (await this.state.lockShared(tx, auth.tenantId)).policyVersion);

@@ -1,12 +1,21 @@
 import { Injectable } from '@nestjs/common';
+import { AuthContext, hasRole } from '@/common/auth/roles';
 import { notFound } from '@/common/errors/domain-error';
 import { decodeCursor, Page, pageSize, toPage } from '@/common/http/pagination';
 import { AuditRepository } from '@/modules/audit/audit.repository';
 import { GrantView, toGrantView } from './grant-view';
 import { GrantsRepository } from './grants.repository';
 import { ListGrantsQuery } from './dto/list-grants.dto';
+import type { GrantRecord } from './grant.types';
+import { isOwnGrant } from './requester-binding';
 
 const date = (value?: string) => (value === undefined ? undefined : new Date(value));
+
+/** A bound caller without the admin or auditor role sees only the grants it asked for or may decide (PRODUCT.md section 16). */
+const restrictedTo = (auth: AuthContext): string | null => (auth.subjectEmail !== null && !hasRole(auth, 'admin') && !hasRole(auth, 'auditor') ? auth.subjectEmail : null);
+
+const mayDecide = (email: string, grant: GrantRecord): boolean =>
+  [...grant.approvalGroups, ...grant.extensions.flatMap((e) => e.approvalGroups)].some((group) => group.members.includes(email));
 
 /** GET /v1/grants and GET /v1/grants/{id}: what auditors and requesters read. */
 @Injectable()
@@ -17,9 +26,11 @@ export class GrantQueries {
   ) {}
 
   /** The grant with its timeline: its audit events, oldest first (PRODUCT.md section 6). */
-  async get(tenantId: string, id: string) {
+  async get(auth: AuthContext, id: string) {
+    const tenantId = auth.tenantId;
     const grant = await this.grants.find(tenantId, id);
-    if (!grant) throw notFound('Grant');
+    const only = restrictedTo(auth);
+    if (!grant || (only !== null && !isOwnGrant(only, grant) && !mayDecide(only, grant))) throw notFound('Grant');
     const events = await this.audit.forTarget(tenantId, 'grant', id);
     return {
       ...toGrantView(grant),
@@ -33,11 +44,17 @@ export class GrantQueries {
     };
   }
 
-  async list(tenantId: string, query: ListGrantsQuery): Promise<Page<GrantView>> {
+  /** GET /v1/me/grants: the caller's own grants (asked for by them or for `User::"<their email>"`). */
+  listMine(auth: AuthContext & { subjectEmail: string }, query: ListGrantsQuery): Promise<Page<GrantView>> {
+    return this.list(auth, query, auth.subjectEmail);
+  }
+
+  async list(auth: AuthContext, query: ListGrantsQuery, mine: string | null = restrictedTo(auth)): Promise<Page<GrantView>> {
     const limit = pageSize(query);
     const rows = await this.grants.list(
-      tenantId,
+      auth.tenantId,
       {
+        ownedBy: mine ?? undefined,
         principalType: query.principal_type,
         principalId: query.principal_id,
         actionId: query.action_id,

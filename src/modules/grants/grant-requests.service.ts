@@ -20,6 +20,7 @@ import type { NewGrant } from './grant.types';
 import { GrantsRepository } from './grants.repository';
 import { IdempotencyRepository } from './idempotency.repository';
 import { CreateGrantDto } from './dto/create-grant.dto';
+import { BoundRequest, bindRequester } from './requester-binding';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
@@ -57,13 +58,14 @@ export class GrantRequests {
   ) {}
 
   async request(auth: AuthContext, dto: CreateGrantDto, idempotencyKey?: string): Promise<GrantView> {
+    const bound = bindRequester(auth, dto.principal, dto.requester_email);
     const requestHash = createHash('sha256').update(canonicalJson(dto)).digest('hex');
     if (idempotencyKey !== undefined) {
       if (!IDEMPOTENCY_KEY.test(idempotencyKey)) throw invalidInput('Idempotency-Key must be 1 to 200 printable characters', { field: 'Idempotency-Key' });
       const prior = await this.idempotency.find(auth.tenantId, idempotencyKey);
       if (prior) return this.replay(prior, requestHash);
     }
-    const stored = await withCurrentDecision(() => this.decideAndStore(auth, dto, requestHash, idempotencyKey), (tenantId) => this.engine.invalidate(tenantId));
+    const stored = await withCurrentDecision(() => this.decideAndStore(auth, dto, bound, requestHash, idempotencyKey), (tenantId) => this.engine.invalidate(tenantId));
     if (stored.replayed) return this.replay(stored.replayed, requestHash);
     await this.effects.committed(stored.changes);
     if (stored.denied) throw stored.denied;
@@ -75,7 +77,7 @@ export class GrantRequests {
    * (share lock on the tenant's counters), stores the grant with its `grant.requested` event and, when decided at
    * once, its `grant.activated` or `grant.denied` event.
    */
-  private async decideAndStore(auth: AuthContext, dto: CreateGrantDto, requestHash: string, idempotencyKey?: string) {
+  private async decideAndStore(auth: AuthContext, dto: CreateGrantDto, bound: BoundRequest, requestHash: string, idempotencyKey?: string) {
     const now = new Date();
     const { decision, durationSeconds } = await this.engine.decide(auth.tenantId, {
       principal: dto.principal,
@@ -85,8 +87,9 @@ export class GrantRequests {
       durationSeconds: dto.duration_seconds,
       justification: dto.justification,
       requestedAt: now,
+      identity: bound.identity,
     });
-    const grant = await this.build(auth.tenantId, dto, decision, durationSeconds, now);
+    const grant = await this.build(auth.tenantId, dto, bound, decision, durationSeconds, now);
     const denied = grant.status === 'denied' ? accessDenied(decision, { grant_id: grant.id }) : null;
     const response = denied ? { status: 403, body: denied.toBody() } : { status: 201, body: toGrantView({ ...grant, tenantId: auth.tenantId, approvals: [], extensions: [] }) };
     return this.prisma.$transaction(async (tx) => {
@@ -98,7 +101,7 @@ export class GrantRequests {
         return { replayed: winner, changes: [], denied: null };
       }
       const created = await this.grants.create(tx, auth.tenantId, grant);
-      const actor = keyActor(auth);
+      const actor = keyActor(auth, created.requesterEmail);
       const requested = await this.transitions.recordEvent(tx, auth.tenantId, created, 'grant.requested', actor, {
         status: created.status,
         principal: created.principal,
@@ -115,7 +118,7 @@ export class GrantRequests {
     });
   }
 
-  private async build(tenantId: string, dto: CreateGrantDto, decision: Decision, durationSeconds: number, now: Date): Promise<NewGrant> {
+  private async build(tenantId: string, dto: CreateGrantDto, bound: BoundRequest, decision: Decision, durationSeconds: number, now: Date): Promise<NewGrant> {
     const policy = decision.policy;
     const base = {
       id: randomUUID(),
@@ -124,7 +127,8 @@ export class GrantRequests {
       resource: dto.resource,
       durationSeconds,
       justification: dto.justification ?? null,
-      requesterEmail: dto.requester_email?.toLowerCase() ?? null,
+      requesterEmail: bound.requesterEmail,
+      identity: bound.identity,
       context: dto.context ?? {},
       policyId: policy?.id ?? null,
       determiningRuleIds: decision.determiningRuleIds,

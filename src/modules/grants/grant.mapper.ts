@@ -1,5 +1,6 @@
 import type { GrantStatus } from './grant-state';
 import type { GrantApprovalGroup } from '@/modules/decisions/approval-groups';
+import type { RequestIdentity } from '@/modules/decisions/person-entity';
 import type { ApprovalRecord, ExtensionRecord, ExtensionStatus, GrantRecord } from './grant.types';
 
 /** The grants row with what `withDetails` includes, as Prisma returns it. */
@@ -30,6 +31,7 @@ export interface GrantRow {
   expiresAt: Date | null;
   endedAt: Date | null;
   endedReason: string | null;
+  identity?: unknown;
   approvals?: { round: number; approverEmail: string; decision: string; comment: string | null; decidedAt: Date }[];
   extensions?: {
     id: string;
@@ -97,5 +99,6 @@ export function toGrantRecord(row: GrantRow): GrantRecord {
     endedReason: row.endedReason,
     approvals: approvals.filter((a) => a.round === 0).map(approval),
     extensions,
+    identity: (row.identity ?? null) as RequestIdentity | null,
   };
 }

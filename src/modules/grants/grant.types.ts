@@ -2,6 +2,7 @@ import type { EntityUid } from '@/infra/cedar/cedar-types';
 import type { GrantStatus } from './grant-state';
 
 import type { GrantApprovalGroup } from '@/modules/decisions/approval-groups';
+import type { RequestIdentity } from '@/modules/decisions/person-entity';
 
 export interface ApprovalRecord {
   approverEmail: string;
@@ -58,11 +59,15 @@ export interface GrantRecord {
   approvals: ApprovalRecord[];
   /** Extensions asked for, oldest first. */
   extensions: ExtensionRecord[];
+  /** The signed-in requester as their token said at the request; later decisions on the grant use it too. */
+  identity?: RequestIdentity | null;
 }
 
 export type NewGrant = Omit<GrantRecord, 'id' | 'tenantId' | 'createdAt' | 'approvals' | 'extensions'> & { id: string; createdAt: Date };
 
 export interface GrantFilters {
+  /** Grants asked for by this email or for `User::"<email>"`. */
+  ownedBy?: string;
   principalType?: string;
   principalId?: string;
   actionId?: string;

@@ -43,7 +43,7 @@ export class GrantsController {
   @ApiOperation({ summary: 'List grants, newest first, by filters' })
   @ApiErrors(400)
   list(@Auth() auth: AuthContext, @Query() query: ListGrantsQuery): Promise<GrantPageResponse> {
-    return this.queries.list(auth.tenantId, query);
+    return this.queries.list(auth, query);
   }
 
   @Get(':id')
@@ -52,7 +52,7 @@ export class GrantsController {
   @ApiOperation({ summary: 'A grant with its timeline of audit events' })
   @ApiErrors(400, 404)
   get(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string): Promise<GrantDetailResponse> {
-    return this.queries.get(auth.tenantId, id);
+    return this.queries.get(auth, id);
   }
 
   @Post(':id/cancel')
@@ -62,6 +62,16 @@ export class GrantsController {
   @ApiErrors(400, 404, 409)
   cancel(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string): Promise<GrantResponse> {
     return this.lifecycle.cancel(auth, id);
+  }
+
+  /** Ends the caller's own grant early (an active one `revoked`, a pending request `cancelled`); admins: any grant. */
+  @Post(':id/release')
+  @HttpCode(200)
+  @Roles('admin', 'requester')
+  @ApiOperation({ summary: 'Release one\'s own grant early' })
+  @ApiErrors(400, 404, 409)
+  release(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string): Promise<GrantResponse> {
+    return this.lifecycle.release(auth, id);
   }
 
   @Post(':id/revoke')

@@ -15,6 +15,7 @@ import { GrantReads } from './grant-reads';
 import { GrantRequests } from './grant-requests.service';
 import { GrantTransitions } from './grant-transitions';
 import { GrantsController } from './grants.controller';
+import { MeController } from './me.controller';
 import { GrantsProcessor } from './grants.processor';
 import { GrantsRepository } from './grants.repository';
 import { IdempotencyRepository } from './idempotency.repository';
@@ -26,7 +27,7 @@ export class GrantsModule {
     return {
       module: GrantsModule,
       imports: [BullModule.registerQueue({ name: GRANTS_QUEUE }), EmailListsModule],
-      controllers: [GrantsController],
+      controllers: [GrantsController, MeController],
       providers: [
         GrantsRepository,
         GrantExtensionsRepository,

@@ -52,7 +52,7 @@ export class GrantsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async create(tx: Tx, tenantId: string, grant: NewGrant): Promise<GrantRecord> {
-    const { principal, action, resource, context, approvalGroups, ...rest } = grant;
+    const { principal, action, resource, context, approvalGroups, identity, ...rest } = grant;
     const row = await tx.grant.create({
       data: {
         ...rest,
@@ -65,6 +65,7 @@ export class GrantsRepository {
         resourceId: resource.id,
         context: context as object,
         approvalGroups: approvalGroups as unknown as object,
+        ...(identity && { identity: { ...identity } }),
       },
       include: withDetails,
     });
@@ -184,12 +185,36 @@ export class GrantsRepository {
         policyId: filters.policyId,
         createdAt: { gt: filters.createdAfter, lt: filters.createdBefore },
         ...((filters.expiresAfter || filters.expiresBefore) && { expiresAt: { gt: filters.expiresAfter, lt: filters.expiresBefore } }),
+        ...(filters.ownedBy !== undefined && { AND: [{ OR: [{ requesterEmail: filters.ownedBy }, { principalType: 'User', principalId: filters.ownedBy }] }] }),
         ...afterCursor(after),
       },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit,
       include: withDetails,
     });
+    return rows.map(toGrantRecord);
+  }
+
+  /**
+   * Grants with a round waiting for `email`'s decision (a pending request, or a pending extension of an active
+   * grant, where `email` is a member of an approval group and has not decided), newest first from `after`.
+   * Self-approval is left to the approval rules of the caller.
+   */
+  async waitingFor(tenantId: string, email: string, limit: number, after?: Cursor): Promise<GrantRecord[]> {
+    const member = JSON.stringify([{ members: [email] }]);
+    const at = after?.createdAt ?? new Date('9999-12-31T00:00:00Z');
+    const id = after?.id ?? 'ffffffff-ffff-ffff-ffff-ffffffffffff';
+    const ids = await this.prisma.$queryRaw<{ id: string }[]>`
+      SELECT g.id::text AS id FROM grants g
+      WHERE g.tenant_id = ${tenantId}::uuid AND (g.created_at, g.id) < (${at}::timestamptz, ${id}::uuid) AND (
+        (g.status = 'pending_approval' AND g.approval_deadline > now() AND g.approval_groups @> ${member}::jsonb
+          AND NOT EXISTS (SELECT 1 FROM grant_approvals a WHERE a.grant_id = g.id AND a.round = 0 AND a.approver_email = ${email}))
+        OR (g.status = 'active' AND EXISTS (SELECT 1 FROM grant_extensions e WHERE e.grant_id = g.id AND e.status = 'pending'
+          AND e.approval_deadline > now() AND e.approval_groups @> ${member}::jsonb
+          AND NOT EXISTS (SELECT 1 FROM grant_approvals a WHERE a.grant_id = g.id AND a.round = e.round AND a.approver_email = ${email}))))
+      ORDER BY g.created_at DESC, g.id DESC LIMIT ${limit}`;
+    if (ids.length === 0) return [];
+    const rows = await this.prisma.grant.findMany({ where: { tenantId, id: { in: ids.map((row) => row.id) } }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], include: withDetails });
     return rows.map(toGrantRecord);
   }
 

@@ -22,6 +22,6 @@ export class SimulateController {
   @ApiOperation({ summary: 'The decision a request would get, creating nothing' })
   @ApiErrors(400)
   simulate(@Auth() auth: AuthContext, @Body() dto: SimulateDto): Promise<SimulationResponse> {
-    return this.service.simulate(auth.tenantId, dto);
+    return this.service.simulate(auth, dto);
   }
 }

@@ -9,9 +9,16 @@ export interface SimulationView {
   approval_required: boolean;
   /** Rules Cedar could not evaluate: a forbid among them denied, a permit permitted nothing. */
   evaluation_errors: ReturnType<typeof evaluationErrorsView>;
+  /** The governing policy's form rules, so a portal can render the request form (null fields when denied). */
+  purpose_justification_required: boolean;
+  purpose_justification_prompt: string | null;
+  max_duration_seconds: number | null;
+  default_duration_seconds: number | null;
+  /** Approval groups of the governing policy when it needs approval: approvals needed and members (lists resolved now). */
+  approval_groups: { approvals_needed: number; members_count: number }[];
 }
 
-export function toSimulationView(decision: Decision, durationSeconds: number | null): SimulationView {
+export function toSimulationView(decision: Decision, durationSeconds: number | null, approvalGroups: SimulationView['approval_groups'] = []): SimulationView {
   return {
     decision: decision.decision,
     policy_id: decision.policy?.id ?? null,
@@ -20,5 +27,10 @@ export function toSimulationView(decision: Decision, durationSeconds: number | n
     duration_seconds: durationSeconds,
     approval_required: decision.policy?.approvalRequired ?? false,
     evaluation_errors: evaluationErrorsView(decision.evaluationErrors),
+    purpose_justification_required: decision.policy?.purposeJustificationRequired ?? false,
+    purpose_justification_prompt: decision.policy?.purposeJustificationPrompt ?? null,
+    max_duration_seconds: decision.policy?.maxDurationSeconds ?? null,
+    default_duration_seconds: decision.policy?.defaultDurationSeconds ?? null,
+    approval_groups: approvalGroups,
   };
 }

@@ -17,7 +17,7 @@ export class KeyRateLimitInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const auth = context.switchToHttp().getRequest<Record<string, unknown>>()[AUTH_CONTEXT] as AuthContext | undefined;
     if (!auth) return next.handle();
-    return from(this.limiter.consume('key', auth.keyId)).pipe(switchMap(() => next.handle()));
+    return from(this.limiter.consume('key', auth.keyId ?? `person:${auth.tenantId}:${auth.subjectEmail ?? ''}`)).pipe(switchMap(() => next.handle()));
   }
 }
 

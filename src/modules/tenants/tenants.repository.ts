@@ -9,6 +9,11 @@ export interface TenantRecord {
   createdAt: Date;
 }
 
+export interface TenantSettings {
+  /** Approval links ask the approver to sign in with an `oidc` identity provider first. */
+  approvalRequiresSignIn: boolean;
+}
+
 /** Tenants are the one table above tenancy: the operator's view. */
 @Injectable()
 export class TenantsRepository {
@@ -20,6 +25,17 @@ export class TenantsRepository {
 
   find(id: string): Promise<TenantRecord | null> {
     return this.prisma.tenant.findUnique({ where: { id } });
+  }
+
+  /** PRODUCT.md section 16: the tenant's settings (`PATCH /v1/settings`). */
+  async settings(id: string, tx: Tx = this.prisma): Promise<TenantSettings | null> {
+    const row = await tx.tenant.findUnique({ where: { id }, select: { approvalRequiresSignIn: true } });
+    return row && { approvalRequiresSignIn: row.approvalRequiresSignIn };
+  }
+
+  async updateSettings(tx: Tx, id: string, settings: Partial<TenantSettings>): Promise<TenantSettings> {
+    const row = await tx.tenant.update({ where: { id }, data: settings, select: { approvalRequiresSignIn: true } });
+    return { approvalRequiresSignIn: row.approvalRequiresSignIn };
   }
 
   list(limit: number, after?: Cursor): Promise<TenantRecord[]> {

@@ -8,6 +8,8 @@ export class ApiKeyResponse implements ApiKeyView {
   name!: string;
   @ApiProperty({ enum: ROLES })
   role!: Role;
+  /** The one person the key acts as; null: a service key of a trusted portal. */
+  subject_email!: string | null;
   created_at!: string;
   revoked_at!: string | null;
 }

@@ -1,4 +1,5 @@
-import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { IfPresent } from '@/common/http/validation';
 import { ROLES } from '@/common/auth/roles';
 import type { Role } from '@/common/auth/roles';
 
@@ -12,4 +13,10 @@ export class CreateApiKeyDto {
   /** What the key may do. */
   @IsIn(ROLES)
   role!: Role;
+
+  /** The one person the key acts as: it requests only for them and decides only as them. Without it, a service key. */
+  @IfPresent()
+  @IsEmail()
+  @MaxLength(320)
+  subject_email?: string;
 }

@@ -27,7 +27,7 @@ export class AuditFilterDto {
 
   /** Only events of this kind of actor. */
   @IsOptional()
-  @IsIn(['api_key', 'approver', 'system'])
+  @IsIn(['api_key', 'approver', 'person', 'system'])
   actor_type?: ActorType;
 
   /** Exact target type, e.g. `grant`, `policy`, `api_key`. */

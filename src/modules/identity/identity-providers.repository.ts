@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma } from '@/generated/prisma/client';
+import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
+import { conflict } from '@/common/errors/domain-error';
+import type { Cursor } from '@/common/http/pagination';
+import { afterCursor } from '@/infra/prisma/keyset';
+import { ClaimNames, DEFAULT_CLAIMS, IdentityProviderRecord, ProviderType } from './identity-provider.types';
+
+type Row = Omit<IdentityProviderRecord, 'type' | 'claims'> & { type: string; claims: unknown };
+
+const toRecord = (row: Row): IdentityProviderRecord => ({
+  ...row,
+  type: row.type as ProviderType,
+  claims: { ...DEFAULT_CLAIMS, ...(row.claims as Partial<ClaimNames>) },
+});
+
+export type IdentityProviderData = Omit<IdentityProviderRecord, 'id' | 'tenantId' | 'createdAt' | 'updatedAt'>;
+
+const duplicateName = (error: unknown, name: string | undefined): unknown =>
+  error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002'
+    ? conflict(`An identity provider named "${name}" already exists`, { field: 'name' })
+    : error;
+
+/** The only code on identity_providers. */
+@Injectable()
+export class IdentityProvidersRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async create(tx: Tx, tenantId: string, data: IdentityProviderData): Promise<IdentityProviderRecord> {
+    try {
+      return toRecord(await tx.identityProvider.create({ data: { ...data, claims: { ...data.claims }, tenantId } }));
+    } catch (error) {
+      throw duplicateName(error, data.name);
+    }
+  }
+
+  async find(tenantId: string, id: string, tx: Tx = this.prisma): Promise<IdentityProviderRecord | null> {
+    const row = await tx.identityProvider.findFirst({ where: { tenantId, id } });
+    return row ? toRecord(row) : null;
+  }
+
+  async list(tenantId: string, limit: number, after?: Cursor): Promise<IdentityProviderRecord[]> {
+    const rows = await this.prisma.identityProvider.findMany({ where: { tenantId, ...afterCursor(after) }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit });
+    return rows.map(toRecord);
+  }
+
+  /** Every provider of the tenant (a tenant has a handful): what token verification chooses from. */
+  async all(tenantId: string): Promise<IdentityProviderRecord[]> {
+    return (await this.prisma.identityProvider.findMany({ where: { tenantId }, orderBy: { createdAt: 'asc' } })).map(toRecord);
+  }
+
+  async update(tx: Tx, tenantId: string, id: string, data: Partial<IdentityProviderData>): Promise<IdentityProviderRecord> {
+    try {
+      const { claims, ...rest } = data;
+      await tx.identityProvider.updateMany({ where: { tenantId, id }, data: { ...rest, ...(claims && { claims: { ...claims } }) } });
+    } catch (error) {
+      throw duplicateName(error, data.name);
+    }
+    return (await this.find(tenantId, id, tx)) as IdentityProviderRecord;
+  }
+
+  async delete(tx: Tx, tenantId: string, id: string): Promise<boolean> {
+    return (await tx.identityProvider.deleteMany({ where: { tenantId, id } })).count > 0;
+  }
+}

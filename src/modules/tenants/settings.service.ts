@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { notFound } from '@/common/errors/domain-error';
+import { PrismaService } from '@/infra/prisma/prisma.service';
+import { AuditRepository } from '@/modules/audit/audit.repository';
+import type { Actor } from '@/modules/audit/audit-chain';
+import type { UpdateSettingsDto } from './dto/update-settings.dto';
+import { TenantSettings, TenantsRepository } from './tenants.repository';
+
+const view = (settings: TenantSettings) => ({ approval_requires_sign_in: settings.approvalRequiresSignIn });
+
+/** GET and PATCH /v1/settings (PRODUCT.md section 16); every change is audited. */
+@Injectable()
+export class SettingsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly tenants: TenantsRepository,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  async get(tenantId: string) {
+    const settings = await this.tenants.settings(tenantId);
+    if (!settings) throw notFound('Tenant');
+    return view(settings);
+  }
+
+  async update(tenantId: string, dto: UpdateSettingsDto, actor: Actor) {
+    const settings = await this.prisma.$transaction(async (tx) => {
+      const previous = await this.tenants.settings(tenantId, tx);
+      if (!previous) throw notFound('Tenant');
+      const next = await this.tenants.updateSettings(tx, tenantId, { ...(dto.approval_requires_sign_in !== undefined && { approvalRequiresSignIn: dto.approval_requires_sign_in }) });
+      await this.audit.append(tx, tenantId, { actor, action: 'settings.updated', targetType: 'tenant', targetId: tenantId, data: { settings: view(next), previous: view(previous) } });
+      return next;
+    });
+    return view(settings);
+  }
+}
