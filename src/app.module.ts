@@ -29,6 +29,8 @@ import { PoliciesModule } from '@/modules/policies/policies.module';
 import { SchemaDataModule } from '@/modules/cedar-schema/schema-data.module';
 import { EntityDataModule } from '@/modules/entities/entity-data.module';
 import { PolicyDataModule } from '@/modules/policies/policy-data.module';
+import { AccessDataModule } from '@/modules/cloudflare-access/access-data.module';
+import { CloudflareAccessModule } from '@/modules/cloudflare-access/cloudflare-access.module';
 import { TenantStateModule } from '@/modules/tenant-state/tenant-state.module';
 import { TenantsModule } from '@/modules/tenants/tenants.module';
 
@@ -49,6 +51,7 @@ export class AppModule {
         RedisModule,
         TenantStateModule,
         PolicyDataModule,
+        AccessDataModule,
         EntityDataModule,
         SchemaDataModule,
         QueueModule,
@@ -63,6 +66,7 @@ export class AppModule {
         DeliveriesModule.register(notifications, { worker: config.processRole !== 'api' }),
         DecisionsModule,
         PoliciesModule.register(grants),
+        CloudflareAccessModule.register(grants),
         EntitiesModule,
         CedarSchemaModule,
         grants,

@@ -7,12 +7,15 @@ import { constantTimeEquals } from '@/common/auth/api-key-secret';
 import { AUTH_CONTEXT } from '@/common/auth/auth.decorator';
 import { Access, ACCESS_KEY } from '@/common/auth/roles';
 import { DomainError } from '@/common/errors/domain-error';
+import { isCloudflareRoute } from '@/common/http/cloudflare-route';
 import { ApiKeysService } from './api-keys.service';
 
 const header = (request: FastifyRequest, name: string): string | undefined => {
   const value = request.headers[name];
   return typeof value === 'string' ? value : undefined;
 };
+
+const bearer = (request: FastifyRequest): string | undefined => /^Bearer ([^\s]+)$/i.exec(header(request, 'authorization') ?? '')?.[1];
 
 /** Global guard: every route declares its access (see RouteAccessCheck); the order is 401, then 403. */
 @Injectable()
@@ -28,7 +31,8 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (!access) throw new DomainError('forbidden', 'Route has no access declaration');
     if (access.kind === 'public') return true;
-    const presented = header(request, 'x-api-key');
+    const cloudflare = isCloudflareRoute(request);
+    const presented = header(request, 'x-api-key') ?? (cloudflare ? bearer(request) : undefined);
     if (access.kind === 'operator') {
       if (this.config.adminApiKey === null) throw new DomainError('not_found', 'Operator endpoints are disabled');
       if (!presented || !constantTimeEquals(presented, this.config.adminApiKey)) {
@@ -38,7 +42,8 @@ export class AuthGuard implements CanActivate {
     }
     const auth = await this.keys.authenticate(presented);
     if (!auth) throw new DomainError('unauthenticated', 'Missing, unknown or revoked API key');
-    const tenantId = header(request, 'x-tenant-id');
+    // Cloudflare's clients send no X-Tenant-ID: the key's tenant, compared with the path's account_id by the route.
+    const tenantId = header(request, 'x-tenant-id') ?? (cloudflare ? auth.tenantId : undefined);
     if (!tenantId) throw new DomainError('unauthenticated', 'X-Tenant-ID header is required');
     if (tenantId.toLowerCase() !== auth.tenantId) {
       throw new DomainError('tenant_mismatch', 'The API key does not belong to the tenant in X-Tenant-ID');
