@@ -1,5 +1,5 @@
 import { cedarString, formatUid } from '@/infra/cedar/cedar-text';
-import { parseIpRange } from './ip-ranges';
+import { parseIpRange } from '@/common/net/ip-ranges';
 import type { Issue, Selector } from './selector-checks';
 
 /**
@@ -55,8 +55,9 @@ class Compiler {
   ) {}
 
   /** `(any include) && (every require) && !(any exclude)`, exclude with the opposite polarity. */
-  lists(rules: RuleLists, polarity: Polarity, pointer: string, stack: string[]): string {
-    const part = (name: keyof RuleLists, p: Polarity) => rules[name].map((s, i) => this.selector(s, p, `${pointer}/${name}/${i}`, stack));
+  /** `at`: inside a nested group, problems are reported at the selector that named the outermost group. */
+  lists(rules: RuleLists, polarity: Polarity, pointer: string, stack: string[], at?: string): string {
+    const part = (name: keyof RuleLists, p: Polarity) => rules[name].map((s, i) => this.selector(s, p, at ?? `${pointer}/${name}/${i}`, stack, at !== undefined));
     const include = part('include', polarity);
     const require = part('require', polarity);
     const exclude = part('exclude', flip(polarity));
@@ -65,7 +66,7 @@ class Compiler {
     return clauses.length === 1 ? clauses[0] : `(${clauses.join(' && ')})`;
   }
 
-  private selector(selector: Selector, polarity: Polarity, pointer: string, stack: string[]): string {
+  private selector(selector: Selector, polarity: Polarity, pointer: string, stack: string[], nested: boolean): string {
     const [type, fields] = Object.entries(selector)[0];
     switch (type) {
       case 'everyone':
@@ -75,7 +76,7 @@ class Compiler {
       case 'email_domain':
         return guarded(EMAIL_PRESENT, `principal.email like ${cedarString(`*@${fields.domain}`)}`, polarity);
       case 'email_list':
-        return guarded(EMAIL_PRESENT, this.emailList(fields.id, `${pointer}/email_list/id`), polarity);
+        return guarded(EMAIL_PRESENT, this.emailList(fields.id, nested ? pointer : `${pointer}/email_list/id`), polarity);
       case 'ip':
         return guarded('context has ip', this.ip(fields.ip), polarity);
       case 'geo':
@@ -95,7 +96,7 @@ class Compiler {
       case 'any_valid_service_token':
         return 'principal is ServiceToken';
       case 'group':
-        return this.group(fields.id, polarity, `${pointer}/group/id`, stack);
+        return this.group(fields.id, polarity, nested ? pointer : `${pointer}/group/id`, stack);
       default:
         // Membership is positive evidence on its own; without a groups attribute the principal's groups are unknown.
         return polarity === 'grant' ? `(principal in ${idpGroup(type, fields)})` : guarded('principal has groups', `principal in ${idpGroup(type, fields)}`, polarity);
@@ -105,8 +106,7 @@ class Compiler {
   private ip(cidr: string): string {
     const range = parseIpRange(cidr);
     if (!range) return 'false';
-    const test = (r: string) => `ip(context.ip).isInRange(ip(${cedarString(r)}))`;
-    return range.mapped ? `(${test(range.cidr)} || ${test(range.mapped)})` : test(range.cidr);
+    return `ip(context.ip).isInRange(ip(${cedarString(range.cidr)}))`;
   }
 
   private emailList(id: string, pointer: string): string {
@@ -123,9 +123,9 @@ class Compiler {
     const group = this.sources.groups.get(id);
     if (!group) return (this.issues.push({ pointer, message: 'no Access group with this id' }), 'false');
     if (stack.includes(id)) return (this.issues.push({ pointer, message: `groups refer to each other in a cycle (${[...stack, id].join(' -> ')})` }), 'false');
-    if (stack.length >= MAX_GROUP_DEPTH) return (this.issues.push({ pointer, message: `groups nest deeper than ${MAX_GROUP_DEPTH} levels` }), 'false');
+    if (stack.length > MAX_GROUP_DEPTH) return (this.issues.push({ pointer, message: `groups nest deeper than ${MAX_GROUP_DEPTH} levels` }), 'false');
     this.groupIds.add(id);
-    return this.lists(group, polarity, pointer, [...stack, id]);
+    return this.lists(group, polarity, pointer, [...stack, id], pointer);
   }
 }
 

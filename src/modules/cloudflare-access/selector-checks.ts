@@ -1,4 +1,4 @@
-import { parseIpRange } from './ip-ranges';
+import { parseIpRange } from '@/common/net/ip-ranges';
 
 /** One Cloudflare Access rule: an object with exactly one key, the selector type (`{email: {email: "a@b.c"}}`). */
 export type Selector = Record<string, Record<string, string>>;

@@ -1,9 +1,8 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
-/** An IP range in canonical text (`10.0.0.0/8`, `2400:cb00::/32`); `mapped` is an IPv4 range's IPv4-mapped IPv6 form. */
+/** An IP range in canonical text (`10.0.0.0/8`, `2400:cb00:0:0:0:0:0:0/32`). */
 export interface IpRange {
   cidr: string;
-  mapped: string | null;
 }
 
 const MAPPED = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i;
@@ -47,11 +46,11 @@ export function parseIpRange(text: string): IpRange | null {
   if (text.length > 64) return null;
   const [address, prefixText, more] = text.trim().split('/');
   if (more !== undefined || (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText))) return null;
-  const mapped = MAPPED.exec(address);
-  if (mapped && isIPv4(mapped[1])) {
+  const mapped = mappedV4(address);
+  if (mapped !== null) {
     const prefix = prefixText === undefined ? 128 : Number(prefixText);
     if (prefix < 96 || prefix > 128) return null;
-    return v4Range(mapped[1], prefix - 96);
+    return v4Range(mapped, prefix - 96);
   }
   if (isIPv4(address)) {
     const prefix = prefixText === undefined ? 32 : Number(prefixText);
@@ -61,10 +60,27 @@ export function parseIpRange(text: string): IpRange | null {
   const prefix = prefixText === undefined ? 128 : Number(prefixText);
   const words = v6Words(address);
   if (prefix > 128 || !words || words.length !== 8) return null;
-  return { cidr: `${maskV6(words, prefix)}/${prefix}`, mapped: null };
+  return { cidr: `${maskV6(words, prefix)}/${prefix}` };
 }
 
 function v4Range(address: string, prefix: number): IpRange {
-  const base = maskV4(address, prefix);
-  return { cidr: `${base}/${prefix}`, mapped: `::ffff:${base}/${96 + prefix}` };
+  return { cidr: `${maskV4(address, prefix)}/${prefix}` };
+}
+
+/** The IPv4 address an IPv4-mapped IPv6 address (`::ffff:10.1.2.3`, `::ffff:a01:203`) stands for; null otherwise. */
+function mappedV4(address: string): string | null {
+  const dotted = MAPPED.exec(address);
+  if (dotted) return isIPv4(dotted[1]) ? dotted[1] : null;
+  if (!isIPv6(address)) return null;
+  const words = v6Words(address);
+  if (!words || words.length !== 8 || words.slice(0, 5).some((w) => w !== 0) || words[5] !== 0xffff) return null;
+  return [words[6] >> 8, words[6] & 255, words[7] >> 8, words[7] & 255].join('.');
+}
+
+/**
+ * An address as Cedar's `ip()` should see it: an IPv4-mapped IPv6 address becomes its IPv4 form (Cedar refuses
+ * the dotted IPv6 form, and a mapped address must match IPv4 ranges); anything else is returned unchanged.
+ */
+export function normalizeIpAddress(value: string): string {
+  return value.includes(':') ? (mappedV4(value.trim()) ?? value) : value;
 }
