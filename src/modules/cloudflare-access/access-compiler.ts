@@ -1,22 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { invalidInput } from '@/common/errors/domain-error';
 import type { Tx } from '@/infra/prisma/prisma.service';
 import { EmailListsService } from '@/modules/email-lists/email-lists.service';
 import { AccessGroupsRepository } from './access-groups.repository';
+import { dependedLists, throwIssues } from './access-issues';
 import { AccessPoliciesRepository } from './access-policies.repository';
 import type { AccessGroupRecord, AccessPolicyRecord } from './access.types';
 import type { Issue, Selector } from './selector-checks';
 import { AccessDecision, compileConditions, CompileSources, RuleLists } from './selector-cedar';
 
 const emailListIdsIn = (lists: Selector[][]): string[] => lists.flat().filter((s) => s.email_list).map((s) => s.email_list.id);
-
-/** Throws the issues as one `400 invalid_input` with details.fields by JSON pointer. */
-export function throwIssues(issues: Issue[]): void {
-  if (issues.length === 0) return;
-  const fields: Record<string, string[]> = {};
-  for (const issue of issues) (fields[issue.pointer] ??= []).push(issue.message);
-  throw invalidInput(`Invalid ${Object.keys(fields).join(', ')}`, { fields });
-}
 
 /** Compiled conditions and what they inline, as an access_policies row stores them. */
 export interface Compiled {
@@ -63,7 +55,10 @@ export class AccessCompiler {
   /** Recompiles every policy that inlines one of `groupIds` or `listId`, in the caller's transaction. */
   async recompileUsing(tx: Tx, tenantId: string, sources: CompileSources, using: { groupId?: string; listId?: string }): Promise<AccessPolicyRecord[]> {
     const affected = using.groupId ? await this.policies.usingGroup(tx, tenantId, using.groupId) : using.listId ? await this.policies.usingEmailList(tx, tenantId, using.listId) : [];
-    for (const policy of affected) await this.policies.setCompiled(tx, tenantId, policy.id, this.compile(policy.decision, policy, sources));
+    for (const policy of affected) {
+      const compiled = this.compile(policy.decision, policy, sources);
+      await this.policies.setCompiled(tx, tenantId, policy.id, { ...compiled, emailListIds: dependedLists(compiled.emailListIds, policy.approvalGroups) });
+    }
     return affected;
   }
 }

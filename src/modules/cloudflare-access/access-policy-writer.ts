@@ -9,6 +9,7 @@ import { GrantLifecycle } from '@/modules/grants/grant-lifecycle.service';
 import { EmailListsService } from '@/modules/email-lists/email-lists.service';
 import type { PolicyInput } from './access-bodies';
 import { AccessCompiler } from './access-compiler';
+import { dependedLists } from './access-issues';
 import { AccessAppPoliciesRepository } from './access-app-policies.repository';
 import { AccessAppsRepository } from './access-apps.repository';
 import { AccessPoliciesRepository } from './access-policies.repository';
@@ -35,7 +36,7 @@ export class AccessPolicyWriter {
     const sources = await this.compiler.sources(tx, tenantId, [input]);
     const compiled = this.compiler.compile(input.decision, input, sources);
     const { precedence: _precedence, ...fields } = input;
-    return { ...fields, ...compiled };
+    return { ...fields, ...compiled, emailListIds: dependedLists(compiled.emailListIds, input.approvalGroups) };
   }
 
   private async checkApprovalGroups(tx: Tx, tenantId: string, input: PolicyInput): Promise<void> {
