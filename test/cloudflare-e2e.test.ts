@@ -62,6 +62,8 @@ describe('Cloudflare Access policy with approval, end to end', () => {
 
     const invitations = await waitFor(async () => smtp.received.filter((mail) => mail.body.includes(id) && mail.subject.includes('Approval needed')), (mails) => mails.length >= 3);
     expect(invitations.map((mail) => mail.to[0]).sort()).toEqual(['lead@example.com', 'sre1@example.com', 'sre2@example.com']);
+    const page = await t.request({ method: 'GET', url: approvalPath(invitations[0].body) });
+    expect(page.text).toContain('prod with approval');
     const approve = (to: string) => {
       const mail = invitations.find((m) => m.to[0] === to);
       return t.request({ method: 'POST', url: approvalPath(mail?.body ?? ''), payload: 'decision=approve', headers: { 'content-type': 'application/x-www-form-urlencoded' } });

@@ -15,6 +15,11 @@ export class AccessReads {
     private readonly attachments: AccessAppPoliciesRepository,
   ) {}
 
+  /** The Access policy's name; null when there is none with this id. */
+  async policyName(tenantId: string, id: string): Promise<string | null> {
+    return (await this.policies.find(tenantId, id))?.name ?? null;
+  }
+
   async storedPolicies(tx: Tx, tenantId: string): Promise<StoredPolicy[]> {
     const attachments = await this.attachments.all(tx, tenantId);
     if (attachments.length === 0) return [];
