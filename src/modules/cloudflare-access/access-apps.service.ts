@@ -11,7 +11,7 @@ import { AccessAppsRepository } from './access-apps.repository';
 import { AccessPoliciesRepository } from './access-policies.repository';
 import type { AccessAppRecord } from './access.types';
 import { AppView, toAppView } from './access-views';
-import { Envelope, envelope, PageParams, pageOf, paging } from './envelope';
+import { Envelope, envelope, PageParams, pageOf, paging, ResultInfo } from './envelope';
 import { cloudflareOrder } from './access-rules';
 
 /** Access applications (PRODUCT.md section 15): the resource App::"<id>"; reusable policies are applied through `policies`. */
@@ -37,7 +37,7 @@ export class AccessAppsService {
     return envelope(await this.view(tenantId, app));
   }
 
-  async list(tenantId: string, query: PageParams): Promise<Envelope<AppView[]>> {
+  async list(tenantId: string, query: PageParams): Promise<Envelope<AppView[]> & { result_info: ResultInfo }> {
     const { page, perPage, skip } = paging(query);
     const { rows, total } = await this.apps.page(tenantId, skip, perPage);
     return pageOf(await Promise.all(rows.map((app) => this.view(tenantId, app))), total, page, perPage);

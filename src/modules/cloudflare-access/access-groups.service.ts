@@ -9,7 +9,7 @@ import { AccessCompiler } from './access-compiler';
 import { AccessGroupsRepository } from './access-groups.repository';
 import { AccessPoliciesRepository } from './access-policies.repository';
 import { toGroupView, GroupView } from './access-views';
-import { Envelope, envelope, PageParams, pageOf, paging } from './envelope';
+import { Envelope, envelope, PageParams, pageOf, paging, ResultInfo } from './envelope';
 
 /** Access groups (PRODUCT.md section 15). An edit recompiles every policy using the group in its transaction. */
 @Injectable()
@@ -36,7 +36,7 @@ export class AccessGroupsService {
     return envelope(toGroupView(group));
   }
 
-  async list(tenantId: string, query: PageParams): Promise<Envelope<GroupView[]>> {
+  async list(tenantId: string, query: PageParams): Promise<Envelope<GroupView[]> & { result_info: ResultInfo }> {
     const { page, perPage, skip } = paging(query);
     const { rows, total } = await this.groups.page(tenantId, skip, perPage);
     return pageOf(rows.map(toGroupView), total, page, perPage);

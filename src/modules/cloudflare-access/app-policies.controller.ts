@@ -5,7 +5,7 @@ import { AuthContext, Roles } from '@/common/auth/roles';
 import { UuidPipe } from '@/common/http/uuid.pipe';
 import { keyActor } from '@/modules/audit/actors';
 import { Account } from './account.decorator';
-import { AccessPolicyListResponse, AccessPolicyResponse, DeletedResponse } from './access-responses';
+import { AccessPolicyEnvelope, AccessPolicyListEnvelope, DeletedEnvelope } from './dto/access.response';
 import { AppPoliciesService } from './app-policies.service';
 import type { PageParams } from './envelope';
 
@@ -19,35 +19,35 @@ export class AppPoliciesController {
   @Post()
   @Roles('admin')
   @ApiOperation({ summary: 'Create an Access application policy' })
-  create(@Account() tenantId: string, @Auth() auth: AuthContext, @Param('app_id', UuidPipe) appId: string, @Body() body: unknown): Promise<AccessPolicyResponse> {
+  create(@Account() tenantId: string, @Auth() auth: AuthContext, @Param('app_id', UuidPipe) appId: string, @Body() body: unknown): Promise<AccessPolicyEnvelope> {
     return this.service.create(tenantId, appId, body, keyActor(auth));
   }
 
   @Get()
   @Roles('admin', 'auditor')
   @ApiOperation({ summary: 'List Access application policies' })
-  list(@Account() tenantId: string, @Param('app_id', UuidPipe) appId: string, @Query() query: PageParams): Promise<AccessPolicyListResponse> {
+  list(@Account() tenantId: string, @Param('app_id', UuidPipe) appId: string, @Query() query: PageParams): Promise<AccessPolicyListEnvelope> {
     return this.service.list(tenantId, appId, query);
   }
 
   @Get(':policy_id')
   @Roles('admin', 'auditor')
   @ApiOperation({ summary: 'Get an Access application policy' })
-  get(@Account() tenantId: string, @Param('app_id', UuidPipe) appId: string, @Param('policy_id', UuidPipe) id: string): Promise<AccessPolicyResponse> {
+  get(@Account() tenantId: string, @Param('app_id', UuidPipe) appId: string, @Param('policy_id', UuidPipe) id: string): Promise<AccessPolicyEnvelope> {
     return this.service.get(tenantId, appId, id);
   }
 
   @Put(':policy_id')
   @Roles('admin')
   @ApiOperation({ summary: 'Update an Access application policy' })
-  replace(@Account() tenantId: string, @Auth() auth: AuthContext, @Param('app_id', UuidPipe) appId: string, @Param('policy_id', UuidPipe) id: string, @Body() body: unknown): Promise<AccessPolicyResponse> {
+  replace(@Account() tenantId: string, @Auth() auth: AuthContext, @Param('app_id', UuidPipe) appId: string, @Param('policy_id', UuidPipe) id: string, @Body() body: unknown): Promise<AccessPolicyEnvelope> {
     return this.service.replace(tenantId, appId, id, body, keyActor(auth));
   }
 
   @Delete(':policy_id')
   @Roles('admin')
   @ApiOperation({ summary: 'Delete an Access application policy' })
-  remove(@Account() tenantId: string, @Auth() auth: AuthContext, @Param('app_id', UuidPipe) appId: string, @Param('policy_id', UuidPipe) id: string): Promise<DeletedResponse> {
+  remove(@Account() tenantId: string, @Auth() auth: AuthContext, @Param('app_id', UuidPipe) appId: string, @Param('policy_id', UuidPipe) id: string): Promise<DeletedEnvelope> {
     return this.service.remove(tenantId, appId, id, keyActor(auth));
   }
 
@@ -55,7 +55,7 @@ export class AppPoliciesController {
   @Roles('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Convert an Access application policy to a reusable policy' })
-  makeReusable(@Account() tenantId: string, @Auth() auth: AuthContext, @Param('app_id', UuidPipe) appId: string, @Param('policy_id', UuidPipe) id: string): Promise<AccessPolicyResponse> {
+  makeReusable(@Account() tenantId: string, @Auth() auth: AuthContext, @Param('app_id', UuidPipe) appId: string, @Param('policy_id', UuidPipe) id: string): Promise<AccessPolicyEnvelope> {
     return this.service.makeReusable(tenantId, appId, id, keyActor(auth));
   }
 }

@@ -8,7 +8,7 @@ import { checkPolicyBody } from './access-bodies';
 import { AccessPolicyWriter } from './access-policy-writer';
 import type { AccessPolicyRecord } from './access.types';
 import type { PolicyView } from './access-views';
-import { Envelope, envelope, PageParams, pageOf, paging } from './envelope';
+import { Envelope, envelope, PageParams, pageOf, paging, ResultInfo } from './envelope';
 
 /**
  * Application-scoped policies, `/{accounts|zones}/{id}/access/apps/{app_id}/policies` (PRODUCT.md section 15). An
@@ -40,7 +40,7 @@ export class AppPoliciesService {
   }
 
   /** Both the app's own and the reusable policies it uses, by precedence. */
-  async list(tenantId: string, appId: string, query: PageParams): Promise<Envelope<PolicyView[]>> {
+  async list(tenantId: string, appId: string, query: PageParams): Promise<Envelope<PolicyView[]> & { result_info: ResultInfo }> {
     const { page, perPage, skip } = paging(query);
     if (!(await this.writer.apps.find(tenantId, appId))) throw notFound('Access application');
     const attached = await this.writer.attachments.ofApp(tenantId, appId);

@@ -50,5 +50,7 @@ export function paging(query: PageParams): { page: number; perPage: number; skip
 }
 
 /** A page past the end is an empty result, never the first page again (the SDK pages until it sees one). */
-export const pageOf = <T>(rows: T[], total: number, page: number, perPage: number): Envelope<T[]> =>
-  envelope(rows, { page, per_page: perPage, count: rows.length, total_count: total, total_pages: Math.ceil(total / perPage) });
+export const pageOf = <T>(rows: T[], total: number, page: number, perPage: number): Envelope<T[]> & { result_info: ResultInfo } => ({
+  ...envelope(rows),
+  result_info: { page, per_page: perPage, count: rows.length, total_count: total, total_pages: Math.ceil(total / perPage) },
+});

@@ -7,7 +7,7 @@ import { PolicySetChanges } from '@/modules/decisions/policy-set-changes';
 import { checkPolicyBody } from './access-bodies';
 import { AccessPolicyWriter } from './access-policy-writer';
 import type { PolicyView } from './access-views';
-import { Envelope, envelope, PageParams, pageOf, paging } from './envelope';
+import { Envelope, envelope, PageParams, pageOf, paging, ResultInfo } from './envelope';
 
 /** Reusable policies, `/accounts/{account_id}/access/policies` (PRODUCT.md section 15), applied through an app's `policies`. */
 @Injectable()
@@ -28,7 +28,7 @@ export class ReusablePoliciesService {
     return envelope(await this.writer.view(tenantId, policy, { appCount: true }));
   }
 
-  async list(tenantId: string, query: PageParams): Promise<Envelope<PolicyView[]>> {
+  async list(tenantId: string, query: PageParams): Promise<Envelope<PolicyView[]> & { result_info: ResultInfo }> {
     const { page, perPage, skip } = paging(query);
     const { rows, total } = await this.writer.policies.pageReusable(tenantId, skip, perPage);
     return pageOf(await Promise.all(rows.map((p) => this.writer.view(tenantId, p, { appCount: true }))), total, page, perPage);
