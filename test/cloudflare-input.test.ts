@@ -72,6 +72,11 @@ describe('Cloudflare Access API: credentials, bad input and list changes', () =>
     const reusable = (await cf('POST', '/access/policies', { name: 'r', decision: 'allow', include: [{ everyone: {} }] })).body.result.id as string;
     const mixed = await cf('PUT', `/access/apps/${app}`, { name: 'dup', domain: 'dup.example.com', policies: [reusable] });
     expect(mixed.status).toBe(409);
+    const other = (await cf('POST', '/access/policies', { name: 'r2', decision: 'allow', include: [{ everyone: {} }] })).body.result.id as string;
+    const before = await count('/access/apps');
+    const repeated = await cf('POST', '/access/apps', { name: 'rep', domain: 'rep.example.com', policies: [{ id: reusable, precedence: 1 }, { id: other, precedence: 1 }] });
+    expect(repeated).toMatchObject({ status: 409, body: { errors: [{ source: { pointer: '/policies/1/precedence' } }] } });
+    expect(await count('/access/apps')).toBe(before);
   });
 
   it('stores hostile names verbatim; make_reusable takes an empty JSON request', async () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
 import type { AccessAppRecord } from './access.types';
-import type { AppInput } from './access-bodies';
+import type { AppInput } from './app-body';
 
 type Row = Omit<AccessAppRecord, 'extra'> & { extra: unknown };
 

@@ -5,7 +5,7 @@ import type { Tx } from '@/infra/prisma/prisma.service';
 import type { Actor } from '@/modules/audit/audit-chain';
 import { AuditRepository } from '@/modules/audit/audit.repository';
 import { PolicySetChanges } from '@/modules/decisions/policy-set-changes';
-import { AppInput, checkAppBody } from './access-bodies';
+import { AppInput, checkAppBody } from './app-body';
 import { AccessAppPoliciesRepository } from './access-app-policies.repository';
 import { AccessAppsRepository } from './access-apps.repository';
 import { AccessPoliciesRepository } from './access-policies.repository';
