@@ -135,6 +135,7 @@ describe('Cloudflare Access policies decided by the Cedar engine', () => {
     const cycle = await cf('PUT', `/access/groups/${inner.id}`, { name: 'example staff', include: [{ group: { id: outer.id } }] });
     expect(cycle.status).toBe(400);
     expect(cycle.body.errors[0].source.pointer).toMatch(/^\/include\/0\/group\/id/);
+    expect(await decision(appId, 'alice')).toBe('allow');
 
     await ok('PUT', `/access/groups/${inner.id}`, { name: 'example staff', include: [{ email_domain: { domain: 'corp.example' } }] });
     expect(await decision(appId, 'bob')).toBe('allow');
@@ -142,6 +143,9 @@ describe('Cloudflare Access policies decided by the Cedar engine', () => {
     const after = (await cf('GET', `/access/apps/${appId}/policies/${created.id}`)).body.result;
     expect(after.cedar_conditions).toContain('*@corp.example');
     expect(after.cedar_conditions).not.toContain('*@example.com');
+    const events = (await tenant.as('auditor')({ method: 'GET', url: `/v1/audit/events?target_id=${inner.id}` })).body.data;
+    expect(events.map((e: { action: string }) => e.action)).toEqual(['access_group.updated', 'access_group.created']);
+    expect(events[0].data.recompiled_policy_ids).toEqual([created.id]);
 
     let previous = (await ok('POST', '/access/groups', { name: 'level 0', include: [{ everyone: {} }] })).id;
     for (let level = 1; level <= 8; level += 1) previous = (await ok('POST', '/access/groups', { name: `level ${level}`, include: [{ group: { id: previous } }] })).id;
