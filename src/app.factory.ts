@@ -7,6 +7,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@/config/config';
 import { registerBodyParsers } from '@/common/http/body-parsers';
 import { answerClientError } from '@/common/http/client-errors';
+import { cloudflareErrorBody, isCloudflareRoute } from '@/common/http/cloudflare-route';
 import { refuseUnsafeValues } from '@/common/http/input-guard';
 import { toErrorResponse } from '@/common/errors/error.filter';
 import { createValidationPipe } from '@/common/http/validation';
@@ -30,9 +31,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     clientErrorHandler: answerClientError,
     // Bad URL encodings and over-long path parameters, found by the router before any route runs.
-    frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => {
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
       const { status, body } = toErrorResponse(error);
-      void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
+      void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(isCloudflareRoute(request) ? cloudflareErrorBody(body) : body);
     },
     // In-flight requests finish during shutdown; new ones on kept-alive connections are still served.
     return503OnClosing: false,

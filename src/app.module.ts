@@ -30,6 +30,8 @@ import { PoliciesModule } from '@/modules/policies/policies.module';
 import { SchemaDataModule } from '@/modules/cedar-schema/schema-data.module';
 import { EntityDataModule } from '@/modules/entities/entity-data.module';
 import { PolicyDataModule } from '@/modules/policies/policy-data.module';
+import { AccessDataModule } from '@/modules/cloudflare-access/access-data.module';
+import { CloudflareAccessModule } from '@/modules/cloudflare-access/cloudflare-access.module';
 import { TenantStateModule } from '@/modules/tenant-state/tenant-state.module';
 import { TenantsModule } from '@/modules/tenants/tenants.module';
 
@@ -50,6 +52,7 @@ export class AppModule {
         RedisModule,
         TenantStateModule,
         PolicyDataModule,
+        AccessDataModule,
         EntityDataModule,
         SchemaDataModule,
         QueueModule,
@@ -65,6 +68,7 @@ export class AppModule {
         DeliveriesModule.register(notifications, { worker: config.processRole !== 'api' }),
         DecisionsModule,
         PoliciesModule.register(grants),
+        CloudflareAccessModule.register(grants),
         EntitiesModule,
         CedarSchemaModule,
         grants,

@@ -64,7 +64,8 @@ describe('fuzzing every operation', () => {
     context = {
       tenantId: tenant.id,
       seeds,
-      ids: [policyId, policy.body.rules[0].id, list.body.id, channel.body.id, grant.body.id, ...keys.body.data.map((k: { id: string }) => k.id).filter((id: string) => id !== adminKeyId)],
+      // The tenant id is the account_id of the Cloudflare routes.
+      ids: [tenant.id, policyId, policy.body.rules[0].id, list.body.id, channel.body.id, grant.body.id, ...keys.body.data.map((k: { id: string }) => k.id).filter((id: string) => id !== adminKeyId)],
       keys: { admin: tenant.keys.admin, requester: tenant.keys.requester, auditor: tenant.keys.auditor, operator: OPERATOR_KEY },
     };
     const spec = await t.request({ method: 'GET', url: '/openapi.json' });
@@ -88,8 +89,11 @@ describe('fuzzing every operation', () => {
           let shapeOk = true;
           if (response.statusCode >= 400 && !html) {
             try {
-              const body = JSON.parse(response.body) as { code?: unknown; message?: unknown };
-              shapeOk = typeof body.code === 'string' && typeof body.message === 'string';
+              const body = JSON.parse(response.body) as { code?: unknown; message?: unknown; success?: unknown; errors?: { code?: unknown; message?: unknown }[] };
+              // The Cloudflare routes answer errors in Cloudflare's envelope (README "Cloudflare Access API").
+              shapeOk = operation.path.startsWith('/client/v4/')
+                ? body.success === false && Array.isArray(body.errors) && body.errors.length > 0 && body.errors.every((e) => Number.isInteger(e.code) && (e.code as number) >= 1000 && typeof e.message === 'string')
+                : typeof body.code === 'string' && typeof body.message === 'string';
             } catch {
               shapeOk = false;
             }

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorBody, ErrorCode } from './domain-error';
 import { isUnavailableError } from './unavailable';
+import { cloudflareErrorBody, isCloudflareRoute } from '@/common/http/cloudflare-route';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'invalid_input',
@@ -77,6 +78,12 @@ export class ErrorFilter implements ExceptionFilter {
     // 503s are expected during an outage and already show in the request line; only the unexpected gets a trace.
     if (status === 500) this.logger.error({ err: error, request_id: http.getRequest<FastifyRequest>().id }, 'request failed');
     const reply = http.getResponse<FastifyReply>();
-    void reply.status(status).headers({ ...headers, 'content-type': 'application/json; charset=utf-8' }).send(body);
+    const cloudflare = isCloudflareRoute(http.getRequest<FastifyRequest>());
+    // Cloudflare's SDK retries a 409 unless told not to: a conflict stays a conflict.
+    const extra = cloudflare && status === 409 ? { 'x-should-retry': 'false' } : {};
+    void reply
+      .status(status)
+      .headers({ ...headers, ...extra, 'content-type': 'application/json; charset=utf-8' })
+      .send(cloudflare ? cloudflareErrorBody(body) : body);
   }
 }

@@ -8,6 +8,7 @@ import { AUTH_CONTEXT } from '@/common/auth/auth.decorator';
 import { Access, ACCESS_KEY, AuthContext } from '@/common/auth/roles';
 import { DomainError } from '@/common/errors/domain-error';
 import { IdentityAuthenticator } from '@/modules/identity/identity-authenticator';
+import { isCloudflareRoute } from '@/common/http/cloudflare-route';
 import { ApiKeysService } from './api-keys.service';
 
 const header = (request: FastifyRequest, name: string): string | undefined => {
@@ -17,6 +18,8 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
 
 const BEARER = /^Bearer ([A-Za-z0-9_.~+/=-]+)$/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** On Cloudflare's routes the SDK sends the API key as `Authorization: Bearer <key>` (its `apiToken`). */
+const bearer = (request: FastifyRequest): string | undefined => /^Bearer ([^\s]+)$/i.exec(header(request, 'authorization') ?? '')?.[1];
 
 /** Global guard: every route declares its access (see RouteAccessCheck); the order is 401, then 403. */
 @Injectable()
@@ -33,7 +36,8 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (!access) throw new DomainError('forbidden', 'Route has no access declaration');
     if (access.kind === 'public') return true;
-    const presented = header(request, 'x-api-key');
+    const cloudflare = isCloudflareRoute(request);
+    const presented = header(request, 'x-api-key') ?? (cloudflare ? bearer(request) : undefined);
     if (access.kind === 'operator') {
       if (this.config.adminApiKey === null) throw new DomainError('not_found', 'Operator endpoints are disabled');
       if (!presented || !constantTimeEquals(presented, this.config.adminApiKey)) {
@@ -41,9 +45,10 @@ export class AuthGuard implements CanActivate {
       }
       return true;
     }
-    const tenantId = header(request, 'x-tenant-id');
-    const auth = presented === undefined ? await this.person(request, tenantId) : await this.keys.authenticate(presented);
+    const auth = presented === undefined ? await this.person(request, header(request, 'x-tenant-id')) : await this.keys.authenticate(presented);
     if (!auth) throw new DomainError('unauthenticated', 'Missing, unknown or revoked API key');
+    // Cloudflare's clients send no X-Tenant-ID: the key's tenant, compared with the path's account_id by the route.
+    const tenantId = header(request, 'x-tenant-id') ?? (cloudflare ? auth.tenantId : undefined);
     if (!tenantId) throw new DomainError('unauthenticated', 'X-Tenant-ID header is required');
     if (tenantId.toLowerCase() !== auth.tenantId) {
       throw new DomainError('tenant_mismatch', 'The API key does not belong to the tenant in X-Tenant-ID');

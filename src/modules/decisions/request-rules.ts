@@ -1,3 +1,4 @@
+import { normalizeIpAddress } from '@/common/net/ip-ranges';
 import { invalidInput } from '@/common/errors/domain-error';
 import type { GoverningPolicy } from './decision.types';
 
@@ -53,6 +54,8 @@ export function buildContext(
 ): Record<string, unknown> {
   const reserved: readonly string[] = RESERVED_CONTEXT_KEYS;
   const own = Object.fromEntries(Object.entries(caller ?? {}).filter(([key]) => !reserved.includes(key)));
+  // Access `ip` selectors (PRODUCT.md section 15): an IPv4-mapped IPv6 address is the IPv4 address it maps.
+  if (typeof own.ip === 'string') own.ip = normalizeIpAddress(own.ip);
   return {
     ...own,
     duration_seconds: durationSeconds,

@@ -88,9 +88,9 @@ export class EmailListsRepository {
   }
 
   /** Members of each found list, keyed by the ids as given; unknown ids are absent from the map. */
-  async emailsOf(tenantId: string, ids: string[]): Promise<Map<string, string[]>> {
+  async emailsOf(tenantId: string, ids: string[], tx: Tx = this.prisma): Promise<Map<string, string[]>> {
     const { given, stored } = lookupIds(ids);
-    const rows = await this.prisma.emailList.findMany({
+    const rows = await tx.emailList.findMany({
       where: { tenantId, id: { in: stored } },
       select: { id: true, emails: true },
     });

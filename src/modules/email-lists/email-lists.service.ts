@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
 import { memberCount } from '@/modules/decisions/approval-groups';
 import { PolicyReads } from '@/modules/policies/policy-reads';
+import { PolicySetChanges } from '@/modules/decisions/policy-set-changes';
+import { AccessListChanges } from '@/modules/cloudflare-access/access-list-changes';
 import { conflict, notFound } from '@/common/errors/domain-error';
 import { decodeCursor, Page, PageQuery, pageSize, toPage } from '@/common/http/pagination';
 import { AuditRepository } from '@/modules/audit/audit.repository';
@@ -19,6 +21,8 @@ export class EmailListsService {
     private readonly lists: EmailListsRepository,
     private readonly policies: PolicyReads,
     private readonly audit: AuditRepository,
+    private readonly changes: PolicySetChanges,
+    private readonly access: AccessListChanges,
   ) {}
 
   async create(tenantId: string, dto: CreateEmailListDto, actor: Actor): Promise<EmailListView> {
@@ -57,8 +61,9 @@ export class EmailListsService {
     return toEmailListView(list);
   }
 
+  /** Access policies inline list members: a change of members recompiles them and bumps the policy-set version. */
   async update(tenantId: string, id: string, dto: UpdateEmailListDto, actor: Actor): Promise<EmailListView> {
-    const list = await this.prisma.$transaction(async (tx) => {
+    const list = await this.changes.commit(tenantId, async (tx) => {
       const current = await this.lists.findForUpdate(tx, tenantId, id);
       if (!current) throw notFound('Email list');
       const changes: { name?: string; emails?: string[] } = {};
@@ -68,12 +73,13 @@ export class EmailListsService {
       if (Object.keys(changes).length === 0) return current;
       if (changes.emails) await this.refuseUnsatisfiable(tx, tenantId, id, changes.emails);
       const updated = await this.lists.update(tx, tenantId, id, changes);
+      const recompiled = changes.emails ? await this.access.listChanged(tx, tenantId, id, (ids) => this.lists.emailsOf(tenantId, ids, tx)) : [];
       await this.audit.append(tx, tenantId, {
         actor,
         action: 'email_list.updated',
         targetType: 'email_list',
         targetId: id,
-        data: { changes, previous: { name: current.name, emails: current.emails } },
+        data: { changes, previous: { name: current.name, emails: current.emails }, ...(recompiled.length > 0 && { recompiled_access_policy_ids: recompiled }) },
       });
       return updated;
     });
@@ -106,6 +112,8 @@ export class EmailListsService {
       if (policies.length > 0) {
         throw conflict('The email list is used by approval groups of policies', { policy_ids: policies.map((p) => p.id) });
       }
+      const accessPolicies = await this.access.policiesUsing(tx, tenantId, id);
+      if (accessPolicies.length > 0) throw conflict('The email list is used by Access policies', { access_policy_ids: accessPolicies });
       await this.lists.delete(tx, tenantId, id);
       await this.audit.append(tx, tenantId, {
         actor,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Tx } from '@/infra/prisma/prisma.service';
 import type { StoredPolicy } from '@/modules/decisions/compiled-policy-set';
 import type { ApprovalGroup } from '@/modules/decisions/decision.types';
+import { AccessReads } from '@/modules/cloudflare-access/access-reads';
 import { PoliciesRepository } from './policies.repository';
 
 /**
@@ -11,7 +12,10 @@ import { PoliciesRepository } from './policies.repository';
  */
 @Injectable()
 export class PolicyReads {
-  constructor(private readonly policies: PoliciesRepository) {}
+  constructor(
+    private readonly policies: PoliciesRepository,
+    private readonly access: AccessReads,
+  ) {}
 
   enabledWithRules(tx: Tx, tenantId: string): Promise<StoredPolicy[]> {
     return this.policies.enabledWithRules(tx, tenantId);
@@ -31,10 +35,14 @@ export class PolicyReads {
 
   /** The policy's name; null when it no longer exists. */
   async name(tenantId: string, policyId: string): Promise<string | null> {
-    return (await this.policies.notificationSettings(tenantId, policyId))?.policyName ?? null;
+    return (await this.notificationSettings(tenantId, policyId))?.policyName ?? null;
   }
 
-  notificationSettings(tenantId: string, policyId: string): Promise<{ policyName: string; channelName: string | null } | null> {
-    return this.policies.notificationSettings(tenantId, policyId);
+  /** A governing policy may also be a Cloudflare-style Access policy (PRODUCT.md section 15), which has no channel. */
+  async notificationSettings(tenantId: string, policyId: string): Promise<{ policyName: string; channelName: string | null } | null> {
+    const own = await this.policies.notificationSettings(tenantId, policyId);
+    if (own) return own;
+    const name = await this.access.policyName(tenantId, policyId);
+    return name === null ? null : { policyName: name, channelName: null };
   }
 }

@@ -1,0 +1,52 @@
+import { Body, Controller, Delete, Get, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Auth } from '@/common/auth/auth.decorator';
+import { AuthContext, Roles } from '@/common/auth/roles';
+import { UuidPipe } from '@/common/http/uuid.pipe';
+import { keyActor } from '@/modules/audit/actors';
+import { Account } from './account.decorator';
+import { AccessAppsService } from './access-apps.service';
+import { AccessAppEnvelope, AccessAppListEnvelope, DeletedEnvelope } from './dto/access.response';
+import type { PageParams } from './envelope';
+
+@ApiTags('cloudflare access')
+@ApiBearerAuth()
+@Controller('client/v4/accounts/:account_id/access/apps')
+export class AccessAppsController {
+  constructor(private readonly service: AccessAppsService) {}
+
+  @Post()
+  @Roles('admin')
+  @ApiOperation({ summary: 'Add an Access application' })
+  create(@Account() tenantId: string, @Auth() auth: AuthContext, @Body() body: unknown): Promise<AccessAppEnvelope> {
+    return this.service.create(tenantId, body, keyActor(auth));
+  }
+
+  @Get()
+  @Roles('admin', 'auditor')
+  @ApiOperation({ summary: 'List Access applications' })
+  list(@Account() tenantId: string, @Query() query: PageParams): Promise<AccessAppListEnvelope> {
+    return this.service.list(tenantId, query);
+  }
+
+  @Get(':app_id')
+  @Roles('admin', 'auditor')
+  @ApiOperation({ summary: 'Get an Access application' })
+  get(@Account() tenantId: string, @Param('app_id', UuidPipe) id: string): Promise<AccessAppEnvelope> {
+    return this.service.get(tenantId, id);
+  }
+
+  @Put(':app_id')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Update an Access application' })
+  replace(@Account() tenantId: string, @Auth() auth: AuthContext, @Param('app_id', UuidPipe) id: string, @Body() body: unknown): Promise<AccessAppEnvelope> {
+    return this.service.replace(tenantId, id, body, keyActor(auth));
+  }
+
+  @Delete(':app_id')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Delete an Access application' })
+  remove(@Account() tenantId: string, @Auth() auth: AuthContext, @Param('app_id', UuidPipe) id: string): Promise<DeletedEnvelope> {
+    return this.service.remove(tenantId, id, keyActor(auth));
+  }
+}

@@ -1,0 +1,52 @@
+import { Body, Controller, Delete, Get, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Auth } from '@/common/auth/auth.decorator';
+import { AuthContext, Roles } from '@/common/auth/roles';
+import { UuidPipe } from '@/common/http/uuid.pipe';
+import { keyActor } from '@/modules/audit/actors';
+import { Account } from './account.decorator';
+import { AccessGroupsService } from './access-groups.service';
+import { AccessGroupEnvelope, AccessGroupListEnvelope, DeletedEnvelope } from './dto/access.response';
+import type { PageParams } from './envelope';
+
+@ApiTags('cloudflare access')
+@ApiBearerAuth()
+@Controller('client/v4/accounts/:account_id/access/groups')
+export class AccessGroupsController {
+  constructor(private readonly service: AccessGroupsService) {}
+
+  @Post()
+  @Roles('admin')
+  @ApiOperation({ summary: 'Create an Access group' })
+  create(@Account() tenantId: string, @Auth() auth: AuthContext, @Body() body: unknown): Promise<AccessGroupEnvelope> {
+    return this.service.create(tenantId, body, keyActor(auth));
+  }
+
+  @Get()
+  @Roles('admin', 'auditor')
+  @ApiOperation({ summary: 'List Access groups' })
+  list(@Account() tenantId: string, @Query() query: PageParams): Promise<AccessGroupListEnvelope> {
+    return this.service.list(tenantId, query);
+  }
+
+  @Get(':group_id')
+  @Roles('admin', 'auditor')
+  @ApiOperation({ summary: 'Get an Access group' })
+  get(@Account() tenantId: string, @Param('group_id', UuidPipe) id: string): Promise<AccessGroupEnvelope> {
+    return this.service.get(tenantId, id);
+  }
+
+  @Put(':group_id')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Update an Access group' })
+  replace(@Account() tenantId: string, @Auth() auth: AuthContext, @Param('group_id', UuidPipe) id: string, @Body() body: unknown): Promise<AccessGroupEnvelope> {
+    return this.service.replace(tenantId, id, body, keyActor(auth));
+  }
+
+  @Delete(':group_id')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Delete an Access group' })
+  remove(@Account() tenantId: string, @Auth() auth: AuthContext, @Param('group_id', UuidPipe) id: string): Promise<DeletedEnvelope> {
+    return this.service.remove(tenantId, id, keyActor(auth));
+  }
+}

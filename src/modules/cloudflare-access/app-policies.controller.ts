@@ -1,0 +1,61 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Auth } from '@/common/auth/auth.decorator';
+import { AuthContext, Roles } from '@/common/auth/roles';
+import { UuidPipe } from '@/common/http/uuid.pipe';
+import { keyActor } from '@/modules/audit/actors';
+import { Account } from './account.decorator';
+import { AccessPolicyEnvelope, AccessPolicyListEnvelope, DeletedEnvelope } from './dto/access.response';
+import { AppPoliciesService } from './app-policies.service';
+import type { PageParams } from './envelope';
+
+/** The account and zone forms address the same tenant (the zone id is the tenant id). */
+@ApiTags('cloudflare access')
+@ApiBearerAuth()
+@Controller(['client/v4/accounts/:account_id/access/apps/:app_id/policies', 'client/v4/zones/:account_id/access/apps/:app_id/policies'])
+export class AppPoliciesController {
+  constructor(private readonly service: AppPoliciesService) {}
+
+  @Post()
+  @Roles('admin')
+  @ApiOperation({ summary: 'Create an Access application policy' })
+  create(@Account() tenantId: string, @Auth() auth: AuthContext, @Param('app_id', UuidPipe) appId: string, @Body() body: unknown): Promise<AccessPolicyEnvelope> {
+    return this.service.create(tenantId, appId, body, keyActor(auth));
+  }
+
+  @Get()
+  @Roles('admin', 'auditor')
+  @ApiOperation({ summary: 'List Access application policies' })
+  list(@Account() tenantId: string, @Param('app_id', UuidPipe) appId: string, @Query() query: PageParams): Promise<AccessPolicyListEnvelope> {
+    return this.service.list(tenantId, appId, query);
+  }
+
+  @Get(':policy_id')
+  @Roles('admin', 'auditor')
+  @ApiOperation({ summary: 'Get an Access application policy' })
+  get(@Account() tenantId: string, @Param('app_id', UuidPipe) appId: string, @Param('policy_id', UuidPipe) id: string): Promise<AccessPolicyEnvelope> {
+    return this.service.get(tenantId, appId, id);
+  }
+
+  @Put(':policy_id')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Update an Access application policy' })
+  replace(@Account() tenantId: string, @Auth() auth: AuthContext, @Param('app_id', UuidPipe) appId: string, @Param('policy_id', UuidPipe) id: string, @Body() body: unknown): Promise<AccessPolicyEnvelope> {
+    return this.service.replace(tenantId, appId, id, body, keyActor(auth));
+  }
+
+  @Delete(':policy_id')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Delete an Access application policy' })
+  remove(@Account() tenantId: string, @Auth() auth: AuthContext, @Param('app_id', UuidPipe) appId: string, @Param('policy_id', UuidPipe) id: string): Promise<DeletedEnvelope> {
+    return this.service.remove(tenantId, appId, id, keyActor(auth));
+  }
+
+  @Put(':policy_id/make_reusable')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Convert an Access application policy to a reusable policy' })
+  makeReusable(@Account() tenantId: string, @Auth() auth: AuthContext, @Param('app_id', UuidPipe) appId: string, @Param('policy_id', UuidPipe) id: string): Promise<AccessPolicyEnvelope> {
+    return this.service.makeReusable(tenantId, appId, id, keyActor(auth));
+  }
+}

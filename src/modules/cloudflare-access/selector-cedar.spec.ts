@@ -1,0 +1,39 @@
+import { checkRuleList, Issue } from './selector-checks';
+import { compileConditions, CompileSources, RuleLists } from './selector-cedar';
+
+const sources = (groups: Record<string, RuleLists> = {}): CompileSources => ({ groups: new Map(Object.entries(groups)), emailLists: new Map([['3f0c2a5e-0000-4000-8000-000000000001', ['a@example.com']]]) });
+const lists = (include: unknown[], exclude: unknown[] = [], require: unknown[] = []): RuleLists => {
+  const issues: Issue[] = [];
+  const out = { include: checkRuleList(include, '/include', issues, true), exclude: checkRuleList(exclude, '/exclude', issues, false), require: checkRuleList(require, '/require', issues, false) };
+  expect(issues).toEqual([]);
+  return out;
+};
+
+describe('compileConditions', () => {
+  it('grants only on present input and blocks on missing input', () => {
+    const { conditions } = compileConditions('allow', lists([{ email: { email: 'a@example.com' } }], [{ ip: { ip: '10.0.0.0/8' } }]), sources(), []);
+    expect(conditions).toBe('when {\n  ((principal has email && principal.email == "a@example.com") && !((!(context has ip) || ip(context.ip).isInRange(ip("10.0.0.0/8")))))\n}');
+  });
+
+  it('flips polarity for deny policies', () => {
+    const { conditions } = compileConditions('deny', lists([{ geo: { country_code: 'us' } }]), sources(), []);
+    expect(conditions).toContain('(!(context has country_code) || context.country_code == "US")');
+  });
+
+  it('inlines groups and email lists, and reports cycles at the selector that named the group', () => {
+    const a = lists([{ email_list: { id: '3f0c2a5e-0000-4000-8000-000000000001' } }]);
+    const compiled = compileConditions('allow', lists([{ group: { id: '0a0a0a0a-0000-4000-8000-00000000000a' } }]), sources({ '0a0a0a0a-0000-4000-8000-00000000000a': a }), []);
+    expect(compiled).toMatchObject({ groupIds: ['0a0a0a0a-0000-4000-8000-00000000000a'], emailListIds: ['3f0c2a5e-0000-4000-8000-000000000001'] });
+    expect(compiled.conditions).toContain('["a@example.com"].contains(principal.email)');
+    const issues: Issue[] = [];
+    const loop = { include: [{ group: { id: '0b0b0b0b-0000-4000-8000-00000000000b' } }], exclude: [], require: [] };
+    compileConditions('allow', lists([{ group: { id: '0b0b0b0b-0000-4000-8000-00000000000b' } }]), sources({ '0b0b0b0b-0000-4000-8000-00000000000b': loop }), issues);
+    expect(issues).toEqual([{ pointer: '/include/0/group/id', message: expect.stringContaining('cycle') }]);
+  });
+
+  it('refuses unknown and malformed selectors at their pointers', () => {
+    const issues: Issue[] = [];
+    checkRuleList([{ email: { email: 'a"b@example.com' } }, { nope: {} }, { email_domain: { domain: '*.example.com' } }, { external_evaluation: { evaluate_url: 'https://x', keys_url: 'https://y' } }, { email: {}, ip: {} }, { oidc: { claim_name: 'department', claim_value: 'x', identity_provider_id: 'p' } }], '/include', issues, true);
+    expect(issues.map((i) => i.pointer)).toEqual(['/include/0/email/email', '/include/1/nope', '/include/2/email_domain/domain', '/include/3/external_evaluation', '/include/4', '/include/5/oidc/claim_name']);
+  });
+});

@@ -1,0 +1,179 @@
+import { useTestApp } from './support/use-test-app';
+import { createTenant, TestTenant } from './support/factories';
+
+/** Decision tables of Cloudflare-style policies, all through POST /v1/policies/simulate (PRODUCT.md section 15). */
+describe('Cloudflare Access policies decided by the Cedar engine', () => {
+  const t = useTestApp({ PROCESS_ROLE: 'api' });
+  let tenant: TestTenant;
+  const cf = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) => tenant.admin({ method, url: `/client/v4/accounts/${tenant.id}${path}`, body });
+  const ok = async (method: 'POST' | 'PUT', path: string, body: unknown) => {
+    const response = await cf(method, path, body);
+    if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${response.text}`);
+    return response.body.result as { id: string; cedar_conditions: string; cedar_policy_set: string };
+  };
+  const app = async (name: string) => (await ok('POST', '/access/apps', { name, domain: `${name}.example.com`, type: 'self_hosted' })).id;
+  const policy = (appId: string, body: Record<string, unknown>) => ok('POST', `/access/apps/${appId}/policies`, { name: 'p', decision: 'allow', ...body });
+  const simulate = async (appId: string, principal: string | { type: string; id: string }, context: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => {
+    const uid = typeof principal === 'string' ? { type: 'User', id: principal } : principal;
+    const response = await tenant.admin({ method: 'POST', url: '/v1/policies/simulate', body: { principal: uid, action: { type: 'Action', id: 'access' }, resource: { type: 'App', id: appId }, context, ...extra } });
+    if (response.status !== 200) throw new Error(`simulate: ${response.status} ${response.text}`);
+    return response.body as { decision: string; policy_id: string | null; notices: string[]; duration_seconds: number | null; approval_required: boolean };
+  };
+  const decision = async (appId: string, principal: string | { type: string; id: string }, context: Record<string, unknown> = {}) => (await simulate(appId, principal, context)).decision;
+
+  beforeAll(async () => {
+    tenant = await createTenant(t, 'cf-decisions');
+    const user = (id: string, attrs: Record<string, unknown>, parents: { type: string; id: string }[] = []) => ({ uid: { type: 'User', id }, attrs, parents });
+    const entities = [
+      user('alice', { email: 'alice@example.com', groups: ['eng'] }, [{ type: 'IdpGroup', id: 'okta/eng' }]),
+      user('bob', { email: 'bob@corp.example', groups: [] }),
+      user('carol', { email: 'carol@example.com', groups: ['eng'] }, [{ type: 'IdpGroup', id: 'okta/eng' }]),
+      user('noemail', {}),
+      { uid: { type: 'IdpGroup', id: 'okta/eng' }, attrs: {}, parents: [] },
+    ];
+    expect((await tenant.admin({ method: 'PUT', url: '/v1/entities', body: entities })).status).toBe(200);
+  });
+
+  it('include is OR, require is AND, exclude is NOT', async () => {
+    const id = app('combos');
+    const appId = await id;
+    await policy(appId, {
+      include: [{ email: { email: 'bob@corp.example' } }, { email_domain: { domain: 'example.com' } }],
+      require: [{ auth_method: { auth_method: 'mfa' } }, { geo: { country_code: 'de' } }],
+      exclude: [{ email: { email: 'carol@example.com' } }],
+    });
+    const mfaDe = { identity: { amr: ['pwd', 'mfa'] }, country_code: 'DE' };
+    expect(await decision(appId, 'alice', mfaDe)).toBe('allow');
+    expect(await decision(appId, 'bob', mfaDe)).toBe('allow');
+    expect(await decision(appId, 'carol', mfaDe)).toBe('deny');
+    expect(await decision(appId, 'alice', { ...mfaDe, country_code: 'FR' })).toBe('deny');
+    expect(await decision(appId, 'alice', { country_code: 'DE' })).toBe('deny');
+    expect(await decision(appId, 'noemail', mfaDe)).toBe('deny');
+  });
+
+  it('each selector matches its input, and one whose input is missing never grants', async () => {
+    const list = await tenant.admin({ method: 'POST', url: '/v1/email-lists', body: { name: 'oncall', emails: ['Alice@example.com'] } });
+    const table: [Record<string, unknown>, string, Record<string, unknown>, Record<string, unknown> | null][] = [
+      // selector, principal, context that matches, context that does not (null: only missing input is tried)
+      [{ email_list: { id: list.body.id } }, 'alice', {}, null],
+      [{ ip: { ip: '10.0.0.0/8' } }, 'alice', { ip: '10.1.2.3' }, { ip: '11.0.0.1' }],
+      [{ ip: { ip: '::ffff:10.0.0.0/104' } }, 'alice', { ip: '::ffff:10.9.9.9' }, { ip: '192.168.0.1' }],
+      [{ ip: { ip: '2400:cb00::/32' } }, 'alice', { ip: '2400:cb00:21:10a::1' }, { ip: '2400:cb01::1' }],
+      [{ geo: { country_code: 'US' } }, 'alice', { country_code: 'US' }, { country_code: 'CA' }],
+      [{ device_posture: { integration_uid: 'disk-encrypted' } }, 'alice', { device_posture: ['disk-encrypted'] }, { device_posture: ['firewall'] }],
+      [{ auth_method: { auth_method: 'hwk' } }, 'alice', { identity: { amr: ['hwk'] } }, { identity: { amr: ['pwd'] } }],
+      [{ login_method: { id: 'okta' } }, 'alice', { identity: { provider: 'okta' } }, { identity: { provider: 'github' } }],
+      [{ certificate: {} }, 'alice', { certificate: { common_name: 'laptop-1' } }, null],
+      [{ common_name: { common_name: 'laptop-1' } }, 'alice', { certificate: { common_name: 'laptop-1' } }, { certificate: { common_name: 'laptop-2' } }],
+      [{ okta: { name: 'eng', identity_provider_id: 'okta' } }, 'alice', {}, null],
+      [{ everyone: {} }, 'noemail', {}, null],
+    ];
+    for (const [selector, principal, match, noMatch] of table) {
+      const appId = await app(`sel-${Object.keys(selector)[0].replace(/_/g, '-')}-${Math.random().toString(36).slice(2, 8)}`.toLowerCase());
+      await policy(appId, { include: [selector] });
+      expect([selector, await decision(appId, principal, match)]).toEqual([selector, 'allow']);
+      if (noMatch) expect([selector, await decision(appId, principal, noMatch)]).toEqual([selector, 'deny']);
+      if (Object.keys(selector)[0] !== 'everyone') expect([selector, 'missing', await decision(appId, Object.keys(selector)[0].startsWith('email') || selector.okta ? 'noemail' : principal, {})]).toEqual([selector, 'missing', Object.keys(match).length === 0 && !selector.email_list && !selector.okta ? 'allow' : 'deny']);
+    }
+    expect(await decision(await app('bob-not-in-okta'), 'bob')).toBe('deny');
+  });
+
+  it('a missing input matches in exclude and in deny policies (fail closed)', async () => {
+    const excluded = await app('exclude-missing');
+    await policy(excluded, { include: [{ email_domain: { domain: 'example.com' } }], exclude: [{ ip: { ip: '203.0.113.0/24' } }, { 'github-organization': { name: 'evil', identity_provider_id: 'gh' } }] });
+    expect(await decision(excluded, 'alice', { ip: '198.51.100.7' })).toBe('allow');
+    expect(await decision(excluded, 'alice', { ip: '::ffff:203.0.113.9' })).toBe('deny');
+    expect(await decision(excluded, 'alice', { ip: '203.0.113.9' })).toBe('deny');
+    expect(await decision(excluded, 'alice', {})).toBe('deny');
+
+    const denied = await app('deny-missing');
+    await policy(denied, { name: 'no office network', decision: 'deny', include: [{ ip: { ip: '192.168.0.0/16' } }], precedence: 1 });
+    await policy(denied, { name: 'everyone', include: [{ everyone: {} }], precedence: 2 });
+    expect(await decision(denied, 'alice', { ip: '8.8.8.8' })).toBe('allow');
+    const missing = await simulate(denied, 'alice', {});
+    expect(missing).toMatchObject({ decision: 'deny', notices: ['no office network'] });
+    expect(await decision(denied, 'alice', { ip: 'not an address' })).toBe('deny');
+  });
+
+  it('orders bypass and non_identity first, then allow and deny by precedence; the first match decides', async () => {
+    const appId = await app('ordered');
+    const deny = await policy(appId, { name: 'deny bob', decision: 'deny', include: [{ email: { email: 'bob@corp.example' } }], precedence: 1 });
+    await policy(appId, { name: 'staff', include: [{ everyone: {} }], precedence: 2, session_duration: '30m' });
+    await policy(appId, { name: 'office bypass', decision: 'bypass', include: [{ ip: { ip: '10.0.0.0/8' } }], precedence: 50 });
+    await policy(appId, { name: 'robots', decision: 'non_identity', include: [{ service_token: { token_id: 'tok-1' } }], precedence: 60 });
+    expect(await simulate(appId, 'bob')).toMatchObject({ decision: 'deny', notices: ['deny bob'] });
+    expect(await simulate(appId, 'alice')).toMatchObject({ decision: 'allow', duration_seconds: 1800, approval_required: false });
+    expect(await simulate(appId, 'bob', { ip: '10.2.3.4' })).toMatchObject({ decision: 'allow', duration_seconds: 86400 });
+    expect(await decision(appId, { type: 'ServiceToken', id: 'tok-1' })).toBe('allow');
+    // Another token reaches the deny policy, whose email selector has no input: fail closed.
+    expect(await simulate(appId, { type: 'ServiceToken', id: 'tok-2' })).toMatchObject({ decision: 'deny', notices: ['deny bob'] });
+    await ok('PUT', `/access/apps/${appId}/policies/${deny.id}`, { name: 'deny bob', decision: 'deny', include: [{ email: { email: 'bob@corp.example' } }], precedence: 3 });
+    expect(await decision(appId, 'bob')).toBe('allow');
+    const tooLong = await tenant.admin({ method: 'POST', url: '/v1/policies/simulate', body: { principal: { type: 'User', id: 'alice' }, action: { type: 'Action', id: 'access' }, resource: { type: 'App', id: appId }, duration_seconds: 3600 } });
+    expect(tooLong).toMatchObject({ status: 400, body: { details: { max_duration_seconds: 1800 } } });
+  });
+
+  it('non_identity matches only service-token principals', async () => {
+    const appId = await app('robots-only');
+    await policy(appId, { decision: 'non_identity', include: [{ any_valid_service_token: {} }] });
+    expect(await decision(appId, { type: 'ServiceToken', id: 'anything' })).toBe('allow');
+    expect(await decision(appId, 'alice')).toBe('deny');
+    const everyone = await app('robots-everyone');
+    await policy(everyone, { decision: 'non_identity', include: [{ everyone: {} }] });
+    expect(await decision(everyone, 'alice')).toBe('deny');
+  });
+
+  it('inlines nested groups, refuses cycles and depth above 8, and recompiles policies when a group changes', async () => {
+    const inner = await ok('POST', '/access/groups', { name: 'example staff', include: [{ email_domain: { domain: 'example.com' } }] });
+    const outer = await ok('POST', '/access/groups', { name: 'staff but carol', include: [{ group: { id: inner.id } }], exclude: [{ email: { email: 'carol@example.com' } }] });
+    const appId = await app('nested');
+    const created = await policy(appId, { include: [{ group: { id: outer.id } }] });
+    expect(await decision(appId, 'alice')).toBe('allow');
+    expect(await decision(appId, 'carol')).toBe('deny');
+    expect(await decision(appId, 'bob')).toBe('deny');
+
+    const cycle = await cf('PUT', `/access/groups/${inner.id}`, { name: 'example staff', include: [{ group: { id: outer.id } }] });
+    expect(cycle.status).toBe(400);
+    expect(cycle.body.errors[0].source.pointer).toMatch(/^\/include\/0\/group\/id/);
+    expect(await decision(appId, 'alice')).toBe('allow');
+
+    await ok('PUT', `/access/groups/${inner.id}`, { name: 'example staff', include: [{ email_domain: { domain: 'corp.example' } }] });
+    expect(await decision(appId, 'bob')).toBe('allow');
+    expect(await decision(appId, 'alice')).toBe('deny');
+    const after = (await cf('GET', `/access/apps/${appId}/policies/${created.id}`)).body.result;
+    expect(after.cedar_conditions).toContain('*@corp.example');
+    expect(after.cedar_conditions).not.toContain('*@example.com');
+    const events = (await tenant.as('auditor')({ method: 'GET', url: `/v1/audit/events?target_id=${inner.id}` })).body.data;
+    expect(events.map((e: { action: string }) => e.action)).toEqual(['access_group.updated', 'access_group.created']);
+    expect(events[0].data.recompiled_policy_ids).toEqual([created.id]);
+
+    let previous = (await ok('POST', '/access/groups', { name: 'level 0', include: [{ everyone: {} }] })).id;
+    for (let level = 1; level <= 8; level += 1) previous = (await ok('POST', '/access/groups', { name: `level ${level}`, include: [{ group: { id: previous } }] })).id;
+    const tooDeep = await cf('POST', '/access/groups', { name: 'level 9', include: [{ group: { id: previous } }] });
+    expect(tooDeep.status).toBe(400);
+    expect(tooDeep.body.errors).toEqual([expect.objectContaining({ source: { pointer: '/include/0/group/id' }, message: expect.stringContaining('deeper than 8') })]);
+    expect((await cf('GET', '/access/groups?per_page=100')).body.result.map((g: { name: string }) => g.name)).not.toContain('level 9');
+  });
+
+  it('hostile strings are stored, escaped in Cedar and never widen a match', async () => {
+    const appId = await app('hostile');
+    const hostile = '"||true||"';
+    const created = await policy(appId, { name: `x"); permit(principal, action, resource); //`, include: [{ saml: { attribute_name: 'groups', attribute_value: hostile, identity_provider_id: 'idp' } }, { device_posture: { integration_uid: 'a" || true || "' } }] });
+    expect(created.cedar_conditions).toContain('IdpGroup::"idp/\\"||true||\\""');
+    expect(await decision(appId, 'alice', { device_posture: ['x'] })).toBe('deny');
+    expect(await decision(appId, 'alice', { device_posture: ['a" || true || "'] })).toBe('allow');
+  });
+
+  it('/v1 policies come first: a /v1 forbid on the app overrides a Cloudflare allow', async () => {
+    const appId = await app('guarded');
+    await policy(appId, { include: [{ everyone: {} }] });
+    expect(await decision(appId, 'alice')).toBe('allow');
+    const v1 = await tenant.admin({
+      method: 'POST',
+      url: '/v1/policies',
+      body: { name: 'freeze', priority: -1000000, max_duration_seconds: 60, rules: [{ effect: 'forbid', principal_scope_type: 'any', action_scope_type: 'any', resource_scope_type: 'eq', resource_entity_type: 'App', resource_entity_id: appId, notice: 'change freeze' }] },
+    });
+    expect(v1.status).toBe(201);
+    expect(await simulate(appId, 'alice')).toMatchObject({ decision: 'deny', notices: ['change freeze'] });
+  });
+});

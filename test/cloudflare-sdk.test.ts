@@ -1,0 +1,125 @@
+import Cloudflare from 'cloudflare';
+import { useTestApp } from './support/use-test-app';
+import { createTenant, TestTenant } from './support/factories';
+import { cloudflareBaseUrl, cloudflareClient } from './support/cloudflare';
+
+describe('Cloudflare Access API through the official SDK', () => {
+  const t = useTestApp({ PROCESS_ROLE: 'api' });
+  let tenant: TestTenant;
+  let other: TestTenant;
+  let cf: Cloudflare;
+
+  beforeAll(async () => {
+    tenant = await createTenant(t, 'cf');
+    other = await createTenant(t, 'other');
+    cf = await cloudflareClient(t, tenant);
+  });
+
+  const account = () => ({ account_id: tenant.id });
+  const apps = () => cf.zeroTrust.access.applications;
+  const newApp = async (name: string, extra: Record<string, unknown> = {}) =>
+    (await apps().create({ ...account(), name, domain: `${name}.example.com`, type: 'self_hosted', session_duration: '8h', ...extra } as Cloudflare.ZeroTrust.Access.ApplicationCreateParams)) as { id: string; policies: { id: string; precedence: number }[] };
+
+  it('creates, gets, lists with auto-paging, updates and deletes groups', async () => {
+    const created = await cf.zeroTrust.access.groups.create({ ...account(), name: 'engineers', include: [{ email_domain: { domain: 'example.com' } }] });
+    expect(created).toMatchObject({ name: 'engineers', include: [{ email_domain: { domain: 'example.com' } }], exclude: [], require: [], is_default: false });
+    const got = await cf.zeroTrust.access.groups.get(created.id as string, account());
+    expect(got.id).toBe(created.id);
+    for (let i = 0; i < 6; i += 1) await cf.zeroTrust.access.groups.create({ ...account(), name: `g${i}`, include: [{ everyone: {} }] });
+    const names: string[] = [];
+    for await (const group of cf.zeroTrust.access.groups.list({ ...account(), per_page: 3 })) names.push(group.name as string);
+    expect(names).toEqual(['engineers', 'g0', 'g1', 'g2', 'g3', 'g4', 'g5']);
+    const updated = await cf.zeroTrust.access.groups.update(created.id as string, { ...account(), name: 'engineers2', include: [{ email: { email: 'Alice@Example.com' } }] });
+    expect(updated).toMatchObject({ name: 'engineers2', include: [{ email: { email: 'alice@example.com' } }] });
+    const deleted = await cf.zeroTrust.access.groups.delete(created.id as string, account());
+    expect(deleted).toEqual({ id: created.id });
+    await expect(cf.zeroTrust.access.groups.get(created.id as string, account())).rejects.toBeInstanceOf(Cloudflare.NotFoundError);
+  });
+
+  it('manages applications with auto-paging, and their app-scoped policies on the account and zone routes', async () => {
+    const app = await newApp('wiki', { isolation_required: false, app_launcher_visible: true });
+    expect(app).toMatchObject({ name: 'wiki', domain: 'wiki.example.com', type: 'self_hosted', session_duration: '8h', app_launcher_visible: true, policies: [] });
+    for (let i = 0; i < 4; i += 1) await newApp(`app${i}`);
+    const listed: string[] = [];
+    for await (const a of apps().list({ ...account(), per_page: 2 } as Cloudflare.ZeroTrust.Access.ApplicationListParams)) listed.push((a as { name: string }).name);
+    expect(listed).toEqual(['wiki', 'app0', 'app1', 'app2', 'app3']);
+
+    const policies = apps().policies;
+    const first = await policies.create(app.id, { ...account(), name: 'staff', decision: 'allow', include: [{ email_domain: { domain: 'example.com' } }], precedence: 1, session_duration: '2h45m' } as Cloudflare.ZeroTrust.Access.Applications.PolicyCreateParams);
+    expect(first).toMatchObject({ name: 'staff', decision: 'allow', precedence: 1, session_duration: '2h45m', reusable: false });
+    expect((first as { cedar_policy_set: string }).cedar_policy_set).toContain(`resource == App::"${app.id}"`);
+    const zoneClient = { zone_id: tenant.id };
+    const second = await policies.create(app.id, { ...zoneClient, name: 'contractors', decision: 'deny', include: [{ email_domain: { domain: 'contractor.example.com' } }], precedence: 2 } as Cloudflare.ZeroTrust.Access.Applications.PolicyCreateParams);
+    expect(second).toMatchObject({ decision: 'deny', precedence: 2 });
+    const ids: string[] = [];
+    for await (const p of policies.list(app.id, { ...zoneClient, per_page: 1 } as Cloudflare.ZeroTrust.Access.Applications.PolicyListParams)) ids.push(p.id as string);
+    expect(ids).toEqual([first.id, second.id]);
+    const fetched = await policies.get(second.id as string, { ...account(), app_id: app.id });
+    expect(fetched).toMatchObject({ id: second.id, name: 'contractors' });
+    const updated = await policies.update(first.id as string, { ...account(), app_id: app.id, name: 'staff only', decision: 'allow', include: [{ email: { email: 'bob@example.com' } }], precedence: 3 } as Cloudflare.ZeroTrust.Access.Applications.PolicyUpdateParams);
+    expect(updated).toMatchObject({ name: 'staff only', precedence: 3, include: [{ email: { email: 'bob@example.com' } }], session_duration: '8h' });
+    expect(await policies.delete(second.id as string, { ...zoneClient, app_id: app.id })).toEqual({ id: second.id });
+    const got = await apps().get(app.id, account());
+    expect((got as { policies: { id: string; precedence: number }[] }).policies.map((p) => [p.id, p.precedence])).toEqual([[first.id, 3]]);
+    expect(await apps().delete(app.id, account())).toEqual({ id: app.id });
+    await expect(apps().get(app.id, account())).rejects.toBeInstanceOf(Cloudflare.NotFoundError);
+  });
+
+  it('manages reusable policies, applies them through an app, and makes an app-scoped policy reusable', async () => {
+    const reusable = cf.zeroTrust.access.policies;
+    const created = await reusable.create({ ...account(), name: 'mfa staff', decision: 'allow', include: [{ email_domain: { domain: 'example.com' } }], require: [{ auth_method: { auth_method: 'mfa' } }] });
+    expect(created).toMatchObject({ reusable: true, app_count: 0, require: [{ auth_method: { auth_method: 'mfa' } }] });
+    for (let i = 0; i < 4; i += 1) await reusable.create({ ...account(), name: `r${i}`, decision: 'bypass', include: [{ everyone: {} }] });
+    const names: string[] = [];
+    for await (const p of reusable.list({ ...account(), per_page: 2 })) names.push(p.name as string);
+    expect(names).toEqual(['mfa staff', 'r0', 'r1', 'r2', 'r3']);
+    const app = await newApp('grafana', { policies: [{ id: created.id, precedence: 5 }] });
+    expect(app.policies).toMatchObject([{ id: created.id, precedence: 5 }]);
+    expect(await reusable.get(created.id as string, account())).toMatchObject({ app_count: 1 });
+    const updated = await reusable.update(created.id as string, { ...account(), name: 'mfa staff 2', decision: 'allow', include: [{ everyone: {} }] });
+    expect(updated).toMatchObject({ name: 'mfa staff 2', require: [] });
+    await expect(reusable.delete(created.id as string, account())).rejects.toBeInstanceOf(Cloudflare.ConflictError);
+
+    const scopedApp = await newApp('jira');
+    const scoped = await apps().policies.create(scopedApp.id, { ...account(), name: 'jira users', decision: 'allow', include: [{ everyone: {} }] } as Cloudflare.ZeroTrust.Access.Applications.PolicyCreateParams);
+    const made = await cf.put(`/accounts/${tenant.id}/access/apps/${scopedApp.id}/policies/${scoped.id}/make_reusable`, { headers: { 'content-type': 'application/json' } });
+    expect(made).toMatchObject({ result: { id: scoped.id, reusable: true, precedence: 1 } });
+    expect(await reusable.get(scoped.id as string, account())).toMatchObject({ reusable: true, app_count: 1 });
+
+    await apps().update(app.id, { ...account(), name: 'grafana', domain: 'grafana.example.com', type: 'self_hosted', policies: [] } as Cloudflare.ZeroTrust.Access.ApplicationUpdateParams);
+    expect(await reusable.delete(created.id as string, account())).toEqual({ id: created.id });
+  });
+
+  it('raises the typed errors: BadRequestError, NotFoundError, ConflictError after one request, PermissionDeniedError', async () => {
+    let requests = 0;
+    const counting = new Cloudflare({
+      baseURL: await cloudflareBaseUrl(t),
+      apiToken: tenant.keys.admin,
+      fetch: (input, init) => {
+        requests += 1;
+        return fetch(input, init);
+      },
+    });
+    const bad = await counting.zeroTrust.access.groups.create({ ...account(), name: 'x', include: [{ ip: { ip: '10.0.0.300/8' } }] }).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(Cloudflare.BadRequestError);
+    expect((bad as InstanceType<typeof Cloudflare.BadRequestError>).errors).toEqual([expect.objectContaining({ code: 1001, source: { pointer: '/include/0/ip/ip' } })]);
+    await expect(counting.zeroTrust.access.policies.get('7a9c5f0e-0000-4000-8000-000000000000', account())).rejects.toBeInstanceOf(Cloudflare.NotFoundError);
+
+    const app = await newApp('conflicts');
+    await cf.zeroTrust.access.applications.policies.create(app.id, { ...account(), name: 'a', decision: 'allow', include: [{ everyone: {} }], precedence: 1 } as Cloudflare.ZeroTrust.Access.Applications.PolicyCreateParams);
+    requests = 0;
+    const conflict = await counting.zeroTrust.access.applications.policies
+      .create(app.id, { ...account(), name: 'b', decision: 'allow', include: [{ everyone: {} }], precedence: 1 } as Cloudflare.ZeroTrust.Access.Applications.PolicyCreateParams)
+      .catch((e: unknown) => e);
+    expect(conflict).toBeInstanceOf(Cloudflare.ConflictError);
+    expect(requests).toBe(1);
+    expect((conflict as InstanceType<typeof Cloudflare.ConflictError>).headers.get('x-should-retry')).toBe('false');
+
+    await expect(counting.zeroTrust.access.groups.list({ account_id: other.id }).then((page) => page.result)).rejects.toBeInstanceOf(Cloudflare.PermissionDeniedError);
+    const auditor = await cloudflareClient(t, tenant, 'auditor');
+    await expect(auditor.zeroTrust.access.groups.create({ ...account(), name: 'nope', include: [{ everyone: {} }] })).rejects.toBeInstanceOf(Cloudflare.PermissionDeniedError);
+    expect((await auditor.zeroTrust.access.groups.list(account())).result.length).toBeGreaterThan(0);
+    const stranger = new Cloudflare({ baseURL: await cloudflareBaseUrl(t), apiToken: 'not-a-key', maxRetries: 0 });
+    await expect(stranger.zeroTrust.access.groups.list(account()).then((page) => page.result)).rejects.toBeInstanceOf(Cloudflare.AuthenticationError);
+  });
+});
