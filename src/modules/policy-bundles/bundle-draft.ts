@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { canonicalJson } from '@/modules/audit/audit-chain';
 import type { CedarEntity, CedarSchemaValue } from '@/infra/cedar/cedar-types';
-import { checkEntities, checkSchema, validateAgainstSchema } from '@/infra/cedar/cedar-checks';
+import { checkEntities, checkRuleText, checkSchema, validateAgainstSchema } from '@/infra/cedar/cedar-checks';
+import { resolveScopes } from '@/infra/cedar/rule-scope';
 import { memberCount } from '@/modules/decisions/approval-groups';
 import type { PolicySetData, StoredPolicy, StoredRule } from '@/modules/decisions/compiled-policy-set';
 import type { ApprovalGroup } from '@/modules/decisions/decision.types';
@@ -115,9 +116,12 @@ function draftPolicy(parsed: ParsedPolicy, live: PolicyRecord | null, lists: Map
   const problems = checkSettings(settings);
   if (problems.length > 0) throw atPointer(rebasePath(parsed.pointer, problems[0].field), problems[0].message);
   const liveRules = new Map((live?.rules ?? []).map((rule) => [rule.ordinal, rule]));
-  const rules = parsed.rules.map(({ pointer: _p, ...rule }): DraftRule => {
+  const rules = parsed.rules.map(({ pointer, fromText, ...rule }): DraftRule => {
     const current = liveRules.get(rule.ordinal);
-    return current && sameRule(current, rule) ? { ...current, kept: true } : { ...rule, kept: false };
+    if (current && sameRule(current, rule)) return { ...current, kept: true };
+    const notices = checkRuleText(rule.id, rule.policyText, rule.effect, resolveScopes(rule).scopes);
+    if (notices.length > 0) throw atPointer(`${pointer}/${fromText ? 'policy_text' : 'conditions'}`, 'is not valid Cedar for one rule', notices);
+    return { ...rule, kept: false };
   });
   // New policies are younger than every live one, in bundle order (the oldest policy wins ties in a tier).
   const createdAt = live?.createdAt ?? new Date(Date.now() + index);

@@ -50,7 +50,7 @@ export interface Impact {
 
 /** Draft sets get their own WASM slots, so that plans never evict the live sets decisions use. */
 const slots: EngineSlots = {
-  policies: new PreparsedSlots('policies', 256, `jit-draft-policies-${process.pid}-`),
+  policies: new PreparsedSlots('policies', 4096, `jit-draft-policies-${process.pid}-`),
   schemas: new PreparsedSlots('schema', 16, `jit-draft-schema-${process.pid}-`),
 };
 
@@ -66,11 +66,18 @@ interface Outcome {
  */
 export class DraftEvaluator {
   private readonly memo = new Map<string, Outcome>();
+  /** When no rule reads `requested_at`, requests that differ only in their time are the same decision. */
+  private readonly timeMatters: boolean;
 
-  constructor(private readonly compiled: CompiledPolicySet) {}
+  constructor(
+    private readonly compiled: CompiledPolicySet,
+    ruleTexts: string[],
+  ) {
+    this.timeMatters = ruleTexts.some((text) => text.includes('requested_at'));
+  }
 
   async decide(input: RequestInput): Promise<Outcome> {
-    const key = canonicalJson({ ...input, requestedAt: input.requestedAt.toISOString() });
+    const key = canonicalJson({ ...input, requestedAt: this.timeMatters ? input.requestedAt.toISOString() : null });
     const hit = this.memo.get(key);
     if (hit) return hit;
     let outcome: Outcome;

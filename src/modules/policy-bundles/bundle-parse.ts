@@ -96,7 +96,8 @@ function parsePolicy(raw: unknown, index: number): ParsedPolicy {
   const drafted = rules.map((rule, i) => {
     const ruleAt = `${at}/rules/${i}`;
     try {
-      return { ...draftRule(`bundle:${ruleAt}`, rule, `${ruleAt}/`), ordinal: ordinals[i], pointer: ruleAt };
+      // Cedar checks the text in buildDraft, only for rules that differ from the stored ones.
+      return { ...draftRule(`bundle:${ruleAt}`, rule, `${ruleAt}/`, false), ordinal: ordinals[i], pointer: ruleAt, fromText: rule.policy_text !== undefined };
     } catch (error) {
       throw rebaseError(error, '');
     }

@@ -19,7 +19,7 @@ export interface ParsedPolicy {
   pointer: string;
   settings: Omit<PolicySettings, 'approvalGroups'> & { groups: BundleGroup[] };
   /** In ordinal order; ids are `bundle:<pointer>` until stored. */
-  rules: (CompiledRule & { ordinal: number; pointer: string })[];
+  rules: (CompiledRule & { ordinal: number; pointer: string; fromText: boolean })[];
 }
 
 export interface ParsedChannel {

@@ -111,7 +111,8 @@ export class PolicyBundlesService {
 
   private async compute(tenantId: string, bundle: ReturnType<typeof parseBundle>, snapshot: Snapshot): Promise<{ view: PlanView; draft: Draft }> {
     const draft = buildDraft(bundle, snapshot.live);
-    const evaluator = new DraftEvaluator(new CompiledPolicySet(draftPolicySet(draft, tenantId)));
+    const set = draftPolicySet(draft, tenantId);
+    const evaluator = new DraftEvaluator(new CompiledPolicySet(set), set.policies.flatMap((p) => p.rules.map((r) => r.policyText)));
     const tests = await runTests(evaluator, bundle.tests, new Map(draft.policies.map((p) => [p.id, p.settings.name])));
     const diff = diffDraft(draft, snapshot.live);
     const impact = isEmptyDiff(diff) ? { active_denied: [], pending_denied: [], pending_rerouted: [] } : await computeImpact(evaluator, draft, snapshot.candidates);
