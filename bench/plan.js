@@ -111,7 +111,8 @@ async function main() {
   const database = await freshDatabase('plan');
   const port = 3900 + (process.pid % 90);
   const env = benchEnv(database.url, { PORT: String(port), PROCESS_ROLE: 'api', BODY_LIMIT_BYTES: String(16 * 1024 * 1024), RATE_LIMIT_PER_IP: '10000000', RATE_LIMIT_PER_KEY: '10000000' });
-  const app = spawn(process.execPath, ['--max-old-space-size=1024', path.join(DIST, 'main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const flags = (process.env.BENCH_NODE_FLAGS || '').split(' ').filter(Boolean);
+  const app = spawn(process.execPath, [...flags, path.join(DIST, 'main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitForHttp(`${base}/health/live`);
