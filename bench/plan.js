@@ -127,6 +127,8 @@ async function main() {
       if (!r.ok) throw new Error(`apply: ${r.status} ${(await r.text()).slice(0, 500)}`);
     });
     await seedGrants(database.url, tenantId);
+    const exported = await call(base, key, tenantId, 'GET', '/v1/policy-bundles/current');
+    console.log(`export of the live bundle: ${exported.policies.length} policies, ${exported.entities.length} entities`);
     // The draft: one policy closed by a forbid, every third policy's maximum lowered, a new policy.
     const draft = JSON.parse(JSON.stringify(live));
     draft.policies[0].rules.push({ effect: 'forbid', principal_scope_type: 'any', action_scope_type: 'eq', action_ids: ['sudo'], resource_scope_type: 'any', notice: 'sudo is frozen' });

@@ -94,7 +94,7 @@ function draftChannels(bundle: ParsedBundle, live: LiveState): DraftChannel[] {
   });
 }
 
-function draftPolicy(parsed: ParsedPolicy, live: PolicyRecord | null, lists: Map<string, DraftList>, index: number): DraftPolicy {
+function draftPolicy(parsed: ParsedPolicy, live: PolicyRecord | null, lists: Map<string, DraftList>, index: number, checked: Set<string>): DraftPolicy {
   const groups: ApprovalGroup[] = parsed.settings.groups.map((group, i) => {
     let listId = group.listId;
     if (group.listName !== null) {
@@ -119,8 +119,11 @@ function draftPolicy(parsed: ParsedPolicy, live: PolicyRecord | null, lists: Map
   const rules = parsed.rules.map(({ pointer, fromText, ...rule }): DraftRule => {
     const current = liveRules.get(rule.ordinal);
     if (current && sameRule(current, rule)) return { ...current, kept: true };
-    const notices = checkRuleText(rule.id, rule.policyText, rule.effect, resolveScopes(rule).scopes);
-    if (notices.length > 0) throw atPointer(`${pointer}/${fromText ? 'policy_text' : 'conditions'}`, 'is not valid Cedar for one rule', notices);
+    if (!checked.has(rule.policyText)) {
+      const notices = checkRuleText(rule.id, rule.policyText, rule.effect, resolveScopes(rule).scopes);
+      if (notices.length > 0) throw atPointer(`${pointer}/${fromText ? 'policy_text' : 'conditions'}`, 'is not valid Cedar for one rule', notices);
+      checked.add(rule.policyText);
+    }
     return { ...rule, kept: false };
   });
   // New policies are younger than every live one, in bundle order (the oldest policy wins ties in a tier).
@@ -145,15 +148,16 @@ function checkCedar(draft: Draft): void {
 /**
  * The tenant as the bundle would leave it, checked against itself: list and channel names resolve, groups can be
  * satisfied, channels' settings are valid (a secret left out keeps the live one), rules and entities conform to the
- * schema. Errors are `400 invalid_input` at the JSON pointer of the offending value.
+ * schema. Errors are `400 invalid_input` at the JSON pointer of the offending value. `checked`: rule texts Cedar
+ * already accepted (an apply drafts twice: before its transaction and inside it).
  */
-export function buildDraft(bundle: ParsedBundle, live: LiveState): Draft {
+export function buildDraft(bundle: ParsedBundle, live: LiveState, checked = new Set<string>()): Draft {
   const lists = draftLists(bundle, live);
   const channels = draftChannels(bundle, live);
   const listsByName = new Map(lists.map((list) => [list.name, list]));
   const livePolicies = new Map<string, PolicyRecord>();
   for (const policy of live.policies) if (!livePolicies.has(policy.name)) livePolicies.set(policy.name, policy);
-  const policies = bundle.policies.map((parsed, index) => draftPolicy(parsed, livePolicies.get(parsed.settings.name) ?? null, listsByName, index));
+  const policies = bundle.policies.map((parsed, index) => draftPolicy(parsed, livePolicies.get(parsed.settings.name) ?? null, listsByName, index, checked));
   const channelNames = new Set(channels.map((channel) => channel.name));
   for (const policy of policies) {
     const channel = policy.settings.notificationChannel;

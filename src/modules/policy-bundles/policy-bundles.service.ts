@@ -80,14 +80,20 @@ export class PolicyBundlesService {
   async apply(tenantId: string, body: unknown, expected: bigint, onImpact: OnImpact, actor: Actor): Promise<ApplyView> {
     const bundle = parseBundle(body);
     const ended: PendingEffects[] = [];
+    const checked = new Set<string>();
+    // Planned once outside the transaction: a stale version or a failing expectation is refused without taking the
+    // tenant's lock, and the Cedar checks of new rules are not repeated while it is held.
+    const early = await this.compute(tenantId, bundle, await this.state.snapshot(tenantId), checked);
+    if (early.view.policy_set_version !== Number(expected)) throw conflict(`The policy set is at version ${early.view.policy_set_version}, not ${expected}: plan again`, { policy_set_version: early.view.policy_set_version });
+    this.refuseFailures(early.view);
+    if (isEmptyDiff(early.view.diff)) return { ...early.view, applied: true };
     try {
       const view = await this.changes.commit(tenantId, async (tx, version) => {
         const before = version - 1n;
         if (before !== expected) throw conflict(`The policy set is at version ${before}, not ${expected}: plan again`, { policy_set_version: Number(before) });
         const snapshot = await this.state.read(tx, tenantId, before);
-        const { view, draft } = await this.compute(tenantId, bundle, snapshot);
-        const failed = view.tests.filter((test) => !test.passed);
-        if (failed.length > 0) throw invalidInput(`${failed.length} expectation(s) of the bundle failed`, { failed_tests: failed }, failed.flatMap((t) => t.notices));
+        const { view, draft } = await this.compute(tenantId, bundle, snapshot, checked);
+        this.refuseFailures(view);
         if (isEmptyDiff(view.diff)) throw new NothingToApply(view);
         await this.writer.checkReceivers(draft, view.diff);
         await this.writer.write(tx, tenantId, draft, snapshot.live, view.diff, actor);
@@ -109,8 +115,13 @@ export class PolicyBundlesService {
     }
   }
 
-  private async compute(tenantId: string, bundle: ReturnType<typeof parseBundle>, snapshot: Snapshot): Promise<{ view: PlanView; draft: Draft }> {
-    const draft = buildDraft(bundle, snapshot.live);
+  private refuseFailures(view: PlanView): void {
+    const failed = view.tests.filter((test) => !test.passed);
+    if (failed.length > 0) throw invalidInput(`${failed.length} expectation(s) of the bundle failed`, { failed_tests: failed }, failed.flatMap((t) => t.notices));
+  }
+
+  private async compute(tenantId: string, bundle: ReturnType<typeof parseBundle>, snapshot: Snapshot, checked = new Set<string>()): Promise<{ view: PlanView; draft: Draft }> {
+    const draft = buildDraft(bundle, snapshot.live, checked);
     const set = draftPolicySet(draft, tenantId);
     const evaluator = new DraftEvaluator(new CompiledPolicySet(set), set.policies.flatMap((p) => p.rules.map((r) => r.policyText)));
     const tests = await runTests(evaluator, bundle.tests, new Map(draft.policies.map((p) => [p.id, p.settings.name])));
