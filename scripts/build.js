@@ -16,6 +16,8 @@ const swagger = before({ classValidatorShim: true, introspectComments: true, dto
 const result = program.emit(undefined, undefined, undefined, false, { before: [swagger, resolveAliases], after: [resolveAliases] });
 const diagnostics = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics];
 if (diagnostics.length > 0) fail(diagnostics);
+// The `jit` command line (package.json `bin`) runs as a program.
+fs.chmodSync(path.join(root, 'dist', 'cli.js'), 0o755);
 
 /** `@/x` (tsconfig paths) becomes a relative path, since dist/ mirrors src/; Node knows nothing of the alias. */
 function resolveAliases(context) {

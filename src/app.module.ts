@@ -27,6 +27,7 @@ import { RateLimitsModule } from '@/modules/rate-limits/rate-limits.module';
 import { NotificationChannelsModule } from '@/modules/notification-channels/notification-channels.module';
 import { NotificationsModule } from '@/modules/notifications/notifications.module';
 import { PoliciesModule } from '@/modules/policies/policies.module';
+import { PolicyBundlesModule } from '@/modules/policy-bundles/policy-bundles.module';
 import { SchemaDataModule } from '@/modules/cedar-schema/schema-data.module';
 import { EntityDataModule } from '@/modules/entities/entity-data.module';
 import { PolicyDataModule } from '@/modules/policies/policy-data.module';
@@ -69,6 +70,7 @@ export class AppModule {
         DecisionsModule,
         PoliciesModule.register(grants),
         CloudflareAccessModule.register(grants),
+        PolicyBundlesModule.register(grants),
         EntitiesModule,
         CedarSchemaModule,
         grants,

@@ -1,53 +1,42 @@
-import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { ConfigError, loadConfig } from '@/config/config';
-import { ensureDatabase, migrate } from '@/infra/prisma/migrator';
-import { TenantsService } from '@/modules/tenants/tenants.service';
-import { CliModule } from './cli.module';
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { approverCommands } from './cli/commands/approver';
+import { auditorCommands } from './cli/commands/auditor';
+import { policyCommands } from './cli/commands/admin';
+import { operatorCommands } from './cli/commands/operator';
+import { requesterCommands } from './cli/commands/requester';
+import { cliContext, exitCodes } from './cli/context';
+import { EXIT, report, stdio } from './cli/output';
 
-const USAGE = `Usage:
-  npm run cli -- migrate                      create the database if missing and apply migrations
-  npm run cli -- tenant create --name NAME    create a tenant and print its id and first admin key`;
-
-function option(args: string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  return index >= 0 ? args[index + 1] : undefined;
+/**
+ * `jit`: the service's command line for operators, admins, requesters, approvers, auditors and downstream checks
+ * (PRODUCT.md section 17). Configuration from JIT_URL, JIT_TENANT, JIT_API_KEY or JIT_TOKEN; exit codes 0 (ok),
+ * 1 (refused or denied), 2 (usage or connection error).
+ */
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const program = new Command('jit')
+    .description('just-in-time access grants')
+    .option('--json', 'print the service answer as JSON')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => stdio.out(text), writeErr: (text) => stdio.err(text) });
+  const ctx = cliContext(program, env);
+  operatorCommands(program, ctx);
+  policyCommands(program, ctx);
+  requesterCommands(program, ctx);
+  approverCommands(program, ctx);
+  auditorCommands(program, ctx);
+  for (const command of program.commands) command.exitOverride();
+  try {
+    exitCodes.last = EXIT.ok;
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCodes.last;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    return report(ctx.output(), error);
+  }
 }
 
-async function run(args: string[]): Promise<number> {
-  const config = loadConfig(process.env);
-  const [command, sub] = args;
-  if (command === 'migrate') {
-    await ensureDatabase(config.databaseUrl);
-    const applied = await migrate(config.databaseUrl);
-    process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
-    return 0;
-  }
-  if (command === 'tenant' && sub === 'create') {
-    const name = option(args, '--name');
-    if (!name || name.trim() === '') {
-      process.stderr.write(`--name is required\n${USAGE}\n`);
-      return 2;
-    }
-    await ensureDatabase(config.databaseUrl);
-    await migrate(config.databaseUrl);
-    const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: ['error'] });
-    try {
-      const { tenant, key } = await app.get(TenantsService).createWithAdminKey(name.trim());
-      process.stdout.write(`tenant_id: ${tenant.id}\nadmin_api_key: ${key.key}\n`);
-      process.stdout.write('Store the key now: it is not shown again.\n');
-    } finally {
-      await app.close();
-    }
-    return 0;
-  }
-  process.stderr.write(`${USAGE}\n`);
-  return 2;
+if (require.main === module) {
+  void main(process.argv.slice(2), process.env).then((code) => process.exit(code));
 }
-
-run(process.argv.slice(2))
-  .then((code) => process.exit(code))
-  .catch((error: unknown) => {
-    process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `Failed: ${(error as Error).message}\n`);
-    process.exit(1);
-  });

@@ -46,7 +46,12 @@ export class EmailListsRepository {
     });
   }
 
-  /** Reads the list and holds its row lock until `tx` ends, so a policy cannot start using it meanwhile. */
+/** Every list of the tenant, oldest first (policy bundles). */
+  all(tx: Tx, tenantId: string): Promise<EmailListRecord[]> {
+    return tx.emailList.findMany({ where: { tenantId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  }
+
+    /** Reads the list and holds its row lock until `tx` ends, so a policy cannot start using it meanwhile. */
   async findForUpdate(tx: Tx, tenantId: string, id: string): Promise<EmailListRecord | null> {
     await tx.$queryRaw`SELECT id FROM email_lists WHERE tenant_id = ${tenantId}::uuid AND id = ${id}::uuid FOR UPDATE`;
     return tx.emailList.findFirst({ where: { tenantId, id } });

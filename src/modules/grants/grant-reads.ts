@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '@/infra/prisma/prisma.service';
 import type { GrantRecord } from './grant.types';
-import { AccessTriple, GrantsRepository } from './grants.repository';
+import { AccessTriple, GrantsRepository, ImpactRow } from './grants.repository';
 
 /** What other modules may read of grants: the access check's cache, the notification handlers, the metrics. */
 @Injectable()
@@ -25,7 +25,12 @@ export class GrantReads {
     return this.grants.findActiveFor(tenantId, triple, now);
   }
 
-  countByStatus(): Promise<Record<string, number>> {
+/** Active grants and pending requests, for a policy bundle's impact (inside the caller's snapshot). */
+  impactCandidates(tx: Tx, tenantId: string): Promise<ImpactRow[]> {
+    return this.grants.impactCandidates(tx, tenantId);
+  }
+
+    countByStatus(): Promise<Record<string, number>> {
     return this.grants.countByStatus();
   }
 }

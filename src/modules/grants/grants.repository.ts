@@ -7,6 +7,22 @@ import type { Cursor } from '@/common/http/pagination';
 import { allowedFrom, GrantStatus, GrantTransition } from './grant-state';
 import { toGrantRecord, withDetails } from './grant.mapper';
 import type { GrantFilters, GrantRecord, NewGrant } from './grant.types';
+import type { GrantApprovalGroup } from '@/modules/decisions/approval-groups';
+
+/** An active grant or pending request with what deciding it again needs. */
+export interface ImpactRow {
+  id: string;
+  status: 'active' | 'pending_approval';
+  principal: EntityUid;
+  action: EntityUid;
+  resource: EntityUid;
+  durationSeconds: number;
+  justification: string | null;
+  context: Record<string, unknown>;
+  createdAt: Date;
+  policyId: string | null;
+  approvalGroups: GrantApprovalGroup[];
+}
 
 /** Who has access to what: the triple the access check answers for. */
 export interface AccessTriple {
@@ -263,6 +279,31 @@ export class GrantsRepository {
       this.prisma.grant.findMany({ where: { status: 'pending_approval', approvalDeadline: { lte: now } }, select: { tenantId: true, id: true }, take: limit }),
     ]);
     return [...expiring.map((g) => ({ ...g, kind: 'expire' as const })), ...timingOut.map((g) => ({ ...g, kind: 'time_out' as const }))];
+  }
+
+  /** Active grants and pending requests of a tenant with what a re-decision needs (policy bundles' impact). */
+  async impactCandidates(tx: Tx, tenantId: string): Promise<ImpactRow[]> {
+    const rows = await tx.grant.findMany({
+      where: { tenantId, status: { in: ['active', 'pending_approval'] } },
+      select: {
+        id: true, status: true, principalType: true, principalId: true, actionType: true, actionId: true, resourceType: true, resourceId: true,
+        durationSeconds: true, justification: true, context: true, createdAt: true, policyId: true, approvalGroups: true,
+      },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+    return rows.map((r) => ({
+      id: r.id,
+      status: r.status as ImpactRow['status'],
+      principal: { type: r.principalType, id: r.principalId },
+      action: { type: r.actionType, id: r.actionId },
+      resource: { type: r.resourceType, id: r.resourceId },
+      durationSeconds: r.durationSeconds,
+      justification: r.justification,
+      context: (r.context ?? {}) as Record<string, unknown>,
+      createdAt: r.createdAt,
+      policyId: r.policyId,
+      approvalGroups: r.approvalGroups as unknown as GrantApprovalGroup[],
+    }));
   }
 
   /** Metrics: grants per status over all tenants. */

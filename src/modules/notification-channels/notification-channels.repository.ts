@@ -67,7 +67,13 @@ export class NotificationChannelsRepository {
     return rows.map(toRecord);
   }
 
-  /** Reads the channel and holds its row lock until `tx` ends, so no policy starts using it meanwhile. */
+/** Every channel of the tenant with its secrets, oldest first (policy bundles; never returned as such). */
+  async all(tx: Tx, tenantId: string): Promise<ChannelRecord[]> {
+    const rows = await tx.notificationChannel.findMany({ where: { tenantId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    return rows.map(toRecord);
+  }
+
+    /** Reads the channel and holds its row lock until `tx` ends, so no policy starts using it meanwhile. */
   async findForUpdate(tx: Tx, tenantId: string, id: string): Promise<ChannelRecord | null> {
     await tx.$queryRaw`SELECT id FROM notification_channels WHERE tenant_id = ${tenantId}::uuid AND id = ${id}::uuid FOR UPDATE`;
     const row = await tx.notificationChannel.findFirst({ where: { tenantId, id } });

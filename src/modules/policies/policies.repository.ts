@@ -74,7 +74,13 @@ export class PoliciesRepository {
     return rows.map(toRecord);
   }
 
-  /** Changes settings and always moves `updated_at` (rule changes count as changes of the policy). */
+/** Every policy of the tenant (disabled ones too) with its rules, oldest first (policy bundles). */
+  async all(tx: Tx, tenantId: string): Promise<PolicyRecord[]> {
+    const rows = await tx.policy.findMany({ where: { tenantId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], include: withRules });
+    return rows.map(toRecord);
+  }
+
+    /** Changes settings and always moves `updated_at` (rule changes count as changes of the policy). */
   async update(tx: Tx, tenantId: string, id: string, settings: Partial<PolicySettings>): Promise<void> {
     await tx.policy.updateMany({ where: { tenantId, id }, data: { ...settingsData(settings), updatedAt: new Date() } });
   }

@@ -1,0 +1,46 @@
+import { Body, Controller, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Auth } from '@/common/auth/auth.decorator';
+import { AuthContext, Roles } from '@/common/auth/roles';
+import { YAML_BODY } from '@/common/http/body-parsers';
+import { keyActor } from '@/modules/audit/actors';
+import { ApplyBundleQuery } from './dto/apply-bundle.query';
+import { ApplyResponse, BundleResponse, PlanResponse } from './dto/bundle.responses';
+import { parseIfMatch, PolicyBundlesService } from './policy-bundles.service';
+
+@ApiTags('policy-bundles')
+@ApiSecurity('api-key')
+@ApiSecurity('tenant')
+@Controller('v1/policy-bundles')
+export class PolicyBundlesController {
+  constructor(private readonly service: PolicyBundlesService) {}
+
+  @Post('plan')
+  @HttpCode(200)
+  @Roles('admin')
+  @RouteConfig(YAML_BODY)
+  @ApiOperation({ summary: 'Validate a bundle, run its expectations, and show its diff and impact; stores nothing' })
+  plan(@Auth() auth: AuthContext, @Body() body: unknown): Promise<PlanResponse> {
+    return this.service.plan(auth.tenantId, body);
+  }
+
+  @Post('apply')
+  @HttpCode(200)
+  @Roles('admin')
+  @RouteConfig(YAML_BODY)
+  @ApiOperation({ summary: "Replace the tenant's policies with the bundle's (If-Match: the planned policy-set version)" })
+  apply(@Auth() auth: AuthContext, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @Query() query: ApplyBundleQuery): Promise<ApplyResponse> {
+    return this.service.apply(auth.tenantId, body, parseIfMatch(ifMatch), query.on_impact ?? 'keep', keyActor(auth));
+  }
+
+  @Get('current')
+  @Roles('admin', 'auditor')
+  @ApiOperation({ summary: 'Export the live policies, lists, channels, entities and schema as a bundle' })
+  async current(@Auth() auth: AuthContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<BundleResponse> {
+    const { version, bundle } = await this.service.current(auth.tenantId);
+    void reply.header('etag', `"${version}"`);
+    return bundle as unknown as BundleResponse;
+  }
+}
