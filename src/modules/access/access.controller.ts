@@ -1,12 +1,13 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiBody, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Auth } from '@/common/auth/auth.decorator';
 import { AuthContext, Roles } from '@/common/auth/roles';
-import { NO_REQUEST_LOG } from '@/infra/logging/logger';
-import { AccessService } from './access.service';
-import { AccessQuery, CheckAccessPipe } from './check-access.pipe';
-import { CheckAccessDto } from './dto/check-access.dto';
+import { HOT_ROUTE } from '@/common/http/hot-routes';
+import { AccessAnswer, AccessService } from './access.service';
+import { AccessQuery, CheckAccessBatchPipe, CheckAccessPipe } from './check-access.pipe';
+import { AccessAnswerDto, AccessBatchAnswerDto } from './dto/access-answer.dto';
+import { CheckAccessBatchDto, CheckAccessDto } from './dto/check-access.dto';
 
 @ApiTags('access')
 @ApiSecurity('api-key')
@@ -18,10 +19,24 @@ export class AccessController {
   /** Is this access granted right now? Served from memory. */
   @Post('check')
   @HttpCode(200)
-  @RouteConfig(NO_REQUEST_LOG)
+  @RouteConfig(HOT_ROUTE)
   @Roles('admin', 'requester', 'approver', 'auditor')
+  @ApiOperation({ summary: 'Is this access granted right now?' })
   @ApiBody({ type: CheckAccessDto })
-  check(@Auth() auth: AuthContext, @Body(CheckAccessPipe) query: AccessQuery) {
+  @ApiOkResponse({ type: AccessAnswerDto })
+  check(@Auth() auth: AuthContext, @Body(CheckAccessPipe) query: AccessQuery): Promise<AccessAnswer> {
     return this.service.check(auth.tenantId, query);
+  }
+
+  /** Up to 100 checks at once (for proxies), one answer per triple in order, with the same rules as `check`. */
+  @Post('check/batch')
+  @HttpCode(200)
+  @RouteConfig(HOT_ROUTE)
+  @Roles('admin', 'requester', 'approver', 'auditor')
+  @ApiOperation({ summary: 'Are these accesses granted right now? (up to 100)' })
+  @ApiBody({ type: CheckAccessBatchDto })
+  @ApiOkResponse({ type: AccessBatchAnswerDto })
+  async checkBatch(@Auth() auth: AuthContext, @Body(CheckAccessBatchPipe) queries: AccessQuery[]): Promise<AccessBatchAnswerDto> {
+    return { results: await this.service.checkMany(auth.tenantId, queries) };
   }
 }
