@@ -17,10 +17,12 @@ export interface CachedGrant {
   auditSession: boolean;
 }
 
+/** The cache key of a triple: each part prefixed by its length, so no id can make two triples collide. */
 export const accessKey = (principal: EntityUid, action: EntityUid, resource: EntityUid): string =>
-  JSON.stringify([principal.type, principal.id, action.type, action.id, resource.type, resource.id]);
+  `${principal.type.length}:${principal.type}${principal.id.length}:${principal.id}${action.type.length}:${action.type}${action.id.length}:${action.id}${resource.type.length}:${resource.type}${resource.id.length}:${resource.id}`;
 
 const TOMBSTONE_MS = 10 * 60_000;
+const NONE: readonly CachedGrant[] = [];
 
 /**
  * A tenant's active grants by (principal, action, resource). Updates are monotonic so they can arrive in any order
@@ -55,7 +57,7 @@ export class TenantGrants {
   /** The live grant with the latest expiry for the key, if any. */
   find(key: string, now = Date.now()): CachedGrant | null {
     let best: CachedGrant | null = null;
-    for (const grant of this.byKey.get(key) ?? []) {
+    for (const grant of this.byKey.get(key) ?? NONE) {
       if (grant.expiresAt > now && (!best || grant.expiresAt > best.expiresAt)) best = grant;
     }
     return best;

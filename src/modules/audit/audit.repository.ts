@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
-import { AuditEventInput, ChainedEvent, ChainHead, eventHash, GENESIS_HASH } from './audit-chain';
+import { AuditEventInput, ChainedEvent, ChainHead, eventHash, GENESIS_HASH, StagedEvent } from './audit-chain';
 
 export interface AuditFilter {
   action?: string;
@@ -34,24 +34,24 @@ export class AuditRepository {
 
   /** Several events under one head lock, chained in order (bulk expiry). */
   async appendMany(tx: Tx, tenantId: string, inputs: AuditEventInput[]): Promise<ChainedEvent[]> {
-    if (inputs.length === 0) return [];
-    const lockHead = () => tx.$queryRaw<{ seq: bigint; hash: string }[]>`
-      SELECT seq, hash FROM audit_heads WHERE tenant_id = ${tenantId}::uuid FOR UPDATE`;
-    let [head] = await lockHead();
-    if (!head) {
-      await tx.$executeRaw`INSERT INTO audit_heads (tenant_id, seq, hash) VALUES (${tenantId}::uuid, 0, ${GENESIS_HASH})
-        ON CONFLICT (tenant_id) DO NOTHING`;
-      [head] = await lockHead();
-    }
-    let { seq, hash } = head;
     const occurredAt = new Date();
+    return this.chain(tx, tenantId, inputs.map((input) => ({ ...input, id: randomUUID(), occurredAt })));
+  }
+
+  /**
+   * Appends events that already have their id and time (staged ones, audit-chainer.ts) after the tenant's head, in
+   * the given order, under the head row lock, which it holds until the caller's transaction ends.
+   */
+  async chain(tx: Tx, tenantId: string, inputs: StagedEvent[]): Promise<ChainedEvent[]> {
+    if (inputs.length === 0) return [];
+    let { seq, hash } = await this.lockHead(tx, tenantId);
     const events = inputs.map((input): ChainedEvent => {
       seq += 1n;
       const unhashed = {
-        id: randomUUID(),
+        id: input.id,
         tenantId,
         seq,
-        occurredAt,
+        occurredAt: input.occurredAt,
         actorType: input.actor.type,
         actorId: input.actor.id,
         actorEmail: input.actor.email ?? null,
@@ -67,6 +67,18 @@ export class AuditRepository {
     await tx.auditEvent.createMany({ data: events.map((event) => ({ ...event, data: event.data as object })) });
     await tx.$executeRaw`UPDATE audit_heads SET seq = ${seq}, hash = ${hash} WHERE tenant_id = ${tenantId}::uuid`;
     return events;
+  }
+
+  /** Locks the tenant's head row (created at genesis if missing) until the transaction ends, and reads it. */
+  async lockHead(tx: Tx, tenantId: string): Promise<ChainHead> {
+    const lock = () => tx.$queryRaw<ChainHead[]>`SELECT seq, hash FROM audit_heads WHERE tenant_id = ${tenantId}::uuid FOR UPDATE`;
+    let [head] = await lock();
+    if (!head) {
+      await tx.$executeRaw`INSERT INTO audit_heads (tenant_id, seq, hash) VALUES (${tenantId}::uuid, 0, ${GENESIS_HASH})
+        ON CONFLICT (tenant_id) DO NOTHING`;
+      [head] = await lock();
+    }
+    return head;
   }
 
   /** Events about one object, oldest first (a grant's timeline). */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { notFound } from '@/common/errors/domain-error';
 import { decodeCursor, Page, pageSize, toPage } from '@/common/http/pagination';
+import { AuditChainer } from '@/modules/audit/audit-chainer';
 import { AuditRepository } from '@/modules/audit/audit.repository';
 import { GrantView, toGrantView } from './grant-view';
 import { GrantsRepository } from './grants.repository';
@@ -14,12 +15,14 @@ export class GrantQueries {
   constructor(
     private readonly grants: GrantsRepository,
     private readonly audit: AuditRepository,
+    private readonly chainer: AuditChainer,
   ) {}
 
   /** The grant with its timeline: its audit events, oldest first (PRODUCT.md section 6). */
   async get(tenantId: string, id: string) {
     const grant = await this.grants.find(tenantId, id);
     if (!grant) throw notFound('Grant');
+    await this.chainer.flush(tenantId);
     const events = await this.audit.forTarget(tenantId, 'grant', id);
     return {
       ...toGrantView(grant),
