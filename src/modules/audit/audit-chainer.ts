@@ -86,10 +86,10 @@ export class AuditChainer implements OnModuleInit, OnApplicationShutdown {
     for (;;) {
       const moved = await this.prisma.$transaction(async (tx) => {
         // Under the head lock, so that no other pass (in any process) takes the same staged rows.
-        await this.events.lockHead(tx, tenantId);
+        const head = await this.events.lockHead(tx, tenantId);
         const staged = await this.pending.take(tx, tenantId, BATCH);
         if (staged.length === 0) return 0;
-        await this.events.chain(tx, tenantId, staged);
+        await this.events.chain(tx, tenantId, staged, head);
         await this.pending.remove(tx, tenantId, staged.map((event) => event.id));
         return staged.length;
       });
