@@ -17,9 +17,9 @@ export interface CachedGrant {
   auditSession: boolean;
 }
 
-/** The cache key of a triple: each part prefixed by its length, so no id can make two triples collide. */
+/** The cache key of a triple (a flat string: a concatenated one would keep its parts alive in the cache). */
 export const accessKey = (principal: EntityUid, action: EntityUid, resource: EntityUid): string =>
-  `${principal.type.length}:${principal.type}${principal.id.length}:${principal.id}${action.type.length}:${action.type}${action.id.length}:${action.id}${resource.type.length}:${resource.type}${resource.id.length}:${resource.id}`;
+  JSON.stringify([principal.type, principal.id, action.type, action.id, resource.type, resource.id]);
 
 const TOMBSTONE_MS = 10 * 60_000;
 const NONE: readonly CachedGrant[] = [];
@@ -46,11 +46,13 @@ export class TenantGrants {
       return;
     }
     if (update.status !== 'active' || update.expiresAt === null) return;
-    const list = this.byKey.get(key) ?? [];
-    const existing = list.find((g) => g.id === update.id);
+    const grant = { id: update.id, expiresAt: update.expiresAt, auditSession: update.auditSession };
+    const list = this.byKey.get(key);
+    const existing = list?.find((g) => g.id === update.id);
     if (existing) existing.expiresAt = Math.max(existing.expiresAt, update.expiresAt);
-    else list.push({ id: update.id, expiresAt: update.expiresAt, auditSession: update.auditSession });
-    this.byKey.set(key, list);
+    else if (list) list.push(grant);
+    // A literal, sized for the one grant most keys have (an empty array grows to 17 slots on its first push).
+    else this.byKey.set(key, [grant]);
     this.keyOf.set(update.id, key);
   }
 

@@ -58,29 +58,31 @@ export class AccessService implements OnModuleInit {
   }
 
   async check(tenantId: string, query: AccessQuery): Promise<AccessAnswer> {
-    const grants = this.fromMemory(tenantId);
-    if (grants === false) return this.checkDatabase(tenantId, query);
-    return answer((grants ?? (await this.load(tenantId))).find(accessKey(query.principal, query.action, query.resource)));
+    const grants = await this.fromMemory(tenantId);
+    if (!grants) return this.checkDatabase(tenantId, query);
+    return answer(grants.find(accessKey(query.principal, query.action, query.resource)));
   }
 
   /** One answer per query, in order, with the same cache semantics as `check` (one tenant load at most). */
   async checkMany(tenantId: string, queries: AccessQuery[]): Promise<AccessAnswer[]> {
-    const cached = this.fromMemory(tenantId);
-    if (cached === false) {
+    const grants = await this.fromMemory(tenantId);
+    if (!grants) {
       // One at a time: a batch must not take the whole connection pool while memory is not trusted.
       const answers: AccessAnswer[] = [];
       for (const query of queries) answers.push(await this.checkDatabase(tenantId, query));
       return answers;
     }
-    const grants = cached ?? (await this.load(tenantId));
     const now = Date.now();
     return queries.map((query) => answer(grants.find(accessKey(query.principal, query.action, query.resource), now)));
   }
 
-  /** The tenant's cached grants; undefined when not loaded yet; false when memory may not be trusted right now. */
-  private fromMemory(tenantId: string): TenantGrants | undefined | false {
-    if (!this.bus.isLive() || !this.feed.isFresh()) return false;
-    return this.tenants.get(tenantId)?.grants;
+  /**
+   * The tenant's grants from memory (loaded if needed) while memory may be trusted: the Redis subscription is live
+   * and the change feed is fresh, after one shared poll if it ran late. Null: read the database.
+   */
+  private async fromMemory(tenantId: string): Promise<TenantGrants | null> {
+    if (!this.bus.isLive() || !(this.feed.isFresh() || (await this.feed.refresh()))) return null;
+    return this.tenants.get(tenantId)?.grants ?? this.load(tenantId);
   }
 
   private async checkDatabase(tenantId: string, query: AccessQuery): Promise<AccessAnswer> {
