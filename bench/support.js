@@ -41,8 +41,8 @@ function benchEnv(databaseUrl, extra = {}) {
     ADMIN_API_KEY: 'bench-operator-key-0123456789abcdef0123',
     // Limits stay on (their Redis calls are part of every request's cost) but never refuse the load generator;
     // BENCH_RATE_LIMIT=0 turns them off to measure without them.
-    RATE_LIMIT_PER_IP: process.env.BENCH_RATE_LIMIT ?? '1000000000',
-    RATE_LIMIT_PER_KEY: process.env.BENCH_RATE_LIMIT ?? '1000000000',
+    RATE_LIMIT_PER_IP: process.env.BENCH_RATE_LIMIT ?? '10000000',
+    RATE_LIMIT_PER_KEY: process.env.BENCH_RATE_LIMIT ?? '10000000',
     ...extra,
   };
 }

@@ -11,6 +11,7 @@ import { cloudflareErrorBody, isCloudflareRoute } from '@/common/http/cloudflare
 import { refuseUnsafeValues } from '@/common/http/input-guard';
 import { toErrorResponse } from '@/common/errors/error.filter';
 import { createValidationPipe } from '@/common/http/validation';
+import { HotRoutes } from '@/common/http/hot-routes';
 import { createRootLogger, RequestLogController, skipChildLoggers } from '@/infra/logging/logger';
 import { PinoNestLogger } from '@/infra/logging/nest-logger';
 import { AppModule } from './app.module';
@@ -55,6 +56,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const fastify = app.getHttpAdapter().getInstance();
   registerBodyParsers(fastify);
   refuseUnsafeValues(fastify);
+  app.get(HotRoutes).install(fastify);
   skipChildLoggers(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);

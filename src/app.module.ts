@@ -3,6 +3,7 @@ import { APP_FILTER, DiscoveryModule } from '@nestjs/core';
 import type { AppConfig } from '@/config/config';
 import { ConfigModule } from '@/config/config.module';
 import { RouteAccessCheck } from '@/common/auth/route-access.check';
+import { HotRoutes } from '@/common/http/hot-routes';
 import { ErrorFilter } from '@/common/errors/error.filter';
 import { DeliveriesModule } from '@/modules/deliveries/deliveries.module';
 import { DecisionsModule } from '@/modules/decisions/decisions.module';
@@ -78,7 +79,7 @@ export class AppModule {
         ApprovalsModule.register(grants),
         MetricsModule.register(grants),
       ],
-      providers: [RouteAccessCheck, { provide: APP_FILTER, useClass: ErrorFilter }],
+      providers: [RouteAccessCheck, HotRoutes, { provide: APP_FILTER, useClass: ErrorFilter }],
     };
   }
 }

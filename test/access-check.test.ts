@@ -67,4 +67,43 @@ describe('access check', () => {
     expect(response.status).toBe(400);
     expect(Object.keys(response.body.details.fields)).toEqual(['principal.id']);
   });
+
+  describe('batch', () => {
+    const batch = (who: TestTenant, body: unknown, headers: Record<string, string> = {}) =>
+      t.request({ method: 'POST', url: '/v1/access/check/batch', headers: { 'x-api-key': who.keys.auditor, 'x-tenant-id': who.id, ...headers }, body });
+
+    it('answers each triple in order, like the single check', async () => {
+      const grant = await tenant.admin({ method: 'POST', url: '/v1/grants', body: target('batch1') });
+      const response = await batch(tenant, { checks: [target('batch-none'), target('batch1'), target('batch-none'), target('batch1')] });
+      expect(response.status).toBe(200);
+      const allowed = { allowed: true, grant_id: grant.body.id, expires_at: grant.body.expires_at, audit_session: grant.body.audit_session };
+      const denied = { allowed: false, grant_id: null, expires_at: null, audit_session: false };
+      expect(response.body).toEqual({ results: [denied, allowed, denied, allowed] });
+      expect((await check(tenant, 'batch1')).body).toEqual(allowed);
+      expect((await batch(other, { checks: [target('batch1')] })).body.results).toEqual([denied]);
+      await tenant.admin({ method: 'POST', url: `/v1/grants/${grant.body.id}/revoke`, body: {} });
+      expect((await batch(tenant, { checks: [target('batch1')] })).body.results).toEqual([denied]);
+    });
+
+    it('takes up to 100 triples and names the offending field of any', async () => {
+      const hundred = await batch(tenant, { checks: Array.from({ length: 100 }, (_v, i) => target(`h${i}`)) });
+      expect(hundred.status).toBe(200);
+      expect(hundred.body.results).toHaveLength(100);
+      const tooMany = await batch(tenant, { checks: Array.from({ length: 101 }, (_v, i) => target(`h${i}`)) });
+      expect(tooMany.status).toBe(400);
+      expect(tooMany.body.code).toBe('invalid_input');
+      expect(Object.keys(tooMany.body.details.fields)).toEqual(['checks']);
+      const bad = await batch(tenant, { checks: [target('a'), { ...target('b'), principal: { type: 'User' } }] });
+      expect(bad.status).toBe(400);
+      expect(Object.keys(bad.body.details.fields)).toEqual(['checks.1.principal.id']);
+      expect((await batch(tenant, { checks: [] })).status).toBe(400);
+    });
+
+    it('authenticates like the single check', async () => {
+      expect((await batch(tenant, { checks: [target('a')] }, { 'x-api-key': 'jit_nope' })).status).toBe(401);
+      const mismatch = await batch(tenant, { checks: [target('a')] }, { 'x-tenant-id': other.id });
+      expect(mismatch.status).toBe(403);
+      expect(mismatch.body.code).toBe('tenant_mismatch');
+    });
+  });
 });

@@ -68,22 +68,26 @@ function clientMessage(error: unknown, status: number, code: ErrorCode): string 
   }
 }
 
+const logger = new Logger('ErrorFilter');
+
+/** Answers `error` with the error shape; only the unexpected (500) is logged, with its trace. */
+export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const { status, body, headers } = toErrorResponse(error);
+  // 503s are expected during an outage and already show in the request line; only the unexpected gets a trace.
+  if (status === 500) logger.error({ err: error, request_id: request.id }, 'request failed');
+  const cloudflare = isCloudflareRoute(request);
+  // Cloudflare's SDK retries a 409 unless told not to: a conflict stays a conflict.
+  const extra = cloudflare && status === 409 ? { 'x-should-retry': 'false' } : {};
+  void reply
+    .status(status)
+    .headers({ ...headers, ...extra, 'content-type': 'application/json; charset=utf-8' })
+    .send(cloudflare ? cloudflareErrorBody(body) : body);
+}
+
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger('ErrorFilter');
-
   catch(error: unknown, host: ArgumentsHost): void {
-    const { status, body, headers } = toErrorResponse(error);
     const http = host.switchToHttp();
-    // 503s are expected during an outage and already show in the request line; only the unexpected gets a trace.
-    if (status === 500) this.logger.error({ err: error, request_id: http.getRequest<FastifyRequest>().id }, 'request failed');
-    const reply = http.getResponse<FastifyReply>();
-    const cloudflare = isCloudflareRoute(http.getRequest<FastifyRequest>());
-    // Cloudflare's SDK retries a 409 unless told not to: a conflict stays a conflict.
-    const extra = cloudflare && status === 409 ? { 'x-should-retry': 'false' } : {};
-    void reply
-      .status(status)
-      .headers({ ...headers, ...extra, 'content-type': 'application/json; charset=utf-8' })
-      .send(cloudflare ? cloudflareErrorBody(body) : body);
+    sendError(error, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
   }
 }

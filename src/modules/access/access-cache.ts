@@ -17,10 +17,12 @@ export interface CachedGrant {
   auditSession: boolean;
 }
 
+/** The cache key of a triple (a flat string: a concatenated one would keep its parts alive in the cache). */
 export const accessKey = (principal: EntityUid, action: EntityUid, resource: EntityUid): string =>
   JSON.stringify([principal.type, principal.id, action.type, action.id, resource.type, resource.id]);
 
 const TOMBSTONE_MS = 10 * 60_000;
+const NONE: readonly CachedGrant[] = [];
 
 /**
  * A tenant's active grants by (principal, action, resource). Updates are monotonic so they can arrive in any order
@@ -44,18 +46,20 @@ export class TenantGrants {
       return;
     }
     if (update.status !== 'active' || update.expiresAt === null) return;
-    const list = this.byKey.get(key) ?? [];
-    const existing = list.find((g) => g.id === update.id);
+    const grant = { id: update.id, expiresAt: update.expiresAt, auditSession: update.auditSession };
+    const list = this.byKey.get(key);
+    const existing = list?.find((g) => g.id === update.id);
     if (existing) existing.expiresAt = Math.max(existing.expiresAt, update.expiresAt);
-    else list.push({ id: update.id, expiresAt: update.expiresAt, auditSession: update.auditSession });
-    this.byKey.set(key, list);
+    else if (list) list.push(grant);
+    // A literal, sized for the one grant most keys have (an empty array grows to 17 slots on its first push).
+    else this.byKey.set(key, [grant]);
     this.keyOf.set(update.id, key);
   }
 
   /** The live grant with the latest expiry for the key, if any. */
   find(key: string, now = Date.now()): CachedGrant | null {
     let best: CachedGrant | null = null;
-    for (const grant of this.byKey.get(key) ?? []) {
+    for (const grant of this.byKey.get(key) ?? NONE) {
       if (grant.expiresAt > now && (!best || grant.expiresAt > best.expiresAt)) best = grant;
     }
     return best;

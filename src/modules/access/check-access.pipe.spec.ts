@@ -1,7 +1,7 @@
 import { DomainError } from '@/common/errors/domain-error';
 import { createValidationPipe } from '@/common/http/validation';
-import { CheckAccessPipe } from './check-access.pipe';
-import { CheckAccessDto } from './dto/check-access.dto';
+import { CheckAccessBatchPipe, CheckAccessPipe } from './check-access.pipe';
+import { CheckAccessBatchDto, CheckAccessDto } from './dto/check-access.dto';
 
 const valid = { principal: { type: 'User', id: 'alice' }, action: { type: 'Action', id: 'ssh' }, resource: { type: 'Acme::Host', id: 'db1' } };
 
@@ -46,5 +46,33 @@ describe('CheckAccessPipe', () => {
 
   it('refuses a body that is not an object', async () => {
     expect(await refused(() => new CheckAccessPipe().transform([]))).toEqual(['body']);
+  });
+});
+
+const batches: unknown[] = [
+  { checks: [valid] },
+  { checks: [valid, valid] },
+  { checks: Array.from({ length: 100 }, () => valid) },
+  { checks: Array.from({ length: 101 }, () => valid) },
+  { checks: [] },
+  { checks: valid },
+  { checks: null },
+  {},
+  { checks: [valid], extra: 1 },
+  { checks: [valid, { ...valid, principal: { type: 'User' } }, { ...valid, extra: 1 }] },
+  { checks: [valid, 'x'] },
+  { checks: [{ ...valid, resource: { type: 7, id: '' } }] },
+];
+
+describe('CheckAccessBatchPipe', () => {
+  it('passes the triples of a well-formed body through, in order', () => {
+    const second = { ...valid, resource: { type: 'Host', id: 'db2' } };
+    expect(new CheckAccessBatchPipe().transform({ checks: [valid, second] })).toEqual([valid, second]);
+  });
+
+  it.each(batches.map((body) => [JSON.stringify(body).slice(0, 80), body]))('names the fields the DTO validation names: %s', async (_name, body) => {
+    const byDto = await refused(() => createValidationPipe().transform(body, { type: 'body', metatype: CheckAccessBatchDto }));
+    const byPipe = await refused(() => new CheckAccessBatchPipe().transform(body));
+    expect(byPipe).toEqual(byDto);
   });
 });

@@ -101,7 +101,7 @@ export class ApiKeysService implements OnModuleInit {
    * feed is fresh (a revocation whose message was lost is seen within the propagation bound).
    */
   private async lookup(id: string): Promise<ApiKeyRecord | null> {
-    const trusted = this.bus.isLive() && this.feed.isFresh();
+    const trusted = this.bus.isLive() && (this.feed.isFresh() || (await this.feed.refresh()));
     const hit = trusted ? this.cache.get(id) : undefined;
     if (hit) return hit.record;
     const generation = this.cache.currentGeneration();

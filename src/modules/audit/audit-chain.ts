@@ -16,6 +16,12 @@ export interface AuditEventInput {
   data: Record<string, unknown>;
 }
 
+/** An event with its id and time, not chained yet (audit_pending). */
+export interface StagedEvent extends AuditEventInput {
+  id: string;
+  occurredAt: Date;
+}
+
 export interface ChainedEvent {
   id: string;
   tenantId: string;

@@ -13,6 +13,7 @@ import {
   ndjsonLine,
   toAuditEventView,
 } from './audit-event.view';
+import { AuditChainer } from './audit-chainer';
 import { AuditFilter, AuditRepository } from './audit.repository';
 import { AuditFilterDto } from './dto/audit-filter.dto';
 import { ExportAuditEventsDto } from './dto/export-audit-events.dto';
@@ -33,9 +34,13 @@ const toFilter = (dto: AuditFilterDto): AuditFilter => ({
 
 @Injectable()
 export class AuditService {
-  constructor(private readonly events: AuditRepository) {}
+  constructor(
+    private readonly events: AuditRepository,
+    private readonly chainer: AuditChainer,
+  ) {}
 
   async list(tenantId: string, query: ListAuditEventsDto): Promise<Page<AuditEventView>> {
+    await this.chainer.flush(tenantId);
     const order = query.order ?? 'desc';
     const limit = pageSize(query);
     const after = decodeSeqCursor(query.cursor, order);
@@ -53,6 +58,7 @@ export class AuditService {
    * The export ends at the head read when it starts, so a long export is a consistent prefix of the chain.
    */
   async export(tenantId: string, query: ExportAuditEventsDto): Promise<StreamableFile> {
+    await this.chainer.flush(tenantId);
     const format = query.format ?? 'ndjson';
     const head = await this.events.head(tenantId);
     const batches = this.batches(tenantId, toFilter(query), head?.seq);
@@ -69,6 +75,7 @@ export class AuditService {
    * with no head, every event is read, so that a deleted head row with events left behind is reported.
    */
   async verify(tenantId: string): Promise<VerifyResult> {
+    await this.chainer.flush(tenantId);
     const head = await this.events.head(tenantId);
     const verifier = new ChainVerifier();
     for await (const batch of this.batches(tenantId, {}, head?.seq)) {

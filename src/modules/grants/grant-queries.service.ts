@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuthContext, hasRole } from '@/common/auth/roles';
 import { notFound } from '@/common/errors/domain-error';
 import { decodeCursor, Page, pageSize, toPage } from '@/common/http/pagination';
+import { AuditChainer } from '@/modules/audit/audit-chainer';
 import { AuditRepository } from '@/modules/audit/audit.repository';
 import { GrantView, toGrantView } from './grant-view';
 import { GrantsRepository } from './grants.repository';
@@ -23,6 +24,7 @@ export class GrantQueries {
   constructor(
     private readonly grants: GrantsRepository,
     private readonly audit: AuditRepository,
+    private readonly chainer: AuditChainer,
   ) {}
 
   /** The grant with its timeline: its audit events, oldest first (PRODUCT.md section 6). */
@@ -31,6 +33,7 @@ export class GrantQueries {
     const grant = await this.grants.find(tenantId, id);
     const only = restrictedTo(auth);
     if (!grant || (only !== null && !isOwnGrant(only, grant) && !mayDecide(only, grant))) throw notFound('Grant');
+    await this.chainer.flush(tenantId);
     const events = await this.audit.forTarget(tenantId, 'grant', id);
     return {
       ...toGrantView(grant),

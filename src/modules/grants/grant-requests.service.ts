@@ -5,6 +5,7 @@ import type { AuthContext } from '@/common/auth/roles';
 import { conflict, DomainError, ErrorBody, invalidInput } from '@/common/errors/domain-error';
 import { canonicalJson } from '@/modules/audit/audit-chain';
 import { keyActor } from '@/modules/audit/actors';
+import { AuditChainer } from '@/modules/audit/audit-chainer';
 import { assertCurrent, withCurrentDecision } from '@/modules/decisions/current-decision';
 import { evaluationErrorsView, GoverningPolicy } from '@/modules/decisions/decision.types';
 import type { Decision } from '@/modules/decisions/decision.types';
@@ -55,6 +56,7 @@ export class GrantRequests {
     private readonly engine: PolicyEngine,
     private readonly state: TenantStateRepository,
     private readonly emailLists: EmailListsService,
+    private readonly chainer: AuditChainer,
   ) {}
 
   async request(auth: AuthContext, dto: CreateGrantDto, idempotencyKey?: string): Promise<GrantView> {
@@ -67,6 +69,8 @@ export class GrantRequests {
     }
     const stored = await withCurrentDecision(() => this.decideAndStore(auth, dto, bound, requestHash, idempotencyKey), (tenantId) => this.engine.invalidate(tenantId));
     if (stored.replayed) return this.replay(stored.replayed, requestHash);
+    // The events were staged with the grant; answering after they are chained keeps "answered means audited".
+    await this.chainer.chainCommitted(auth.tenantId);
     await this.effects.committed(stored.changes);
     if (stored.denied) throw stored.denied;
     return toGrantView(stored.changes[0].grant);
@@ -102,7 +106,7 @@ export class GrantRequests {
       }
       const created = await this.grants.create(tx, auth.tenantId, grant);
       const actor = keyActor(auth, created.requesterEmail);
-      const requested = await this.transitions.recordEvent(tx, auth.tenantId, created, 'grant.requested', actor, {
+      const requested = await this.transitions.stageEvent(tx, auth.tenantId, created, 'grant.requested', actor, {
         status: created.status,
         principal: created.principal,
         action: created.action,
@@ -113,7 +117,7 @@ export class GrantRequests {
       });
       const decided = decidedAtCreation(created.status);
       const changes = [requested];
-      if (decided) changes.push(await this.transitions.recordEvent(tx, auth.tenantId, created, decided, actor, { from: 'requested', to: created.status }, created, now));
+      if (decided) changes.push(await this.transitions.stageEvent(tx, auth.tenantId, created, decided, actor, { from: 'requested', to: created.status }, now));
       return { replayed: null, changes, denied };
     });
   }

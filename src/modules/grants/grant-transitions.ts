@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
 import { invalidState, notFound } from '@/common/errors/domain-error';
+import { AuditPendingRepository } from '@/modules/audit/audit-pending.repository';
 import { AuditRepository } from '@/modules/audit/audit.repository';
 import type { Actor } from '@/modules/audit/audit-chain';
 import { TenantStateRepository } from '@/modules/tenant-state/tenant-state.repository';
@@ -48,6 +49,7 @@ export class GrantTransitions {
     private readonly extensions: GrantExtensionsRepository,
     private readonly state: TenantStateRepository,
     private readonly audit: AuditRepository,
+    private readonly pending: AuditPendingRepository,
     private readonly effects: GrantEffects,
   ) {}
 
@@ -86,8 +88,21 @@ export class GrantTransitions {
    * Callers that end grants hold their access locks.
    */
   async recordEvent(tx: Tx, tenantId: string, grant: GrantRecord, event: GrantEventName, actor: Actor, data: Record<string, unknown>, triple: AccessTriple = grant, now = new Date()): Promise<PendingEffects> {
+    return this.record(tx, tenantId, grant, event, actor, data, triple, now, 'append');
+  }
+
+  /**
+   * Like recordEvent, but the audit event is staged (no head lock in this transaction): the caller must call
+   * AuditChainer.chain(tenantId) once the transaction has committed (group commit, audit-chainer.ts).
+   */
+  async stageEvent(tx: Tx, tenantId: string, grant: GrantRecord, event: GrantEventName, actor: Actor, data: Record<string, unknown>, now = new Date()): Promise<PendingEffects> {
+    return this.record(tx, tenantId, grant, event, actor, data, grant, now, 'stage');
+  }
+
+  private async record(tx: Tx, tenantId: string, grant: GrantRecord, event: GrantEventName, actor: Actor, data: Record<string, unknown>, triple: AccessTriple, now: Date, audit: 'append' | 'stage'): Promise<PendingEffects> {
     const live = endsGrant(event) ? await this.grants.liveFor(tx, tenantId, [triple], now) : undefined;
-    const audited = await this.audit.append(tx, tenantId, { actor, action: event, targetType: 'grant', targetId: grant.id, data: grantEventData(event, grant, data, live) });
+    const input = { actor, action: event, targetType: 'grant', targetId: grant.id, data: grantEventData(event, grant, data, live) };
+    const audited = audit === 'stage' ? await this.pending.stage(tx, tenantId, input) : await this.audit.append(tx, tenantId, input);
     const [change] = await this.effects.record(tx, tenantId, [{ grant, event, auditEventId: audited.id }]);
     return change;
   }

@@ -8,6 +8,7 @@ import { createRedis } from '@/infra/redis/redis.module';
 import { InvalidationBus } from '@/infra/redis/invalidation-bus';
 import { RedisStatus } from '@/infra/redis/redis-status';
 import { Metrics } from '@/modules/metrics/metrics.registry';
+import { LocalTallies } from './local-tallies';
 
 export type LimitName = 'ip' | 'key' | 'auth_failures';
 
@@ -29,6 +30,8 @@ const MAX_BLOCKED = 100_000;
 export class RateLimiter implements OnApplicationShutdown {
   private readonly redis: Redis;
   private readonly limiters = new Map<LimitName, RateLimiterAbstract>();
+  /** The per-IP and per-key limits, counted in memory while far from their budget (local-tallies.ts). */
+  private readonly tallies = new Map<LimitName, LocalTallies>();
   /** IP -> blocked until (ms since epoch), for the failed-authentication limit. */
   private readonly blocked = new Map<string, number>();
 
@@ -63,17 +66,21 @@ export class RateLimiter implements OnApplicationShutdown {
     add('ip', perIp, windowSeconds);
     add('key', perKey, windowSeconds);
     add('auth_failures', authFailuresPerIp, authFailureWindowSeconds);
+    for (const [name, points] of [['ip', perIp], ['key', perKey]] as const) {
+      const limiter = this.limiters.get(name);
+      if (limiter) this.tallies.set(name, new LocalTallies(limiter, points));
+    }
   }
 
-  /** Counts one request against `name` for `subject`; `429 rate_limited` with Retry-After once over the limit. */
-  async consume(name: LimitName, subject: string): Promise<void> {
-    const limiter = this.limiters.get(name);
-    if (!limiter) return;
-    try {
-      await limiter.consume(subject);
-    } catch (rejection) {
+  /**
+   * Counts one request against `name` (`ip` or `key`) for `subject`: undefined when admitted from memory, else a
+   * promise; `429 rate_limited` with Retry-After once over the limit (thrown or rejected).
+   */
+  consume(name: 'ip' | 'key', subject: string): Promise<void> | undefined {
+    const pending = this.tallies.get(name)?.consume(subject);
+    return pending?.catch((rejection: unknown) => {
       throw this.refusal(name, rejection);
-    }
+    });
   }
 
   /** Refuses an IP blocked for failed authentications, from memory. */
@@ -117,6 +124,7 @@ export class RateLimiter implements OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
+    for (const tallies of this.tallies.values()) tallies.stop();
     this.redis.disconnect();
   }
 }

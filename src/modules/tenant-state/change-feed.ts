@@ -28,6 +28,7 @@ export class ChangeFeed implements OnModuleInit, OnApplicationShutdown {
   private readonly listeners: ChangeListener[] = [];
   private lastSuccessStart = Number.NEGATIVE_INFINITY;
   private timer?: NodeJS.Timeout;
+  private inFlight?: Promise<void>;
   private stopped = false;
   private failing = false;
 
@@ -59,6 +60,17 @@ export class ChangeFeed implements OnModuleInit, OnApplicationShutdown {
     return now - this.lastSuccessStart < PROPAGATION_BOUND_MS - APPLY_MARGIN_MS;
   }
 
+  /**
+   * Fresh now, or after one poll made at once (shared with every caller while it runs, and with the periodic one):
+   * a busy process whose periodic poll ran late pays one query, instead of every cache reading the database.
+   * False when that poll failed.
+   */
+  async refresh(): Promise<boolean> {
+    if (this.isFresh()) return true;
+    await this.pollShared().catch(() => undefined);
+    return this.isFresh();
+  }
+
   /** One poll over every watched tenant; resolves once listeners have applied what changed. */
   async poll(): Promise<void> {
     const startedAt = Date.now();
@@ -88,15 +100,24 @@ export class ChangeFeed implements OnModuleInit, OnApplicationShutdown {
     this.timer.unref();
   }
 
+  private pollShared(): Promise<void> {
+    this.inFlight ??= this.poll().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
   private async tick(): Promise<void> {
+    const startedAt = Date.now();
     try {
-      await this.poll();
+      await this.pollShared();
       if (this.failing) this.logger.log('change counters are readable again; caches are trusted again');
       this.failing = false;
     } catch (error) {
       if (!this.failing) this.logger.error({ err: error }, 'cannot read the change counters; caches are not trusted until it works again');
       this.failing = true;
     }
-    this.schedule(this.config.changePollIntervalMs);
+    // Fixed rate: a slow poll (a busy process) does not push the next one later by its own duration.
+    this.schedule(Math.max(0, this.config.changePollIntervalMs - (Date.now() - startedAt)));
   }
 }

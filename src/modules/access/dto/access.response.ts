@@ -7,3 +7,8 @@ export class AccessResponse implements AccessAnswer {
   expires_at!: string | null;
   audit_session!: boolean;
 }
+
+/** The answers of `POST /v1/access/check/batch`, one per triple, in the order of the triples. */
+export class AccessBatchResponse {
+  results!: AccessResponse[];
+}

@@ -1,0 +1,72 @@
+import { Client } from 'pg';
+import { PrismaService } from '../src/infra/prisma/prisma.service';
+import { AuditPendingRepository } from '../src/modules/audit/audit-pending.repository';
+import { useTestApp } from './support/use-test-app';
+import { createTenant, TestTenant } from './support/factories';
+import { action, host, permitPolicy, user, waitFor } from './support/grants';
+
+const GRANTS = 20;
+
+describe('audit group commit (staged events, chained after commit)', () => {
+  const t = useTestApp();
+  let tenant: TestTenant;
+  let db: Client;
+
+  beforeAll(async () => {
+    tenant = await createTenant(t);
+    await permitPolicy(tenant, 'alice', 'ssh');
+    db = new Client({ connectionString: t.config.databaseUrl });
+    // The database is dropped (WITH FORCE) when the file ends, possibly before this client has closed.
+    db.on('error', () => undefined);
+    await db.connect();
+  });
+  afterAll(async () => {
+    await db.end();
+  });
+
+  const seqs = async () => (await db.query('SELECT seq::int AS seq, action, target_id FROM audit_events WHERE tenant_id = $1 ORDER BY seq', [tenant.id])).rows;
+  const staged = async () => Number((await db.query('SELECT count(*) FROM audit_pending WHERE tenant_id = $1', [tenant.id])).rows[0].count);
+  const stage = (targetId: string) =>
+    t.app.get(PrismaService).$transaction((tx) =>
+      t.app.get(AuditPendingRepository).stage(tx, tenant.id, { actor: { type: 'system', id: null }, action: 'test.staged', targetType: 'test', targetId, data: { n: 1 } }),
+    );
+
+  it('answers each grant request once its events are in the chain, gap-free, with direct appends interleaved', async () => {
+    const requests = Array.from({ length: GRANTS }, (_v, i) =>
+      tenant.admin({ method: 'POST', url: '/v1/grants', body: { principal: user('alice'), action: action('ssh'), resource: host(`gc${i}`) } }),
+    );
+    const keys = Array.from({ length: 5 }, (_v, i) => tenant.admin({ method: 'POST', url: '/v1/api-keys', body: { name: `gc-${i}`, role: 'requester' } }));
+    const responses = await Promise.all([...requests, ...keys]);
+    expect(responses.map((r) => r.status)).toEqual(responses.map(() => 201));
+    // Straight from the tables, without any read that would chain first.
+    expect(await staged()).toBe(0);
+    const rows = await seqs();
+    expect(rows.map((row) => row.seq)).toEqual(rows.map((_row, i) => i + 1));
+    for (const response of responses.slice(0, GRANTS)) {
+      const mine = rows.filter((row) => row.target_id === response.body.id).map((row) => row.action);
+      expect(mine).toEqual(['grant.requested', 'grant.activated']);
+    }
+    const head = await db.query('SELECT seq::int AS seq FROM audit_heads WHERE tenant_id = $1', [tenant.id]);
+    expect(head.rows[0].seq).toBe(rows.length);
+    expect((await tenant.as('auditor')({ method: 'GET', url: '/v1/audit/verify' })).body).toEqual({ valid: true, events_checked: rows.length });
+  }, 120_000);
+
+  it('chains an event staged by a process that stopped before chaining: at the next audit read', async () => {
+    const event = await stage('left-behind');
+    expect(await staged()).toBe(1);
+    const listed = await tenant.as('auditor')({ method: 'GET', url: '/v1/audit/events?action=test.staged' });
+    expect(listed.body.data.map((e: { id: string }) => e.id)).toEqual([event.id]);
+    expect(await staged()).toBe(0);
+    const verified = await tenant.as('auditor')({ method: 'GET', url: '/v1/audit/verify' });
+    expect(verified.body.valid).toBe(true);
+  });
+
+  it('chains it without any read too, by the periodic pass', async () => {
+    const event = await stage('swept');
+    const rows = await waitFor(seqs, (all) => all.some((row) => row.target_id === 'swept'), 10_000);
+    expect(rows.map((row) => row.seq)).toEqual(rows.map((_row, i) => i + 1));
+    expect(await staged()).toBe(0);
+    expect(rows[rows.length - 1].target_id).toBe('swept');
+    expect(event.id).toBeDefined();
+  });
+});
