@@ -6,7 +6,12 @@ import type { Actor } from '@/modules/audit/audit-chain';
 import type { UpdateSettingsDto } from './dto/update-settings.dto';
 import { TenantSettings, TenantsRepository } from './tenants.repository';
 
-const view = (settings: TenantSettings) => ({ approval_requires_sign_in: settings.approvalRequiresSignIn });
+/** The tenant's settings as the API shows them. */
+export interface SettingsView {
+  approval_requires_sign_in: boolean;
+}
+
+const view = (settings: TenantSettings): SettingsView => ({ approval_requires_sign_in: settings.approvalRequiresSignIn });
 
 /** GET and PATCH /v1/settings (PRODUCT.md section 16); every change is audited. */
 @Injectable()
@@ -17,13 +22,13 @@ export class SettingsService {
     private readonly audit: AuditRepository,
   ) {}
 
-  async get(tenantId: string) {
+  async get(tenantId: string): Promise<SettingsView> {
     const settings = await this.tenants.settings(tenantId);
     if (!settings) throw notFound('Tenant');
     return view(settings);
   }
 
-  async update(tenantId: string, dto: UpdateSettingsDto, actor: Actor) {
+  async update(tenantId: string, dto: UpdateSettingsDto, actor: Actor): Promise<SettingsView> {
     const settings = await this.prisma.$transaction(async (tx) => {
       const previous = await this.tenants.settings(tenantId, tx);
       if (!previous) throw notFound('Tenant');
