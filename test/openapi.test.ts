@@ -3,6 +3,18 @@ import { fetchBuiltDocument, OpenApiDocument, operationsOf } from './support/bui
 const ERROR_SCHEMA = '#/components/schemas/ErrorResponse';
 
 /**
+ * The Cloudflare Access API (`/client/v4`) answers as Cloudflare does, so that Cloudflare's SDK and Terraform
+ * provider work against it (README "Cloudflare Access API"): successes in Cloudflare's envelope (`<Name>Envelope`
+ * schemas, `result` being the resource), errors in its error envelope rather than our error shape, and a path's
+ * `{account_id}` that is not the credential's tenant is `403 tenant_mismatch`, never `404`.
+ */
+const isCloudflare = (path: string): boolean => path.startsWith('/client/v4/');
+const CLOUDFLARE_ERROR_SCHEMA = '#/components/schemas/CloudflareErrorEnvelope';
+const successSchema = (path: string): RegExp => (isCloudflare(path) ? /^#\/components\/schemas\/\w+Envelope$/ : /^#\/components\/schemas\/\w+Response$/);
+/** The path parameters that name something which may not exist (so `404`). */
+const lookups = (path: string): string[] => [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => name as string).filter((name) => !(isCloudflare(path) && name === 'account_id'));
+
+/**
  * Answers that are not JSON, by operation: their success content is text, and their 4xx (the approval pages)
  * are HTML pages for a person in a browser rather than the error shape. Everything else answers JSON.
  */
@@ -49,7 +61,7 @@ describe('OpenAPI document of the built application', () => {
   });
 
   it('documents a success response with a schema for every operation (204 without a body, text answers listed)', () => {
-    for (const { operation } of operationsOf(spec)) {
+    for (const { path, operation } of operationsOf(spec)) {
       const id = operation.operationId;
       const successes = Object.entries(operation.responses).filter(([status]) => /^[23]\d\d$/.test(status));
       expect({ id, documented: successes.length > 0 }).toEqual({ id, documented: true });
@@ -67,7 +79,7 @@ describe('OpenAPI document of the built application', () => {
           continue;
         }
         const ref = response.content?.['application/json']?.schema?.$ref;
-        expect({ id, status, ref }).toEqual({ id, status, ref: expect.stringMatching(/^#\/components\/schemas\/\w+Response$/) });
+        expect({ id, status, ref }).toEqual({ id, status, ref: expect.stringMatching(successSchema(path)) });
         expect(schemas[ref!.split('/').pop()!]).toBeDefined();
       }
     }
@@ -78,6 +90,8 @@ describe('OpenAPI document of the built application', () => {
     expect(Object.keys(schemas.ErrorResponse.properties).sort()).toEqual(['code', 'details', 'message', 'notices']);
     expect(schemas.ErrorResponse.properties.details.$ref).toBe('#/components/schemas/ErrorDetailsResponse');
     expect(schemas.ErrorDetailsResponse.properties.fields.additionalProperties).toEqual({ type: 'array', items: { type: 'string' } });
+    expect(schemas.CloudflareErrorEnvelope.required.sort()).toEqual(['errors', 'messages', 'result', 'success']);
+    expect(schemas.CloudflareErrorEnvelope.properties.success.enum).toEqual([false]);
     for (const { path, operation } of operationsOf(spec)) {
       const id = operation.operationId;
       const errors = Object.entries(operation.responses).filter(([status]) => /^[45]\d\d$/.test(status));
@@ -85,12 +99,13 @@ describe('OpenAPI document of the built application', () => {
       // Every route but the probes and the scrape is rate limited (README "Rate limits").
       if (!path.startsWith('/health/') && path !== '/metrics') expect({ id, statuses }).toEqual({ id, statuses: expect.arrayContaining(['429']) });
       if (operation.security) expect({ id, statuses }).toEqual({ id, statuses: expect.arrayContaining(['401', '403']) });
-      if (path.includes('{')) expect({ id, statuses }).toEqual({ id, statuses: expect.arrayContaining(['404']) });
+      if (lookups(path).length > 0) expect({ id, statuses }).toEqual({ id, statuses: expect.arrayContaining(['404']) });
       for (const [status, response] of errors) {
         const html = TEXT_ANSWERS[id]?.htmlErrors && status !== '429';
         const media = html ? 'text/html' : 'application/json';
         const schema = response.content?.[media]?.schema;
-        expect({ id, status, schema }).toEqual({ id, status, schema: html ? { type: 'string' } : { $ref: ERROR_SCHEMA } });
+        const json = { $ref: isCloudflare(path) ? CLOUDFLARE_ERROR_SCHEMA : ERROR_SCHEMA };
+        expect({ id, status, schema }).toEqual({ id, status, schema: html ? { type: 'string' } : json });
       }
     }
   });

@@ -60,6 +60,9 @@ export function responseClasses(): Map<string, string> {
   return classes;
 }
 
+/** The route of an operation id: a route declared on several paths is `<Controller>_<method>[<n>]` in the document. */
+const routeOf = (operationId: string): string => operationId.replace(/\[\d+\]$/, '');
+
 const PRELUDE = `
 type Method = 'get' | 'put' | 'post' | 'patch' | 'delete';
 type Responses<P extends keyof paths, M extends Method> = paths[P][M] extends { responses: infer R } ? R : never;
@@ -113,7 +116,7 @@ export function clientProgram(document: OpenApiDocument): string {
   const imports = new Map<string, string>();
   const calls: string[] = [];
   for (const { path, method, operation } of operationsOf(document)) {
-    const id = operation.operationId;
+    const id = routeOf(operation.operationId);
     const route = routes.get(id);
     if (!route) throw new Error(`${id} is in the document but no controller declares it`);
     if (route.status === undefined) throw new Error(`${id}: declare its status with @HttpCode`);
@@ -134,7 +137,7 @@ export function clientProgram(document: OpenApiDocument): string {
     }
   }
   for (const id of routes.keys()) {
-    if (!operationsOf(document).some((o) => o.operation.operationId === id)) throw new Error(`${id} is declared but missing from the document`);
+    if (!operationsOf(document).some((o) => routeOf(o.operation.operationId) === id)) throw new Error(`${id} is declared but missing from the document`);
   }
   return [
     `import type { paths } from './schema';`,

@@ -1,6 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiResponse, type ContentObject, getSchemaPath } from '@nestjs/swagger';
+import { CloudflareErrorEnvelope } from '@/common/errors/cloudflare-error.response';
 import { ErrorResponse } from '@/common/errors/error.response';
+import { CLOUDFLARE_CODES } from '@/common/http/cloudflare-route';
 
 /** What each documented error status means; the body is always `ErrorResponse`. */
 const ERRORS = {
@@ -27,6 +29,28 @@ export const ApiErrors = (...statuses: ErrorStatus[]) =>
       ApiResponse({ status, description: ERRORS[status], content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorResponse) } } } }),
     ),
   );
+
+/**
+ * Error responses of the Cloudflare Access API (`/client/v4`): the same statuses and causes as `ApiErrors`, the
+ * body in Cloudflare's error envelope (`CLOUDFLARE_CODES` maps our codes to Cloudflare's integers).
+ */
+export const ApiCloudflareErrors = (...statuses: ErrorStatus[]) =>
+  applyDecorators(
+    ApiExtraModels(CloudflareErrorEnvelope),
+    ...statuses.map((status) =>
+      ApiResponse({
+        status,
+        description: `${ERRORS[status]}; in \`errors[].code\`: ${codesOf(ERRORS[status])}`,
+        content: { 'application/json': { schema: { $ref: getSchemaPath(CloudflareErrorEnvelope) } } },
+      }),
+    ),
+  );
+
+/** `invalid_input` (1001), ...: the Cloudflare codes of the error codes a description names. */
+const codesOf = (description: string): string =>
+  [...description.matchAll(/`(\w+)`/g)]
+    .flatMap(([, code]) => (code !== undefined && code in CLOUDFLARE_CODES ? [`${CLOUDFLARE_CODES[code as keyof typeof CLOUDFLARE_CODES]}`] : []))
+    .join(', ');
 
 /** The content of a text response (HTML, CSV, NDJSON, Prometheus text), for `@ApiResponse({status, content})`. */
 export const textContent = (...mediaTypes: string[]): ContentObject =>

@@ -25,7 +25,8 @@ export const toGroupView = (group: AccessGroupRecord): GroupView => ({
   updated_at: group.updatedAt.toISOString(),
 });
 
-export interface PolicyView {
+/** A policy's documented fields; a view also carries the body's other Cloudflare fields as given. */
+export interface PolicyFields {
   id: string;
   name: string;
   decision: string;
@@ -47,6 +48,9 @@ export interface PolicyView {
   cedar_conditions: string;
   created_at: string;
   updated_at: string;
+}
+
+export interface PolicyView extends PolicyFields {
   [extra: string]: unknown;
 }
 
@@ -79,15 +83,20 @@ export function toPolicyView(policy: AccessPolicyRecord, attachments: Attachment
   };
 }
 
-export interface AppView {
+/** An application's documented fields; a view also carries the body's other Cloudflare fields as given. */
+export interface AppFields {
   id: string;
   name: string;
   domain: string;
   type: string;
   session_duration: string;
-  policies: PolicyView[];
+  policies: PolicyFields[];
   created_at: string;
   updated_at: string;
+}
+
+export interface AppView extends AppFields {
+  policies: PolicyView[];
   [extra: string]: unknown;
 }
 

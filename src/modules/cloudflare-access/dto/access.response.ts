@@ -1,4 +1,15 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
+import type { ApprovalGroup } from '@/modules/decisions/decision.types';
+import type { AppFields, GroupView, PolicyFields } from '@/modules/cloudflare-access/access-views';
+import type { ResultInfo } from '@/modules/cloudflare-access/envelope';
+import type { Selector } from '@/modules/cloudflare-access/selector-checks';
+
+/** Selectors, each an object with one key (`{"email": {"email": "a@example.com"}}`). */
+const SELECTORS: ApiPropertyOptions = {
+  type: 'array',
+  items: { type: 'object', additionalProperties: { type: 'object', additionalProperties: { type: 'string' } } },
+  description: 'Selectors, each an object with one key (`{"email": {"email": "a@example.com"}}`)',
+};
 
 /** A Cloudflare error or message: `code` is an integer of at least 1000; `source.pointer` names the offending field. */
 export class CloudflareMessageResponse {
@@ -8,7 +19,7 @@ export class CloudflareMessageResponse {
 }
 
 /** Paging of a list: `page` from 1, `per_page` items per page, `count` on this page. */
-export class ResultInfoResponse {
+export class ResultInfoResponse implements ResultInfo {
   page!: number;
   per_page!: number;
   count!: number;
@@ -17,33 +28,45 @@ export class ResultInfoResponse {
 }
 
 /** An Access group: include = OR, require = AND, exclude = NOT of its selectors. */
-export class AccessGroupResponse {
+export class AccessGroupResponse implements GroupView {
   id!: string;
   name!: string;
-  /** Selectors, each an object with one key (`{"email": {"email": "a@example.com"}}`). */
-  include!: Record<string, unknown>[];
-  exclude!: Record<string, unknown>[];
-  require!: Record<string, unknown>[];
+  @ApiProperty(SELECTORS)
+  include!: Selector[];
+  @ApiProperty(SELECTORS)
+  exclude!: Selector[];
+  @ApiProperty(SELECTORS)
+  require!: Selector[];
   is_default!: boolean;
   created_at!: string;
   updated_at!: string;
 }
 
+/** Approvers of a policy: `approvals_needed` of the addresses and the email list's members. */
+export class AccessApprovalGroupResponse implements ApprovalGroup {
+  approvals_needed!: number;
+  email_addresses!: string[];
+  email_list_uuid!: string | null;
+}
+
 /** An Access policy, app-scoped or reusable, with the Cedar it is decided by. */
-export class AccessPolicyResponse {
+export class AccessPolicyResponse implements PolicyFields {
   id!: string;
   name!: string;
   @ApiProperty({ enum: ['allow', 'deny', 'non_identity', 'bypass'] })
   decision!: string;
-  include!: Record<string, unknown>[];
-  exclude!: Record<string, unknown>[];
-  require!: Record<string, unknown>[];
+  @ApiProperty(SELECTORS)
+  include!: Selector[];
+  @ApiProperty(SELECTORS)
+  exclude!: Selector[];
+  @ApiProperty(SELECTORS)
+  require!: Selector[];
   /** Its precedence on the application asked about (unique per application). */
   precedence?: number;
   /** Go duration: the grant's default and maximum duration. */
   session_duration!: string;
   approval_required!: boolean;
-  approval_groups!: { approvals_needed: number; email_addresses: string[]; email_list_uuid: string | null }[];
+  approval_groups!: AccessApprovalGroupResponse[];
   purpose_justification_required!: boolean;
   purpose_justification_prompt!: string | null;
   isolation_required!: boolean;
@@ -59,7 +82,7 @@ export class AccessPolicyResponse {
 }
 
 /** An Access application: the resource App::"<id>" of Action::"access". */
-export class AccessAppResponse {
+export class AccessAppResponse implements AppFields {
   id!: string;
   name!: string;
   domain!: string;
@@ -71,6 +94,7 @@ export class AccessAppResponse {
   updated_at!: string;
 }
 
+/** Cloudflare's envelope of a successful answer (`success: true`, no errors); lists add `result_info`. */
 class EnvelopeBase {
   success!: boolean;
   errors!: CloudflareMessageResponse[];
@@ -104,6 +128,11 @@ export class AccessPolicyListEnvelope extends EnvelopeBase {
   result_info!: ResultInfoResponse;
 }
 
+/** The id of what was deleted. */
+export class DeletedResponse {
+  id!: string;
+}
+
 export class DeletedEnvelope extends EnvelopeBase {
-  result!: { id: string };
+  result!: DeletedResponse;
 }

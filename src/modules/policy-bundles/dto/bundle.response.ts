@@ -81,7 +81,7 @@ export class BundleResponse {
   email_lists!: Record<string, unknown>[];
   notification_channels!: Record<string, unknown>[];
   entities!: Record<string, unknown>[];
-  /** The Cedar schema (JSON form), or null. */
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'The Cedar schema (JSON form), or null' })
   schema!: unknown;
   tests!: Record<string, unknown>[];
 }
