@@ -34,9 +34,10 @@ function resolveAliases(context) {
         const replaced = rewrite(node.text);
         if (replaced) return factory.createStringLiteral(replaced);
       }
-      // The swagger plugin writes a nested class's type as one identifier, `require("@/x").Name`.
-      if (ts.isIdentifier(node) && node.text.startsWith('require("@/')) {
-        return factory.createIdentifier(node.text.replace(/^require\("([^"]+)"\)/, (whole, text) => `require("${rewrite(text)}")`));
+      // The swagger plugin writes a nested class's type as one identifier, `require("@/x").Name`, or for an array
+      // of them `[require("@/x").Name]`.
+      if (ts.isIdentifier(node) && node.text.includes('require("@/')) {
+        return factory.createIdentifier(node.text.replace(/require\("(@\/[^"]+)"\)/g, (whole, text) => `require("${rewrite(text)}")`));
       }
       if (ts.isCallExpression(node) && node.arguments.length === 1 && ts.isStringLiteral(node.arguments[0]) && ts.isIdentifier(node.expression) && node.expression.text === 'require') {
         const replaced = rewrite(node.arguments[0].text);

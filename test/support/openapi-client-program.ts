@@ -123,7 +123,8 @@ export function clientProgram(document: OpenApiDocument): string {
     const call = `await call(baseUrl, '${method}', '${path}', ${route.status})`;
     const statuses = route.status === 200 && Object.keys(operation.responses).includes('202') ? [200, 202] : [route.status];
     const returns = route.returns ?? 'undeclared';
-    if (returns === 'void' && !route.ownReply) {
+    // A redirect (its own reply, 3xx) has no body, like a 204.
+    if ((returns === 'void' && !route.ownReply) || (route.ownReply && route.status >= 300 && route.status < 400)) {
       calls.push(`  { const answer = ${call}; const none: Same<typeof answer, undefined> = true; void none; } // ${id}`);
     } else if (route.ownReply || returns === 'string' || returns === 'StreamableFile') {
       calls.push(`  { const text: string = ${call}; void text; } // ${id}`);

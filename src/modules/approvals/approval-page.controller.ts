@@ -29,10 +29,11 @@ export class ApprovalPageController {
 
   /** The identity provider's redirect after an approver signed in (tenant setting `approval_requires_sign_in`). */
   @Get('sign-in/callback')
+  @HttpCode(302)
   @ApiOperation({ summary: 'Identity provider redirect after an approver signed in: back to the approval page' })
   @ApiResponse({ status: 302, description: 'Signed in: redirect to the approval page, with the session cookie' })
   @ApiResponse({ status: 400, description: 'Bad or expired sign-in state (HTML page)', content: textContent('text/html') })
-  callback(@Req() request: FastifyRequest, @Headers('cookie') cookies: string | undefined, @Res() reply: FastifyReply) {
+  callback(@Req() request: FastifyRequest, @Headers('cookie') cookies: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     return send(reply, this.pages.finishSignIn(request.url.split('?')[1] ?? '', cookies));
   }
 
@@ -42,7 +43,7 @@ export class ApprovalPageController {
   @ApiOperation({ summary: 'Approval page: the request with Approve and Deny buttons (or a redirect to sign in)' })
   @ApiResponse({ status: 200, description: 'Success', content: textContent('text/html') })
   @ApiResponse({ status: 302, description: 'Sign-in required: redirect to the identity provider' })
-  show(@Param('token') token: string, @Headers('cookie') cookies: string | undefined, @Res() reply: FastifyReply) {
+  show(@Param('token') token: string, @Headers('cookie') cookies: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     return send(reply, this.pages.show(token, cookies));
   }
 
@@ -56,7 +57,7 @@ export class ApprovalPageController {
   @ApiResponse({ status: 400, description: 'Incomplete form (HTML page)', content: textContent('text/html') })
   @ApiResponse({ status: 401, description: 'Sign-in required and no session (HTML page)', content: textContent('text/html') })
   @ApiResponse({ status: 409, description: 'The grant no longer waits for this decision (HTML page)', content: textContent('text/html') })
-  submit(@Param('token') token: string, @Body() form: unknown, @Headers('cookie') cookies: string | undefined, @Res() reply: FastifyReply) {
+  submit(@Param('token') token: string, @Body() form: unknown, @Headers('cookie') cookies: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     return send(reply, this.pages.submit(token, form, cookies));
   }
 }
