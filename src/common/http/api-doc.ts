@@ -46,7 +46,7 @@ export const ApiCloudflareErrors = (...statuses: ErrorStatus[]) =>
     ),
   );
 
-/** `invalid_input` (1001), ...: the Cloudflare codes of the error codes a description names. */
+/** The Cloudflare codes (`1001, 10002`) of the error codes a description names in backticks. */
 const codesOf = (description: string): string =>
   [...description.matchAll(/`(\w+)`/g)]
     .flatMap(([, code]) => (code !== undefined && code in CLOUDFLARE_CODES ? [`${CLOUDFLARE_CODES[code as keyof typeof CLOUDFLARE_CODES]}`] : []))
