@@ -27,7 +27,7 @@ interface Route {
 }
 
 /** POST routes the contract defines as reads: they may be open to auditors, but must still change nothing. */
-const READ_ONLY_POSTS = new Set(['POST /v1/policies/simulate', 'POST /v1/access/check']);
+const READ_ONLY_POSTS = new Set(['POST /v1/policies/simulate', 'POST /v1/access/check', 'POST /v1/access/check/batch']);
 
 const join = (...parts: string[]) => `/${parts.join('/').split('/').filter(Boolean).join('/')}`;
 
