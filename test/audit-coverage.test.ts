@@ -27,7 +27,7 @@ interface Route {
 }
 
 /** POST routes the contract defines as reads: they may be open to auditors, but must still change nothing. */
-const READ_ONLY_POSTS = new Set(['POST /v1/policies/simulate', 'POST /v1/access/check']);
+const READ_ONLY_POSTS = new Set(['POST /v1/policies/simulate', 'POST /v1/access/check', 'POST /v1/access/check/batch']);
 
 const join = (...parts: string[]) => `/${parts.join('/').split('/').filter(Boolean).join('/')}`;
 
@@ -268,12 +268,13 @@ describe('audit coverage', () => {
       expect(cancelled.event).toMatchObject({ action: 'grant.cancelled', actor: requesterActor(), target_id: response.body.id });
     });
 
-    it('approval through the API: the decision and the activation, once each, by the approver key', async () => {
+    it('approval through the API: the decision and the activation, once each, by the approver key with the email it asserts', async () => {
       const { response } = await change(tenant, requestGrant(grantFor('sudo')), 201);
       const id = response.body.id as string;
       const before = await head(tenant);
       expect((await decide(id, 'boss@example.com')()).status).toBe(201);
-      const approverKey = { type: 'api_key', id: keyId(tenant.keys.approver) };
+      // An unbound approver key is a service key: its decisions name the key and the email it asserted (PRODUCT.md 16).
+      const approverKey = { type: 'api_key', id: keyId(tenant.keys.approver), email: 'boss@example.com' };
       expect((await eventsAfter(tenant, before)).map((e) => [e.action, e.actor, e.target_id])).toEqual([
         ['approval.recorded', approverKey, id],
         ['grant.activated', approverKey, id],

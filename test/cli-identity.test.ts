@@ -53,9 +53,10 @@ describe('jit release and jit approvals (identity endpoints)', () => {
     const pending = (await ask('bob', 'psql')).body as { id: string };
     const listed = await jit(['--json', 'approvals'], env(carol));
     expect(listed.code).toBe(0);
-    const waiting = JSON.parse(listed.stdout) as { data: { grant: { id: string }; groups: { approvals_needed: number; approvals: number }[] }[] };
+    const waiting = JSON.parse(listed.stdout) as { data: { grant: { id: string }; groups: { approvals_needed: number; approvals: number; members_count: number }[] }[] };
     expect(waiting.data.map((w) => w.grant.id)).toContain(pending.id);
-    expect(waiting.data.find((w) => w.grant.id === pending.id)?.groups).toEqual([{ approvals_needed: 1, approvals: 0 }]);
+    // GET /v1/me/approvals also gives each group's size (README "Identity"; identity-people.test.ts).
+    expect(waiting.data.find((w) => w.grant.id === pending.id)?.groups).toEqual([{ approvals_needed: 1, approvals: 0, members_count: 1 }]);
     expect((await jit(['approvals'], env(carol))).stdout).toContain(pending.id);
 
     expect((await jit(['approve', pending.id], env(carol))).code).toBe(0);

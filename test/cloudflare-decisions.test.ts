@@ -1,10 +1,24 @@
 import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
+import { AUDIENCE, OidcPerson, TestOidcProvider } from './support/oidc';
+
+// People signed in through two real OpenID providers registered as `okta` and `github`: the same address may sign
+// in with different methods (one account per method), since `amr` comes from the token (PRODUCT.md section 16).
+const OKTA_PEOPLE: OidcPerson[] = [
+  { id: 'alice-mfa', email: 'alice@example.com', groups: ['eng'], amr: ['pwd', 'mfa'] },
+  { id: 'alice-pwd', email: 'alice@example.com', groups: ['eng'], amr: ['pwd'] },
+  { id: 'alice-hwk', email: 'alice@example.com', groups: ['eng'], amr: ['hwk'] },
+  { id: 'bob-mfa', email: 'bob@corp.example', groups: [], amr: ['pwd', 'mfa'] },
+  { id: 'carol-mfa', email: 'carol@example.com', groups: ['eng'], amr: ['pwd', 'mfa'] },
+];
+const GITHUB_PEOPLE: OidcPerson[] = [{ id: 'alice-gh', email: 'alice@example.com', groups: [], amr: ['pwd', 'mfa'] }];
 
 /** Decision tables of Cloudflare-style policies, all through POST /v1/policies/simulate (PRODUCT.md section 15). */
 describe('Cloudflare Access policies decided by the Cedar engine', () => {
-  const t = useTestApp({ PROCESS_ROLE: 'api' });
+  const t = useTestApp({ PROCESS_ROLE: 'api', IDENTITY_ALLOW_INSECURE_ISSUERS: 'true' });
   let tenant: TestTenant;
+  let okta: TestOidcProvider;
+  let github: TestOidcProvider;
   const cf = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) => tenant.admin({ method, url: `/client/v4/accounts/${tenant.id}${path}`, body });
   const ok = async (method: 'POST' | 'PUT', path: string, body: unknown) => {
     const response = await cf(method, path, body);
@@ -13,13 +27,21 @@ describe('Cloudflare Access policies decided by the Cedar engine', () => {
   };
   const app = async (name: string) => (await ok('POST', '/access/apps', { name, domain: `${name}.example.com`, type: 'self_hosted' })).id;
   const policy = (appId: string, body: Record<string, unknown>) => ok('POST', `/access/apps/${appId}/policies`, { name: 'p', decision: 'allow', ...body });
-  const simulate = async (appId: string, principal: string | { type: string; id: string }, context: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => {
+  /** Simulated with the admin key for a stored principal, or with `person`'s token for themselves (`User::"<email>"`). */
+  const simulate = async (appId: string, principal: string | { type: string; id: string }, context: Record<string, unknown> = {}, extra: Record<string, unknown> = {}, person?: { token: string }) => {
     const uid = typeof principal === 'string' ? { type: 'User', id: principal } : principal;
-    const response = await tenant.admin({ method: 'POST', url: '/v1/policies/simulate', body: { principal: uid, action: { type: 'Action', id: 'access' }, resource: { type: 'App', id: appId }, context, ...extra } });
+    const options = { method: 'POST' as const, url: '/v1/policies/simulate', body: { principal: uid, action: { type: 'Action', id: 'access' }, resource: { type: 'App', id: appId }, context, ...extra } };
+    const response = person ? await t.request({ ...options, headers: { authorization: `Bearer ${person.token}`, 'x-tenant-id': tenant.id } }) : await tenant.admin(options);
     if (response.status !== 200) throw new Error(`simulate: ${response.status} ${response.text}`);
     return response.body as { decision: string; policy_id: string | null; notices: string[]; duration_seconds: number | null; approval_required: boolean };
   };
   const decision = async (appId: string, principal: string | { type: string; id: string }, context: Record<string, unknown> = {}) => (await simulate(appId, principal, context)).decision;
+  /** The decision for a person signed in as `personId` (okta's people, or github's), asking about themselves. */
+  const signedIn = async (appId: string, personId: string, context: Record<string, unknown> = {}) => {
+    const provider = GITHUB_PEOPLE.some((p) => p.id === personId) ? github : okta;
+    const email = [...OKTA_PEOPLE, ...GITHUB_PEOPLE].find((p) => p.id === personId)?.email as string;
+    return (await simulate(appId, email, context, {}, { token: await provider.tokenFor(personId) })).decision;
+  };
 
   beforeAll(async () => {
     tenant = await createTenant(t, 'cf-decisions');
@@ -32,6 +54,16 @@ describe('Cloudflare Access policies decided by the Cedar engine', () => {
       { uid: { type: 'IdpGroup', id: 'okta/eng' }, attrs: {}, parents: [] },
     ];
     expect((await tenant.admin({ method: 'PUT', url: '/v1/entities', body: entities })).status).toBe(200);
+    okta = await TestOidcProvider.start({ people: OKTA_PEOPLE });
+    github = await TestOidcProvider.start({ people: GITHUB_PEOPLE });
+    for (const [name, provider] of [['okta', okta], ['github', github]] as const) {
+      const created = await tenant.admin({ method: 'POST', url: '/v1/identity-providers', body: { name, type: 'oidc', issuer: provider.issuer, audience: AUDIENCE } });
+      expect(created.status).toBe(201);
+    }
+  });
+  afterAll(async () => {
+    await okta?.close();
+    await github?.close();
   });
 
   it('include is OR, require is AND, exclude is NOT', async () => {
@@ -42,13 +74,18 @@ describe('Cloudflare Access policies decided by the Cedar engine', () => {
       require: [{ auth_method: { auth_method: 'mfa' } }, { geo: { country_code: 'de' } }],
       exclude: [{ email: { email: 'carol@example.com' } }],
     });
-    const mfaDe = { identity: { amr: ['pwd', 'mfa'] }, country_code: 'DE' };
-    expect(await decision(appId, 'alice', mfaDe)).toBe('allow');
-    expect(await decision(appId, 'bob', mfaDe)).toBe('allow');
-    expect(await decision(appId, 'carol', mfaDe)).toBe('deny');
-    expect(await decision(appId, 'alice', { ...mfaDe, country_code: 'FR' })).toBe('deny');
-    expect(await decision(appId, 'alice', { country_code: 'DE' })).toBe('deny');
-    expect(await decision(appId, 'noemail', mfaDe)).toBe('deny');
+    // auth_method reads context.identity.amr, which only a person's token sets.
+    const de = { country_code: 'DE' };
+    expect(await signedIn(appId, 'alice-mfa', de)).toBe('allow');
+    expect(await signedIn(appId, 'bob-mfa', de)).toBe('allow');
+    expect(await signedIn(appId, 'carol-mfa', de)).toBe('deny');
+    expect(await signedIn(appId, 'alice-mfa', { country_code: 'FR' })).toBe('deny');
+    expect(await signedIn(appId, 'alice-mfa', {})).toBe('deny');
+    expect(await signedIn(appId, 'alice-pwd', de)).toBe('deny');
+    // Without a token there is no context.identity (a caller's own is dropped): the require fails closed.
+    expect(await decision(appId, 'alice', de)).toBe('deny');
+    expect(await decision(appId, 'alice', { identity: { provider: 'okta', amr: ['pwd', 'mfa'] }, ...de })).toBe('deny');
+    expect(await decision(appId, 'noemail', { identity: { amr: ['pwd', 'mfa'] }, ...de })).toBe('deny');
   });
 
   it('each selector matches its input, and one whose input is missing never grants', async () => {
@@ -61,8 +98,6 @@ describe('Cloudflare Access policies decided by the Cedar engine', () => {
       [{ ip: { ip: '2400:cb00::/32' } }, 'alice', { ip: '2400:cb00:21:10a::1' }, { ip: '2400:cb01::1' }],
       [{ geo: { country_code: 'US' } }, 'alice', { country_code: 'US' }, { country_code: 'CA' }],
       [{ device_posture: { integration_uid: 'disk-encrypted' } }, 'alice', { device_posture: ['disk-encrypted'] }, { device_posture: ['firewall'] }],
-      [{ auth_method: { auth_method: 'hwk' } }, 'alice', { identity: { amr: ['hwk'] } }, { identity: { amr: ['pwd'] } }],
-      [{ login_method: { id: 'okta' } }, 'alice', { identity: { provider: 'okta' } }, { identity: { provider: 'github' } }],
       [{ certificate: {} }, 'alice', { certificate: { common_name: 'laptop-1' } }, null],
       [{ common_name: { common_name: 'laptop-1' } }, 'alice', { certificate: { common_name: 'laptop-1' } }, { certificate: { common_name: 'laptop-2' } }],
       [{ okta: { name: 'eng', identity_provider_id: 'okta' } }, 'alice', {}, null],
@@ -76,6 +111,43 @@ describe('Cloudflare Access policies decided by the Cedar engine', () => {
       if (Object.keys(selector)[0] !== 'everyone') expect([selector, 'missing', await decision(appId, Object.keys(selector)[0].startsWith('email') || selector.okta ? 'noemail' : principal, {})]).toEqual([selector, 'missing', Object.keys(match).length === 0 && !selector.email_list && !selector.okta ? 'allow' : 'deny']);
     }
     expect(await decision(await app('bob-not-in-okta'), 'bob')).toBe('deny');
+  });
+
+  it('auth_method, login_method and IdP groups read the sign-in token; without one they never grant', async () => {
+    const hwk = await app('sel-auth-method');
+    await policy(hwk, { include: [{ auth_method: { auth_method: 'hwk' } }] });
+    expect(await signedIn(hwk, 'alice-hwk')).toBe('allow');
+    expect(await signedIn(hwk, 'alice-pwd')).toBe('deny');
+    expect(await decision(hwk, 'alice', {})).toBe('deny');
+    expect(await decision(hwk, 'alice', { identity: { provider: 'okta', amr: ['hwk'] } })).toBe('deny');
+
+    // login_method's id is the name of the identity provider the person signed in with (context.identity.provider).
+    const viaOkta = await app('sel-login-method');
+    await policy(viaOkta, { include: [{ login_method: { id: 'okta' } }] });
+    expect(await signedIn(viaOkta, 'alice-pwd')).toBe('allow');
+    expect(await signedIn(viaOkta, 'alice-gh')).toBe('deny');
+    expect(await decision(viaOkta, 'alice', {})).toBe('deny');
+    expect(await decision(viaOkta, 'alice', { identity: { provider: 'okta', amr: ['pwd'] } })).toBe('deny');
+
+    // The token's groups are IdpGroup::"<provider name>/<group>" parents of the person.
+    const eng = await app('sel-okta-token');
+    await policy(eng, { include: [{ okta: { name: 'eng', identity_provider_id: 'okta' } }] });
+    expect(await signedIn(eng, 'carol-mfa')).toBe('allow');
+    expect(await signedIn(eng, 'bob-mfa')).toBe('deny');
+    expect(await signedIn(eng, 'alice-gh')).toBe('deny');
+
+    // In exclude and in deny policies a missing sign-in blocks.
+    const mfaOnly = await app('exclude-no-mfa');
+    await policy(mfaOnly, { include: [{ everyone: {} }], exclude: [{ auth_method: { auth_method: 'pwd' } }] });
+    expect(await signedIn(mfaOnly, 'alice-hwk')).toBe('allow');
+    expect(await signedIn(mfaOnly, 'alice-pwd')).toBe('deny');
+    expect(await decision(mfaOnly, 'alice', {})).toBe('deny');
+    const notGithub = await app('deny-login-method');
+    await policy(notGithub, { name: 'not through github', decision: 'deny', include: [{ login_method: { id: 'github' } }], precedence: 1 });
+    await policy(notGithub, { name: 'everyone', include: [{ everyone: {} }], precedence: 2 });
+    expect(await signedIn(notGithub, 'alice-mfa')).toBe('allow');
+    expect(await signedIn(notGithub, 'alice-gh')).toBe('deny');
+    expect(await simulate(notGithub, 'alice', {})).toMatchObject({ decision: 'deny', notices: ['not through github'] });
   });
 
   it('a missing input matches in exclude and in deny policies (fail closed)', async () => {

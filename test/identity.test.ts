@@ -98,7 +98,7 @@ describe('identity providers and people\'s tokens', () => {
       body: {
         name: 'oncall with mfa',
         max_duration_seconds: 3600,
-        rules: [{ ...ANY, principal_scope_type: 'in', principal_entity_type: 'IdpGroup', principal_entity_id: 'corp/oncall', conditions: 'context.identity.amr.contains("mfa") && principal.email == "ann@example.com"' }],
+        rules: [{ ...ANY, principal_scope_type: 'in', principal_entity_type: 'IdpGroup', principal_entity_id: 'corp/oncall', action_scope_type: 'eq', action_ids: ['sudo'], conditions: 'context.identity.amr.contains("mfa") && principal.email == "ann@example.com"' }],
       },
     });
     const ann = withToken(t, tenant, await oidc.tokenFor('ann'));

@@ -5,7 +5,8 @@ import { GrantBody, grantStatusLines, uidText } from './grant-lines';
 
 interface Waiting {
   grant: GrantBody & { justification?: string | null; requester_email?: string | null };
-  groups: { approvals_needed: number; approvals: number }[];
+  /** One entry per approval group (GET /v1/me/approvals, PRODUCT.md section 16; members_count as the README says). */
+  groups: { approvals_needed: number; approvals: number; members_count: number }[];
   approval_deadline: string | null;
 }
 

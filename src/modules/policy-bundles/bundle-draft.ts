@@ -24,6 +24,11 @@ export interface LiveState {
   channels: ChannelRecord[];
   entities: CedarEntity[];
   schema: CedarSchemaValue | null;
+  /**
+   * The enabled Cloudflare Access policies as the engine stores them (PRODUCT.md section 15). A bundle neither holds
+   * nor replaces them, but they keep deciding next to its policies, so plans evaluate them too.
+   */
+  accessPolicies: StoredPolicy[];
 }
 
 export interface DraftList {
@@ -62,6 +67,8 @@ export interface Draft {
   channels: DraftChannel[];
   entities: CedarEntity[];
   schema: CedarSchemaValue | null;
+  /** Live and unchanged by the bundle (LiveState.accessPolicies). */
+  accessPolicies: StoredPolicy[];
   managed: { lists: boolean; channels: boolean; entities: boolean; schema: boolean };
 }
 
@@ -169,13 +176,17 @@ export function buildDraft(bundle: ParsedBundle, live: LiveState, checked = new 
     channels,
     entities: bundle.entities ?? live.entities,
     schema: bundle.schema === undefined ? live.schema : bundle.schema,
+    accessPolicies: live.accessPolicies,
     managed: { lists: bundle.emailLists !== undefined, channels: bundle.channels !== undefined, entities: bundle.entities !== undefined, schema: bundle.schema !== undefined },
   };
   checkCedar(draft);
   return draft;
 }
 
-/** What the decision engine compiles for the draft: its enabled policies (`version` labels it in the caches). */
+/**
+ * What the decision engine compiles for the draft: its enabled policies and the tenant's Access policies, as the
+ * live engine's loader does (`version` labels it in the caches).
+ */
 export function draftPolicySet(draft: Draft, tenantId: string): PolicySetData {
   const policies: StoredPolicy[] = draft.policies
     .filter((policy) => policy.settings.enabled)
@@ -194,5 +205,5 @@ export function draftPolicySet(draft: Draft, tenantId: string): PolicySetData {
       approvalTimeoutSeconds: policy.settings.approvalTimeoutSeconds,
       rules: policy.rules.map(({ kept: _kept, ...rule }) => rule),
     }));
-  return { tenantId: `draft:${tenantId}:${randomUUID()}`, version: 0n, policies, entities: draft.entities, schema: draft.schema };
+  return { tenantId: `draft:${tenantId}:${randomUUID()}`, version: 0n, policies: [...policies, ...draft.accessPolicies], entities: draft.entities, schema: draft.schema };
 }

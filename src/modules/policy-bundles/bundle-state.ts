@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Prisma } from '@/generated/prisma/client';
 import { allowLongTransaction, PrismaService, Tx } from '@/infra/prisma/prisma.service';
 import { CedarSchemaRepository } from '@/modules/cedar-schema/cedar-schema.repository';
+import { AccessReads } from '@/modules/cloudflare-access/access-reads';
 import { EmailListsRepository } from '@/modules/email-lists/email-lists.repository';
 import { EntitiesRepository } from '@/modules/entities/entities.repository';
 import { GrantReads } from '@/modules/grants/grant-reads';
@@ -29,6 +30,7 @@ export class BundleState {
     private readonly entities: EntitiesRepository,
     private readonly schemas: CedarSchemaRepository,
     private readonly grants: GrantReads,
+    private readonly access: AccessReads,
   ) {}
 
   /** One repeatable-read snapshot; `withGrants` false skips the grants (export). */
@@ -53,6 +55,7 @@ export class BundleState {
       channels: await this.channels.all(tx, tenantId),
       entities: await this.entities.all(tx, tenantId),
       schema: (await this.schemas.find(tenantId, tx))?.schema ?? null,
+      accessPolicies: await this.access.storedPolicies(tx, tenantId),
     };
     return { live, candidates: withGrants ? await this.grants.impactCandidates(tx, tenantId) : [] };
   }

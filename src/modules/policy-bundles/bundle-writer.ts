@@ -6,7 +6,9 @@ import type { Tx } from '@/infra/prisma/prisma.service';
 import { formatUid } from '@/infra/cedar/cedar-text';
 import type { Actor, AuditEventInput } from '@/modules/audit/audit-chain';
 import { AuditRepository } from '@/modules/audit/audit.repository';
+import { conflict } from '@/common/errors/domain-error';
 import { CedarSchemaRepository } from '@/modules/cedar-schema/cedar-schema.repository';
+import { AccessListChanges } from '@/modules/cloudflare-access/access-list-changes';
 import { EmailListsRepository } from '@/modules/email-lists/email-lists.repository';
 import { EntitiesRepository } from '@/modules/entities/entities.repository';
 import { publicConfig } from '@/modules/notification-channels/notification-channel.types';
@@ -32,6 +34,7 @@ export class BundleWriter {
     private readonly entities: EntitiesRepository,
     private readonly schemas: CedarSchemaRepository,
     private readonly audit: AuditRepository,
+    private readonly access: AccessListChanges,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -65,7 +68,9 @@ export class BundleWriter {
         event('email_list.created', 'email_list', created.id, { name: list.name, emails: list.emails });
       } else if (changed('email_list').has(list.name) && list.live) {
         await this.lists.update(tx, tenantId, list.live.id, { emails: list.emails });
-        event('email_list.updated', 'email_list', list.live.id, { changes: { emails: list.emails } });
+        // Access policies inline the members of the lists they name: recompiled here, as EmailListsService.update does.
+        const recompiled = await this.access.listChanged(tx, tenantId, list.live.id, (ids) => this.lists.emailsOf(tenantId, ids, tx));
+        event('email_list.updated', 'email_list', list.live.id, { changes: { emails: list.emails }, ...(recompiled.length > 0 && { recompiled_access_policy_ids: recompiled }) });
       }
     }
     for (const channel of draft.channels) {
@@ -120,6 +125,8 @@ export class BundleWriter {
       event('notification_channel.deleted', 'notification_channel', channel.id, { name: channel.name });
     }
     for (const list of live.lists.filter((l) => removed('email_list').has(l.name))) {
+      const accessPolicies = await this.access.policiesUsing(tx, tenantId, list.id);
+      if (accessPolicies.length > 0) throw conflict(`The email list "${list.name}" is used by Access policies`, { access_policy_ids: accessPolicies });
       await this.lists.delete(tx, tenantId, list.id);
       event('email_list.deleted', 'email_list', list.id, { name: list.name });
     }

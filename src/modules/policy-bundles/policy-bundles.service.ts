@@ -124,7 +124,8 @@ export class PolicyBundlesService {
     const draft = buildDraft(bundle, snapshot.live, checked);
     const set = draftPolicySet(draft, tenantId);
     const evaluator = new DraftEvaluator(new CompiledPolicySet(set), set.policies.flatMap((p) => p.rules.map((r) => r.policyText)));
-    const tests = await runTests(evaluator, bundle.tests, new Map(draft.policies.map((p) => [p.id, p.settings.name])));
+    const names = new Map([...draft.policies.map((p): [string, string] => [p.id, p.settings.name]), ...draft.accessPolicies.map((p): [string, string] => [p.id, p.name])]);
+    const tests = await runTests(evaluator, bundle.tests, names);
     const diff = diffDraft(draft, snapshot.live);
     const impact = isEmptyDiff(diff) ? { active_denied: [], pending_denied: [], pending_rerouted: [] } : await computeImpact(evaluator, draft, snapshot.candidates);
     return { draft, view: { policy_set_version: Number(snapshot.live.version), valid: tests.every((test) => test.passed), tests, diff, impact } };

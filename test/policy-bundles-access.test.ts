@@ -1,0 +1,61 @@
+import { useTestApp } from './support/use-test-app';
+import { createTenant } from './support/factories';
+
+// Policy bundles (section 17) replace a tenant's /v1 policies; its Cloudflare Access policies (section 15) are not
+// part of a bundle, and they keep deciding: a plan's expectations and impact must see them as the live engine does.
+describe('policy bundles with Cloudflare Access policies', () => {
+  const t = useTestApp({ PROCESS_ROLE: 'api' });
+
+  it('plans and applies with the Access policies still deciding: expectations pass, app grants are not impacted', async () => {
+    const tenant = await createTenant(t);
+    const cf = (path: string, body: unknown) => tenant.admin({ method: 'POST', url: `/client/v4/accounts/${tenant.id}${path}`, body });
+    const appId = (await cf('/access/apps', { name: 'wiki', domain: 'wiki.example.com', type: 'self_hosted' })).body.result.id as string;
+    expect((await cf(`/access/apps/${appId}/policies`, { name: 'staff', decision: 'allow', include: [{ everyone: {} }], session_duration: '1h' })).status).toBe(201);
+    const wiki = { principal: { type: 'User', id: 'alice' }, action: { type: 'Action', id: 'access' }, resource: { type: 'App', id: appId } };
+    const grant = await tenant.as('requester')({ method: 'POST', url: '/v1/grants', body: wiki });
+    expect(grant.body.status).toBe('active');
+
+    const exported = (await tenant.admin({ method: 'GET', url: '/v1/policy-bundles/current' })).body as Record<string, unknown>;
+    const next = {
+      ...exported,
+      policies: [{ name: 'ssh', max_duration_seconds: 600, rules: [{ effect: 'permit', principal_scope_type: 'any', action_scope_type: 'eq', action_ids: ['ssh'], resource_scope_type: 'any' }] }],
+      tests: [{ name: 'the wiki stays open', ...wiki, expect: 'allow' }],
+    };
+    const planned = await tenant.admin({ method: 'POST', url: '/v1/policy-bundles/plan', body: next });
+    expect(planned.status).toBe(200);
+    expect(planned.body.tests).toEqual([expect.objectContaining({ name: 'the wiki stays open', passed: true, decision: 'allow' })]);
+    expect(planned.body.impact).toEqual({ active_denied: [], pending_denied: [], pending_rerouted: [] });
+
+    const applied = await tenant.admin({ method: 'POST', url: '/v1/policy-bundles/apply?on_impact=revoke', body: next, headers: { 'if-match': `"${planned.body.policy_set_version}"` } });
+    expect(applied.status).toBe(200);
+    expect((await tenant.admin({ method: 'GET', url: `/v1/grants/${grant.body.id}` })).body.status).toBe('active');
+    expect((await tenant.as('requester')({ method: 'POST', url: '/v1/access/check', body: wiki })).body.allowed).toBe(true);
+  });
+
+  it('recompiles Access policies that name a list the bundle changes, and refuses to remove such a list', async () => {
+    const tenant = await createTenant(t);
+    const list = await tenant.admin({ method: 'POST', url: '/v1/email-lists', body: { name: 'oncall', emails: ['alice@example.com'] } });
+    const entities = ['alice', 'bob'].map((id) => ({ uid: { type: 'User', id }, attrs: { email: `${id}@example.com` }, parents: [] }));
+    expect((await tenant.admin({ method: 'PUT', url: '/v1/entities', body: entities })).status).toBe(200);
+    const cf = (path: string, body: unknown) => tenant.admin({ method: 'POST', url: `/client/v4/accounts/${tenant.id}${path}`, body });
+    const appId = (await cf('/access/apps', { name: 'pager', domain: 'pager.example.com', type: 'self_hosted' })).body.result.id as string;
+    expect((await cf(`/access/apps/${appId}/policies`, { name: 'oncall', decision: 'allow', include: [{ email_list: { id: list.body.id } }] })).status).toBe(201);
+    const simulate = async (id: string) =>
+      (await tenant.admin({ method: 'POST', url: '/v1/policies/simulate', body: { principal: { type: 'User', id }, action: { type: 'Action', id: 'access' }, resource: { type: 'App', id: appId } } })).body.decision as string;
+    expect([await simulate('alice'), await simulate('bob')]).toEqual(['allow', 'deny']);
+
+    const exported = (await tenant.admin({ method: 'GET', url: '/v1/policy-bundles/current' })).body as Record<string, unknown>;
+    const apply = async (bundle: unknown) => {
+      const planned = await tenant.admin({ method: 'POST', url: '/v1/policy-bundles/plan', body: bundle });
+      return tenant.admin({ method: 'POST', url: '/v1/policy-bundles/apply', body: bundle, headers: { 'if-match': `"${planned.body.policy_set_version}"` } });
+    };
+    expect((await apply({ ...exported, email_lists: [{ name: 'oncall', emails: ['bob@example.com'] }] })).status).toBe(200);
+    expect([await simulate('alice'), await simulate('bob')]).toEqual(['deny', 'allow']);
+
+    const removed = await apply({ ...exported, email_lists: [] });
+    expect(removed.status).toBe(409);
+    expect(removed.body.details.access_policy_ids).toHaveLength(1);
+    expect((await tenant.admin({ method: 'GET', url: `/v1/email-lists/${list.body.id}` })).body.emails).toEqual(['bob@example.com']);
+    expect([await simulate('alice'), await simulate('bob')]).toEqual(['deny', 'allow']);
+  });
+});
