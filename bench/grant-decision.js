@@ -44,7 +44,9 @@ async function pgbenchCeiling(clients) {
 async function main() {
   const database = await freshDatabase('decision');
   const env = benchEnv(database.url, { PORT: '3304' });
-  const app = spawn(process.execPath, [path.join(DIST, 'main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  // BENCH_NODE_FLAGS: extra node flags for the service, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const flags = (process.env.BENCH_NODE_FLAGS || '').split(' ').filter(Boolean);
+  const app = spawn(process.execPath, [...flags, path.join(DIST, 'main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const base = 'http://127.0.0.1:3304';
   try {
     await waitForHttp(`${base}/health/live`);
