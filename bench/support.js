@@ -1,4 +1,5 @@
 // Shared helpers for the benchmark scripts: they run the built application (npm run build first).
+const { execSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { Client } = require('pg');
 const path = require('node:path');
@@ -32,11 +33,26 @@ async function freshDatabase(label) {
   };
 }
 
+/** Redis prefixes this bench process handed out, removed when it exits (however it ends). */
+const prefixes = new Set();
+process.on('exit', () => {
+  const url = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+  for (const prefix of prefixes) {
+    try {
+      execSync(`redis-cli -u ${url} --scan --pattern '${prefix}:*' | xargs -r -n 500 redis-cli -u ${url} unlink > /dev/null`, { stdio: 'ignore' });
+    } catch {
+      // best effort: the keys expire with nothing else to clean them
+    }
+  }
+});
+
 function benchEnv(databaseUrl, extra = {}) {
+  const prefix = `jit-bench-${randomBytes(3).toString('hex')}`;
+  prefixes.add(prefix);
   return {
     ...process.env,
     DATABASE_URL: databaseUrl,
-    REDIS_PREFIX: `jit-bench-${randomBytes(3).toString('hex')}`,
+    REDIS_PREFIX: prefix,
     LOG_LEVEL: 'silent',
     ADMIN_API_KEY: 'bench-operator-key-0123456789abcdef0123',
     // Limits stay on (their Redis calls are part of every request's cost) but never refuse the load generator;
