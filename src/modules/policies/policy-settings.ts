@@ -30,7 +30,8 @@ export function settingsFromCreate(dto: CreatePolicyDto): PolicySettings {
   };
 }
 
-const FIELDS: [Extract<keyof UpdatePolicyDto, string>, keyof PolicySettings][] = [
+/** Each writable setting: its API name and its field in PolicySettings (also what a bundle's diff compares). */
+export const POLICY_SETTING_FIELDS: [Extract<keyof UpdatePolicyDto, string>, keyof PolicySettings][] = [
   ['name', 'name'],
   ['description', 'description'],
   ['enabled', 'enabled'],
@@ -47,9 +48,9 @@ const FIELDS: [Extract<keyof UpdatePolicyDto, string>, keyof PolicySettings][] =
 
 /** The settings after a partial change, and the API names of the fields whose value changed. */
 export function mergeSettings(current: PolicySettings, dto: UpdatePolicyDto): { settings: PolicySettings; changed: string[] } {
-  const settings = Object.fromEntries(FIELDS.map(([, key]) => [key, current[key]])) as unknown as PolicySettings;
+  const settings = Object.fromEntries(POLICY_SETTING_FIELDS.map(([, key]) => [key, current[key]])) as unknown as PolicySettings;
   const changed: string[] = [];
-  for (const [api, key] of FIELDS) {
+  for (const [api, key] of POLICY_SETTING_FIELDS) {
     if (dto[api] === undefined) continue;
     const value = api === 'approval_groups' ? toApprovalGroups(dto.approval_groups ?? []) : api === 'name' ? (dto.name as string).trim() : dto[api];
     if (JSON.stringify(value) === JSON.stringify(current[key])) continue;

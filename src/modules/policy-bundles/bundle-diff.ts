@@ -1,6 +1,6 @@
 import { canonicalJson } from '@/modules/audit/audit-chain';
 import { formatUid } from '@/infra/cedar/cedar-text';
-import type { PolicySettings } from '@/modules/policies/policy.types';
+import { POLICY_SETTING_FIELDS } from '@/modules/policies/policy-settings';
 import type { Draft, LiveState } from './bundle-draft';
 
 export type ObjectKind = 'policy' | 'email_list' | 'notification_channel' | 'entity' | 'schema';
@@ -18,19 +18,7 @@ export interface BundleDiff {
   removed: DiffEntry[];
 }
 
-const POLICY_FIELDS: [string, keyof PolicySettings][] = [
-  ['description', 'description'],
-  ['enabled', 'enabled'],
-  ['priority', 'priority'],
-  ['max_duration_seconds', 'maxDurationSeconds'],
-  ['default_duration_seconds', 'defaultDurationSeconds'],
-  ['notification_channel', 'notificationChannel'],
-  ['approval_required', 'approvalRequired'],
-  ['approval_groups', 'approvalGroups'],
-  ['purpose_justification_required', 'purposeJustificationRequired'],
-  ['purpose_justification_prompt', 'purposeJustificationPrompt'],
-  ['approval_timeout_seconds', 'approvalTimeoutSeconds'],
-];
+const POLICY_FIELDS = POLICY_SETTING_FIELDS.filter(([name]) => name !== 'name');
 
 const same = (a: unknown, b: unknown): boolean => canonicalJson(a) === canonicalJson(b);
 

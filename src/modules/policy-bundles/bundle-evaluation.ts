@@ -6,23 +6,12 @@ import { CompiledPolicySet, EngineSlots } from '@/modules/decisions/compiled-pol
 import type { Decision } from '@/modules/decisions/decision.types';
 import { decideRequest, RequestInput } from '@/modules/decisions/request-decision';
 import { canonicalJson } from '@/modules/audit/audit-chain';
+import type { ImpactRow } from '@/modules/grants/grants.repository';
 import type { ParsedTest } from './bundle.types';
 import type { Draft } from './bundle-draft';
 
 /** An active grant or a pending request, as the impact reads it. */
-export interface ImpactCandidate {
-  id: string;
-  status: 'active' | 'pending_approval';
-  principal: EntityUid;
-  action: EntityUid;
-  resource: EntityUid;
-  durationSeconds: number;
-  justification: string | null;
-  context: Record<string, unknown>;
-  createdAt: Date;
-  policyId: string | null;
-  approvalGroups: GrantApprovalGroup[];
-}
+export type ImpactCandidate = ImpactRow;
 
 export interface TestResult {
   name: string;

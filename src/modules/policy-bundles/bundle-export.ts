@@ -1,21 +1,11 @@
-import type { RuleRecord } from '@/modules/policies/policy.types';
+import { RuleRecord, toRuleView } from '@/modules/policies/policy.types';
 import type { LiveState } from './bundle-draft';
 
-const ruleExport = (rule: RuleRecord) => ({
-  ordinal: rule.ordinal,
-  effect: rule.effect,
-  principal_scope_type: rule.principalScopeType,
-  principal_entity_type: rule.principalEntityType,
-  principal_entity_id: rule.principalEntityId,
-  action_scope_type: rule.actionScopeType,
-  action_ids: rule.actionIds,
-  resource_scope_type: rule.resourceScopeType,
-  resource_entity_type: rule.resourceEntityType,
-  resource_entity_id: rule.resourceEntityId,
-  conditions: rule.conditions,
-  notice: rule.notice,
-  audit_session: rule.auditSession,
-});
+/** A rule as the API shows it, without what the service assigns (id, text, creation time). */
+function ruleExport(rule: RuleRecord) {
+  const { id: _id, policy_text: _text, created_at: _created, ...rest } = toRuleView(rule);
+  return rest;
+}
 
 /**
  * PRODUCT.md section 17: the live state as a bundle that applies as a no-op. Objects are named, never numbered;
