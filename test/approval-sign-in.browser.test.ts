@@ -74,6 +74,14 @@ describe('approval links that require sign-in, in a real browser', () => {
     expect(page.url()).toBe(url);
     const session = (await context.cookies(url)).find((c) => c.name === 'jit_approver');
     expect(session).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax', path: '/approvals' });
+    // A second API process of the same deployment, without SESSION_SECRET, accepts the session the first one sealed.
+    const second = await startTestApp({ DATABASE_URL: t.config.databaseUrl, REDIS_PREFIX: t.config.redisPrefix, PUBLIC_BASE_URL: base, IDENTITY_ALLOW_INSECURE_ISSUERS: 'true', PROCESS_ROLE: 'api' });
+    try {
+      const elsewhere = await second.request({ method: 'GET', url: new URL(url).pathname, headers: { cookie: `jit_approver=${session?.value ?? ''}` } });
+      expect([elsewhere.status, elsewhere.text]).toEqual([200, expect.stringContaining('Approve')]);
+    } finally {
+      await second.close();
+    }
     await Promise.all([page.waitForURL(url), page.getByRole('button', { name: 'Approve' }).click()]);
     expect(await page.locator('h1').textContent()).toBe('Request approved');
     await context.close();

@@ -1,6 +1,5 @@
-// `jit release` and `jit approvals` against the identity issue's endpoints (POST /v1/grants/{id}/release,
-// GET /v1/me/approvals, keys bound to a person by subject_email). Until that branch is merged these endpoints do
-// not exist here and this file fails; it passes once both are on main.
+// `jit request`, `jit release` and `jit approvals` against the identity endpoints (POST /v1/grants/{id}/release,
+// GET /v1/me/approvals, keys bound to a person by subject_email; PRODUCT.md section 16).
 import { startTestApp, TestApp } from './support/app';
 import { jit, listen } from './support/cli';
 import { createTenant, TestTenant } from './support/factories';
@@ -23,6 +22,7 @@ describe('jit release and jit approvals (identity endpoints)', () => {
     tenant = await createTenant(t);
     await permitPolicy(tenant, 'alice', 'ssh');
     await permitPolicy(tenant, 'bob', 'psql', { approval_required: true, approval_groups: [{ approvals_needed: 1, email_addresses: ['carol@example.com'] }] });
+    await permitPolicy(tenant, 'dan@example.com', 'ssh');
   });
   afterAll(async () => {
     await t?.close();
@@ -61,5 +61,14 @@ describe('jit release and jit approvals (identity endpoints)', () => {
 
     expect((await jit(['approve', pending.id], env(carol))).code).toBe(0);
     expect((await jit(['approvals'], env(carol))).stdout).toContain('nothing is waiting for you');
+  });
+
+  it('requests for the person a key is bound to when --principal is left out, and needs it with a service key', async () => {
+    const made = await tenant.admin({ method: 'POST', url: '/v1/api-keys', body: { name: 'dan', role: 'requester', subject_email: 'dan@example.com' } });
+    const mine = await jit(['--json', 'request', '--action', 'ssh', '--resource', 'Host::db', '--for', '10m'], env(made.body.key as string));
+    expect(mine.code).toBe(0);
+    expect(JSON.parse(mine.stdout)).toMatchObject({ status: 'active', principal: { type: 'User', id: 'dan@example.com' }, requester_email: 'dan@example.com' });
+    const service = await jit(['request', '--action', 'ssh', '--resource', 'Host::db'], env(tenant.keys.requester));
+    expect([service.code, service.stderr]).toEqual([1, expect.stringContaining('principal is required with a service key')]);
   });
 });

@@ -70,6 +70,20 @@ describe('people request, approve, release and see their own grants', () => {
     const own = await withKey(annRequester.key)({ method: 'POST', url: '/v1/grants', body: forPerson('ann@example.com', 'read') });
     expect(own.body).toMatchObject({ status: 'active', requester_email: 'ann@example.com' });
 
+    // The principal is taken from the token or the key's subject when left out; a service key must name one.
+    const { principal: _left, ...triple } = forPerson('ann@example.com', 'read');
+    const fromToken = await as('ann')({ method: 'POST', url: '/v1/grants', body: triple });
+    expect(fromToken.body).toMatchObject({ status: 'active', principal: { type: 'User', id: 'ann@example.com' }, requester_email: 'ann@example.com' });
+    const fromKey = await withKey(annRequester.key)({ method: 'POST', url: '/v1/grants', body: triple });
+    expect(fromKey.body).toMatchObject({ status: 'active', principal: { type: 'User', id: 'ann@example.com' } });
+    const unnamed = await tenant.as('requester')({ method: 'POST', url: '/v1/grants', body: triple });
+    expect(unnamed).toMatchObject({ status: 400, body: { code: 'invalid_input', details: { fields: { principal: ['principal is required with a service key'] } } } });
+    const sameKeyOtherPerson = { 'idempotency-key': 'portal-retry-1' };
+    const annOnce = await as('ann')({ method: 'POST', url: '/v1/grants', body: triple, headers: sameKeyOtherPerson });
+    const catOnce = await as('cat')({ method: 'POST', url: '/v1/grants', body: triple, headers: sameKeyOtherPerson });
+    expect(annOnce.status).toBe(201);
+    expect(catOnce).toMatchObject({ status: 409, body: { details: { fields: { 'Idempotency-Key': [expect.stringContaining('different request')] } } } });
+
     const pending = await as('ann')({ method: 'POST', url: '/v1/grants', body: forPerson('ann@example.com') });
     const bobKey = await newKey('approver', 'bob@example.com');
     expect((await withKey(bobKey.key)({ method: 'POST', url: `/v1/grants/${pending.body.id}/approvals`, body: { decision: 'deny', approver_email: 'cat@example.com' } })).status).toBe(403);

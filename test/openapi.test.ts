@@ -45,9 +45,13 @@ describe('OpenAPI document of the built application', () => {
     expect(role.enum).toEqual(['admin', 'requester', 'approver', 'auditor', 'checker']);
     expect(schemas.CreateApiKeyDto.required).toEqual(expect.arrayContaining(['name', 'role']));
     for (const name of ['CreateGrantDto', 'SimulateDto', 'CheckAccessDto']) {
-      expect(schemas[name].required).toEqual(expect.arrayContaining(['principal', 'action', 'resource']));
-      expect(schemas[name].properties.principal.$ref).toBe('#/components/schemas/EntityUidDto');
+      expect(schemas[name].required).toEqual(expect.arrayContaining(['action', 'resource']));
+      const principal = schemas[name].properties.principal;
+      expect(principal.$ref ?? principal.allOf?.[0]?.$ref).toBe('#/components/schemas/EntityUidDto');
     }
+    // A person's token requests for themselves: the principal is theirs unless named (PRODUCT.md section 16).
+    expect(schemas.CreateGrantDto.required).not.toContain('principal');
+    expect(schemas.SimulateDto.required).toContain('principal');
     expect(schemas.UpdatePolicyDto.required ?? []).toEqual([]);
     expect(Object.keys(schemas.UpdatePolicyDto.properties)).toEqual(Object.keys(schemas.CreatePolicyDto.properties));
   });

@@ -44,7 +44,7 @@ export interface IdentityConfig {
   jwksCooldownMs: number;
   /** Longest a fetched key set is used before it is fetched again (ms). */
   jwksMaxAgeMs: number;
-  /** Signs the approval-link sign-in cookies; random per process when SESSION_SECRET is unset. */
+  /** Signs the approval-link sign-in cookies; a key shared through the database (service_secrets) when SESSION_SECRET is unset. */
   sessionSecret: string | null;
 }
 

@@ -1,16 +1,11 @@
 import type { Command } from 'commander';
-import { parseDuration, parseJsonObject, parseUid, UsageError } from '../args';
+import { parseDuration, parseJsonObject, parseUid } from '../args';
 import { CliContext, run } from '../context';
 import { show } from '../output';
 import { GrantBody, grantLine, grantStatusLines } from './grant-lines';
 
-/** The principal: `--principal`, else the signed-in person (JIT_TOKEN) as `User::"<email>"`. */
-async function principalOf(ctx: CliContext, given: string | undefined) {
-  if (given) return parseUid(given, '--principal');
-  if (!ctx.env.JIT_TOKEN) throw new UsageError('--principal is required with an API key (JIT_TOKEN users request for themselves)');
-  const me = (await ctx.client().request('GET', '/v1/me')).body as { email: string };
-  return { type: 'User', id: me.email };
-}
+/** The principal: `--principal`, else left to the service, which takes the signed-in person (JIT_TOKEN) or the key's subject. */
+const principalOf = (given: string | undefined) => (given ? { principal: parseUid(given, '--principal') } : {});
 
 /** `jit request`, `jit status`, `jit release`, `jit extend`: a requester's commands. */
 export function requesterCommands(program: Command, ctx: CliContext): void {
@@ -27,7 +22,7 @@ export function requesterCommands(program: Command, ctx: CliContext): void {
     .action(
       run(async (options: { action: string; resource: string; principal?: string; for?: string; why?: string; context?: string; requesterEmail?: string }) => {
         const body = {
-          principal: await principalOf(ctx, options.principal),
+          ...principalOf(options.principal),
           action: parseUid(options.action, '--action', 'Action'),
           resource: parseUid(options.resource, '--resource'),
           ...(options.for !== undefined && { duration_seconds: parseDuration(options.for, '--for') }),

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import * as oidc from 'openid-client';
 import { APP_CONFIG } from '@/config/config.module';
@@ -7,6 +6,7 @@ import { DomainError } from '@/common/errors/domain-error';
 import { IdentityAuthenticator } from '@/modules/identity/identity-authenticator';
 import type { IdentityProviderRecord } from '@/modules/identity/identity-provider.types';
 import { TenantsRepository } from '@/modules/tenants/tenants.repository';
+import { ServiceSecretsRepository } from './service-secrets.repository';
 import { clearCookie, LOGIN_COOKIE, LOGIN_SECONDS, readCookie, seal, SESSION_COOKIE, SESSION_SECONDS, setCookie, unseal } from './sign-in-cookies';
 
 /** The approver signed in on approval pages. */
@@ -37,19 +37,29 @@ export const CALLBACK_PATH = '/approvals/sign-in/callback';
  * PRODUCT.md section 16: with `approval_requires_sign_in`, approval links first send the approver to the tenant's
  * `oidc` provider that has a `client_id` (authorization code with PKCE, state and nonce checked by
  * `openid-client`); the ID token is verified again with the provider's published keys, and the person is kept in a
- * sealed session cookie. The decision is recorded only for the link's approver.
+ * sealed session cookie. The decision is recorded only for the link's approver. Cookies are sealed with
+ * SESSION_SECRET, or when it is unset with a key the first process stores in the database for all of them.
  */
 @Injectable()
 export class ApprovalSignIn {
-  private readonly secret: Uint8Array;
+  private sealingKey: Promise<Uint8Array> | null = null;
   private readonly configurations = new Map<string, Promise<oidc.Configuration>>();
 
   constructor(
     private readonly tenants: TenantsRepository,
     private readonly identity: IdentityAuthenticator,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    this.secret = config.identity.sessionSecret === null ? randomBytes(32) : new TextEncoder().encode(config.identity.sessionSecret);
+    private readonly secrets: ServiceSecretsRepository,
+  ) {}
+
+  private secret(): Promise<Uint8Array> {
+    const configured = this.config.identity.sessionSecret;
+    if (configured !== null) return Promise.resolve(new TextEncoder().encode(configured));
+    this.sealingKey ??= this.secrets.getOrCreate('approval-sign-in', 32).catch((error: unknown) => {
+      this.sealingKey = null;
+      throw error;
+    });
+    return this.sealingKey;
   }
 
   async required(tenantId: string): Promise<boolean> {
@@ -58,7 +68,7 @@ export class ApprovalSignIn {
 
   /** The signed-in approver of this tenant, from the session cookie; null when there is none. */
   async session(tenantId: string, cookies: string | undefined): Promise<ApproverSession | null> {
-    const session = await unseal<ApproverSession>(this.secret, 'session', readCookie(cookies, SESSION_COOKIE));
+    const session = await unseal<ApproverSession>(await this.secret(), 'session', readCookie(cookies, SESSION_COOKIE));
     return session?.tenant === tenantId ? session : null;
   }
 
@@ -75,12 +85,12 @@ export class ApprovalSignIn {
       state: login.state,
       nonce: login.nonce,
     });
-    return { location: url.href, cookies: [setCookie(LOGIN_COOKIE, await seal(this.secret, 'login', { ...login }, LOGIN_SECONDS), LOGIN_SECONDS)] };
+    return { location: url.href, cookies: [setCookie(LOGIN_COOKIE, await seal(await this.secret(), 'login', { ...login }, LOGIN_SECONDS), LOGIN_SECONDS)] };
   }
 
   /** The provider's answer: exchanges the code, checks the ID token, starts the session and returns to the link. */
   async finish(query: string, cookies: string | undefined): Promise<Redirect> {
-    const login = await unseal<Login>(this.secret, 'login', readCookie(cookies, LOGIN_COOKIE));
+    const login = await unseal<Login>(await this.secret(), 'login', readCookie(cookies, LOGIN_COOKIE));
     if (!login) throw new DomainError('unauthenticated', 'The sign-in expired or was not started here: open the approval link again');
     const provider = await this.provider(login.tenant, login.provider);
     const configuration = await this.configuration(provider);
@@ -100,7 +110,7 @@ export class ApprovalSignIn {
     const session: ApproverSession = { tenant: login.tenant, email: person.email, provider: person.provider, sub: person.sub };
     return {
       location: `${this.config.publicBaseUrl}/approvals/${encodeURIComponent(login.link)}`,
-      cookies: [setCookie(SESSION_COOKIE, await seal(this.secret, 'session', { ...session }, SESSION_SECONDS), SESSION_SECONDS), clearCookie(LOGIN_COOKIE)],
+      cookies: [setCookie(SESSION_COOKIE, await seal(await this.secret(), 'session', { ...session }, SESSION_SECONDS), SESSION_SECONDS), clearCookie(LOGIN_COOKIE)],
     };
   }
 

@@ -9,6 +9,7 @@ import { ApprovalsController } from './approvals.controller';
 import { ApprovalTokensRepository } from './approval-tokens.repository';
 import { ApprovalsService } from './approvals.service';
 import { MyApprovalsController } from './my-approvals.controller';
+import { ServiceSecretsRepository } from './service-secrets.repository';
 import { MyApprovals } from './my-approvals.service';
 
 @Module({})
@@ -19,7 +20,7 @@ export class ApprovalsModule {
       module: ApprovalsModule,
       imports: [grants, IdentityModule, TenantsModule],
       controllers: [ApprovalsController, ApprovalPageController, MyApprovalsController],
-      providers: [ApprovalTokensRepository, ApprovalsService, ApprovalTokensService, ApprovalPageService, MyApprovals, ApprovalSignIn],
+      providers: [ApprovalTokensRepository, ServiceSecretsRepository, ApprovalsService, ApprovalTokensService, ApprovalPageService, MyApprovals, ApprovalSignIn],
       exports: [ApprovalTokensService, ApprovalsService],
     };
   }

@@ -61,7 +61,8 @@ export class GrantRequests {
 
   async request(auth: AuthContext, dto: CreateGrantDto, idempotencyKey?: string): Promise<GrantView> {
     const bound = bindRequester(auth, dto.principal, dto.requester_email);
-    const requestHash = createHash('sha256').update(canonicalJson(dto)).digest('hex');
+    // The principal a person's token leaves out is part of what the key replays: another person's identical body is not.
+    const requestHash = createHash('sha256').update(canonicalJson({ ...dto, principal: bound.principal })).digest('hex');
     if (idempotencyKey !== undefined) {
       if (!IDEMPOTENCY_KEY.test(idempotencyKey)) throw invalidInput('Idempotency-Key must be 1 to 200 printable characters', { field: 'Idempotency-Key' });
       const prior = await this.idempotency.find(auth.tenantId, idempotencyKey);
@@ -84,7 +85,7 @@ export class GrantRequests {
   private async decideAndStore(auth: AuthContext, dto: CreateGrantDto, bound: BoundRequest, requestHash: string, idempotencyKey?: string) {
     const now = new Date();
     const { decision, durationSeconds } = await this.engine.decide(auth.tenantId, {
-      principal: dto.principal,
+      principal: bound.principal,
       action: dto.action,
       resource: dto.resource,
       context: dto.context,
@@ -126,7 +127,7 @@ export class GrantRequests {
     const policy = decision.policy;
     const base = {
       id: randomUUID(),
-      principal: dto.principal,
+      principal: bound.principal,
       action: dto.action,
       resource: dto.resource,
       durationSeconds,
@@ -153,7 +154,7 @@ export class GrantRequests {
       return {
         ...base,
         status: 'pending_approval',
-        approvalGroups: await this.approvalGroupsFor(tenantId, policy, { requesterEmail: base.requesterEmail, principalId: dto.principal.id }),
+        approvalGroups: await this.approvalGroupsFor(tenantId, policy, { requesterEmail: base.requesterEmail, principalId: bound.principal.id }),
         approvalDeadline: new Date(now.getTime() + policy.approvalTimeoutSeconds * 1000),
       };
     }

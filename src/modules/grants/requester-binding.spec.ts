@@ -21,17 +21,22 @@ const code = (run: () => unknown) => {
 
 describe('requester and approver binding', () => {
   it('lets a service key request and decide for anyone it names', () => {
-    expect(bindRequester(key(null), { type: 'User', id: 'bob' }, 'Bob@Example.com')).toEqual({ requesterEmail: 'bob@example.com', identity: null });
+    expect(bindRequester(key(null), { type: 'User', id: 'bob' }, 'Bob@Example.com')).toEqual({ principal: { type: 'User', id: 'bob' }, requesterEmail: 'bob@example.com', identity: null });
+    expect(code(() => bindRequester(key(null), undefined, undefined))).toBe('invalid_input');
     expect(bindApprover(key(null), 'Cat@Example.com')).toBe('cat@example.com');
     expect(code(() => bindApprover(key(null), undefined))).toBe('invalid_input');
   });
 
   it('binds a person and a subject key to their own email', () => {
+    const ann = { type: 'User', id: 'ann@example.com' };
     expect(bindRequester(person, { type: 'User', id: 'ann@example.com' }, undefined)).toEqual({
+      principal: ann,
       requesterEmail: 'ann@example.com',
       identity: { provider: 'corp', email: 'ann@example.com', name: null, groups: ['dev'], amr: [], authTime: null },
     });
-    expect(bindRequester(key('ann@example.com'), { type: 'User', id: 'ann@example.com' }, 'ann@example.com')).toEqual({ requesterEmail: 'ann@example.com', identity: null });
+    expect(bindRequester(key('ann@example.com'), { type: 'User', id: 'ann@example.com' }, 'ann@example.com')).toEqual({ principal: ann, requesterEmail: 'ann@example.com', identity: null });
+    expect(bindRequester(person, undefined, undefined).principal).toEqual(ann);
+    expect(bindRequester(key('ann@example.com'), { type: 'User', id: 'Ann@Example.COM' }, undefined).principal).toEqual(ann);
     expect(code(() => bindRequester(person, { type: 'User', id: 'bob@example.com' }, undefined))).toBe('forbidden');
     expect(code(() => bindRequester(person, { type: 'Group', id: 'ann@example.com' }, undefined))).toBe('forbidden');
     expect(code(() => bindRequester(person, { type: 'User', id: 'ann@example.com' }, 'bob@example.com'))).toBe('forbidden');

@@ -6,6 +6,7 @@ import { PERSON_TYPE, RequestIdentity } from '@/modules/decisions/person-entity'
 
 /** Who a request is for, as the caller may make it (PRODUCT.md section 16). */
 export interface BoundRequest {
+  principal: EntityUid;
   requesterEmail: string | null;
   identity: RequestIdentity | null;
 }
@@ -16,19 +17,23 @@ export const identityOf = (auth: AuthContext): RequestIdentity | null =>
 
 /**
  * A caller bound to a person (a person's token, or a key with `subject_email`) requests only for that person:
- * the principal must be `User::"<email>"` and `requester_email`, if given, that email; otherwise `403 forbidden`.
- * A service key requests for whoever it names (README "Identity").
+ * the principal is `User::"<email>"` when left out and must be that when given, and `requester_email`, if given,
+ * that email; otherwise `403 forbidden`. A service key requests for whoever it names (README "Identity") and must
+ * name a principal (`400 invalid_input`).
  */
-export function bindRequester(auth: AuthContext, principal: EntityUid, requesterEmail: string | undefined): BoundRequest {
+export function bindRequester(auth: AuthContext, principal: EntityUid | undefined, requesterEmail: string | undefined): BoundRequest {
   const subject = auth.subjectEmail;
-  if (subject === null) return { requesterEmail: requesterEmail === undefined ? null : normalizeEmail(requesterEmail), identity: null };
-  if (principal.type !== PERSON_TYPE || normalizeEmail(principal.id) !== subject || principal.id !== principal.id.trim()) {
+  if (subject === null) {
+    if (principal === undefined) throw new DomainError('invalid_input', 'principal is required with a service key', { field: 'principal' });
+    return { principal, requesterEmail: requesterEmail === undefined ? null : normalizeEmail(requesterEmail), identity: null };
+  }
+  if (principal !== undefined && (principal.type !== PERSON_TYPE || normalizeEmail(principal.id) !== subject || principal.id !== principal.id.trim())) {
     throw new DomainError('forbidden', `You may request only for yourself: principal must be ${PERSON_TYPE}::"${subject}"`, { field: 'principal' });
   }
   if (requesterEmail !== undefined && normalizeEmail(requesterEmail) !== subject) {
     throw new DomainError('forbidden', `You may request only for yourself: requester_email must be ${subject} or left out`, { field: 'requester_email' });
   }
-  return { requesterEmail: subject, identity: identityOf(auth) };
+  return { principal: { type: PERSON_TYPE, id: subject }, requesterEmail: subject, identity: identityOf(auth) };
 }
 
 /** A bound caller decides only as themselves: `approver_email`, if given, must be theirs (`403 forbidden`). */

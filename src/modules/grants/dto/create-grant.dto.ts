@@ -1,8 +1,22 @@
-import { IsEmail, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { OmitType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsEmail, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { AccessTripleDto } from '@/modules/entities/dto/access-triple.dto';
+import { EntityUidDto } from '@/modules/entities/dto/entity-uid.dto';
 import { IsCedarContext } from '@/common/http/validation';
 
-export class CreateGrantDto extends AccessTripleDto {
+/** A grant request (PRODUCT.md section 4; section 16 for who may name which principal). */
+export class CreateGrantDto extends OmitType(AccessTripleDto, ['principal'] as const) {
+  /**
+   * Who needs access. Required with a service key; with a person's token or a key bound to `subject_email` it
+   * defaults to `User::"<their email>"` and may only name them.
+   */
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => EntityUidDto)
+  principal?: EntityUidDto;
+
   /** Requested length of the access window; the governing policy's default when omitted. */
   @IsOptional()
   @IsInt()
