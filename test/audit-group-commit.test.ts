@@ -28,7 +28,7 @@ describe('audit group commit (staged events, chained after commit)', () => {
   const staged = async () => Number((await db.query('SELECT count(*) FROM audit_pending WHERE tenant_id = $1', [tenant.id])).rows[0].count);
   const stage = (targetId: string) =>
     t.app.get(PrismaService).$transaction((tx) =>
-      t.app.get(AuditPendingRepository).stage(tx, tenant.id, { actor: { type: 'system', id: null }, action: 'test.staged', targetType: 'test', targetId, data: { n: 1 } }),
+      t.app.get(AuditPendingRepository).stage(tx, tenant.id, [{ actor: { type: 'system', id: null }, action: 'test.staged', targetType: 'test', targetId, data: { n: 1 } }]),
     );
 
   it('answers each grant request once its events are in the chain, gap-free, with direct appends interleaved', async () => {

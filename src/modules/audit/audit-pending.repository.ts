@@ -8,24 +8,28 @@ import type { ActorType, AuditEventInput, StagedEvent } from './audit-chain';
 export class AuditPendingRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Stages an event inside the caller's transaction: no head lock, so concurrent changes do not queue here. */
-  async stage(tx: Tx, tenantId: string, input: AuditEventInput): Promise<StagedEvent> {
-    const event: StagedEvent = { ...input, id: randomUUID(), occurredAt: new Date() };
-    await tx.auditPending.create({
-      data: {
+  /**
+   * Stages events inside the caller's transaction, in one statement and in the given order: no head lock, so
+   * concurrent changes do not queue here.
+   */
+  async stage(tx: Tx, tenantId: string, inputs: AuditEventInput[]): Promise<StagedEvent[]> {
+    const occurredAt = new Date();
+    const events: StagedEvent[] = inputs.map((input) => ({ ...input, id: randomUUID(), occurredAt }));
+    await tx.auditPending.createMany({
+      data: events.map((event) => ({
         id: event.id,
         tenantId,
-        occurredAt: event.occurredAt,
-        actorType: input.actor.type,
-        actorId: input.actor.id,
-        actorEmail: input.actor.email ?? null,
-        action: input.action,
-        targetType: input.targetType,
-        targetId: input.targetId,
-        data: JSON.parse(JSON.stringify(input.data)) as object,
-      },
+        occurredAt,
+        actorType: event.actor.type,
+        actorId: event.actor.id,
+        actorEmail: event.actor.email ?? null,
+        action: event.action,
+        targetType: event.targetType,
+        targetId: event.targetId,
+        data: JSON.parse(JSON.stringify(event.data)) as object,
+      })),
     });
-    return event;
+    return events;
   }
 
   /** The tenant's oldest committed staged events, in the order they were staged. */

@@ -107,18 +107,22 @@ export class GrantRequests {
       }
       const created = await this.grants.create(tx, auth.tenantId, grant);
       const actor = keyActor(auth, created.requesterEmail);
-      const requested = await this.transitions.stageEvent(tx, auth.tenantId, created, 'grant.requested', actor, {
-        status: created.status,
-        principal: created.principal,
-        action: created.action,
-        resource: created.resource,
-        justification: created.justification,
-        requester_email: created.requesterEmail,
-        ...decisionData(decision, durationSeconds),
-      });
       const decided = decidedAtCreation(created.status);
-      const changes = [requested];
-      if (decided) changes.push(await this.transitions.stageEvent(tx, auth.tenantId, created, decided, actor, { from: 'requested', to: created.status }, now));
+      const changes = await this.transitions.stageEvents(tx, auth.tenantId, created, actor, [
+        {
+          event: 'grant.requested',
+          data: {
+            status: created.status,
+            principal: created.principal,
+            action: created.action,
+            resource: created.resource,
+            justification: created.justification,
+            requester_email: created.requesterEmail,
+            ...decisionData(decision, durationSeconds),
+          },
+        },
+        ...(decided ? [{ event: decided, data: { from: 'requested', to: created.status } }] : []),
+      ]);
       return { replayed: null, changes, denied };
     });
   }

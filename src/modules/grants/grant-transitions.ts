@@ -88,21 +88,28 @@ export class GrantTransitions {
    * Callers that end grants hold their access locks.
    */
   async recordEvent(tx: Tx, tenantId: string, grant: GrantRecord, event: GrantEventName, actor: Actor, data: Record<string, unknown>, triple: AccessTriple = grant, now = new Date()): Promise<PendingEffects> {
-    return this.record(tx, tenantId, grant, event, actor, data, triple, now, 'append');
+    return this.record(tx, tenantId, grant, event, actor, data, triple, now);
   }
 
   /**
-   * Like recordEvent, but the audit event is staged (no head lock in this transaction): the caller must call
+   * Like recordEvent for a grant's first events (requested, then activated or denied at once), staged in order
+   * with one audit statement and one outbox statement (no head lock in this transaction): the caller must call
    * AuditChainer.chain(tenantId) once the transaction has committed (group commit, audit-chainer.ts).
    */
-  async stageEvent(tx: Tx, tenantId: string, grant: GrantRecord, event: GrantEventName, actor: Actor, data: Record<string, unknown>, now = new Date()): Promise<PendingEffects> {
-    return this.record(tx, tenantId, grant, event, actor, data, grant, now, 'stage');
+  async stageEvents(tx: Tx, tenantId: string, grant: GrantRecord, actor: Actor, events: { event: GrantEventName; data: Record<string, unknown> }[]): Promise<PendingEffects[]> {
+    const live = events.some(({ event }) => endsGrant(event)) ? await this.grants.liveFor(tx, tenantId, [grant], new Date()) : undefined;
+    const staged = await this.pending.stage(
+      tx,
+      tenantId,
+      events.map(({ event, data }) => ({ actor, action: event, targetType: 'grant', targetId: grant.id, data: grantEventData(event, grant, data, live) })),
+    );
+    return this.effects.record(tx, tenantId, events.map(({ event }, i) => ({ grant, event, auditEventId: staged[i].id })));
   }
 
-  private async record(tx: Tx, tenantId: string, grant: GrantRecord, event: GrantEventName, actor: Actor, data: Record<string, unknown>, triple: AccessTriple, now: Date, audit: 'append' | 'stage'): Promise<PendingEffects> {
+  private async record(tx: Tx, tenantId: string, grant: GrantRecord, event: GrantEventName, actor: Actor, data: Record<string, unknown>, triple: AccessTriple, now: Date): Promise<PendingEffects> {
     const live = endsGrant(event) ? await this.grants.liveFor(tx, tenantId, [triple], now) : undefined;
     const input = { actor, action: event, targetType: 'grant', targetId: grant.id, data: grantEventData(event, grant, data, live) };
-    const audited = audit === 'stage' ? await this.pending.stage(tx, tenantId, input) : await this.audit.append(tx, tenantId, input);
+    const audited = await this.audit.append(tx, tenantId, input);
     const [change] = await this.effects.record(tx, tenantId, [{ grant, event, auditEventId: audited.id }]);
     return change;
   }

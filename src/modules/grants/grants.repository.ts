@@ -83,9 +83,9 @@ export class GrantsRepository {
         approvalGroups: approvalGroups as unknown as object,
         ...(identity && { identity: { ...identity } }),
       },
-      include: withDetails,
     });
-    return toGrantRecord(row);
+    // A new grant has no decisions or extensions yet: reading them back would cost two queries per request.
+    return toGrantRecord({ ...row, approvals: [], extensions: [] });
   }
 
   async find(tenantId: string, id: string, tx: Tx = this.prisma): Promise<GrantRecord | null> {
