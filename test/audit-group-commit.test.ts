@@ -52,7 +52,7 @@ describe('audit group commit (staged events, chained after commit)', () => {
   }, 120_000);
 
   it('chains an event staged by a process that stopped before chaining: at the next audit read', async () => {
-    const event = await stage('left-behind');
+    const [event] = await stage('left-behind');
     expect(await staged()).toBe(1);
     const listed = await tenant.as('auditor')({ method: 'GET', url: '/v1/audit/events?action=test.staged' });
     expect(listed.body.data.map((e: { id: string }) => e.id)).toEqual([event.id]);
@@ -62,7 +62,7 @@ describe('audit group commit (staged events, chained after commit)', () => {
   });
 
   it('chains it without any read too, by the periodic pass', async () => {
-    const event = await stage('swept');
+    const [event] = await stage('swept');
     const rows = await waitFor(seqs, (all) => all.some((row) => row.target_id === 'swept'), 10_000);
     expect(rows.map((row) => row.seq)).toEqual(rows.map((_row, i) => i + 1));
     expect(await staged()).toBe(0);
