@@ -39,16 +39,19 @@ async function main() {
     // Grant n of every tenant falls due at start + (n / PER_TENANT) of the window: the tenants interleave.
     await seedGrants(database.url, tenants.map((t) => t.tenantId), PER_TENANT, `to_timestamp(${start / 1000} + n::float8 / ${PER_TENANT} * ${WINDOW_MS / 1000})`);
     const { rows: seeded } = await db.query(`SELECT id, tenant_id, (extract(epoch FROM expires_at) * 1000)::float8 AS due FROM grants WHERE status = 'active'`);
-    // Exactly what GrantJobs.scheduleExpiry enqueues for an activated grant.
-    for (let i = 0; i < seeded.length; i += 2000) {
-      await queue.addBulk(
-        seeded.slice(i, i + 2000).map((g) => ({
-          name: 'expire',
-          data: { tenantId: g.tenant_id, grantId: g.id },
-          opts: { jobId: `grant:${g.id}:expire`, delay: Math.max(0, Number(g.due) - Date.now()), attempts: 10, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: true, removeOnFail: false },
-        })),
-      );
+    // Exactly what GrantJobs.scheduleExpiry enqueues for activated grants: one job per tenant and 200 ms bucket.
+    const BUCKET_MS = 200;
+    const buckets = new Map();
+    for (const g of seeded) {
+      const dueAt = Math.ceil(Number(g.due) / BUCKET_MS) * BUCKET_MS;
+      buckets.set(`due-${g.tenant_id}-${dueAt}`, { tenantId: g.tenant_id, dueAt });
     }
+    const jobs = [...buckets].map(([jobId, data]) => ({
+      name: 'expire_due',
+      data,
+      opts: { jobId, delay: Math.max(0, data.dueAt - Date.now()), attempts: 10, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: true, removeOnFail: true },
+    }));
+    for (let i = 0; i < jobs.length; i += 2000) await queue.addBulk(jobs.slice(i, i + 2000));
     const seededIn = Date.now() - seedStart;
     if (Date.now() > start) console.warn(`warning: seeding overran the lead time by ${Date.now() - start} ms`);
 

@@ -1,4 +1,6 @@
+import Redis from 'ioredis';
 import { Client } from 'pg';
+import { expiryBucket, tenantDueJobId } from '@/modules/grants/grant-jobs';
 import { startTestApp, TestApp } from './support/app';
 import { createTenant, TestTenant } from './support/factories';
 import { action, host, permitPolicy, user, waitFor } from './support/grants';
@@ -42,6 +44,21 @@ describe('expiry jobs', () => {
     expect(late.rows.some((row) => row.early)).toBe(false);
     const verify = await tenant.as('auditor')({ method: 'GET', url: '/v1/audit/verify' });
     expect(verify.body).toMatchObject({ valid: true });
+  });
+
+  it('schedules one job per tenant and expiry bucket, not one per grant', async () => {
+    const created = await Promise.all(Array.from({ length: 40 }, (_, i) => request(`bucketed-${i}`, 600)));
+    const expected = new Set(created.map((response) => tenantDueJobId(tenant.id, expiryBucket(new Date(response.body.expires_at as string)))));
+    const redis = new Redis(t.config.redisUrl);
+    try {
+      const prefix = `${t.config.redisPrefix}:bull:grants:`;
+      const keys = await redis.keys(`${prefix}due-${tenant.id}-*`);
+      const jobs = new Set(keys.map((key) => key.slice(prefix.length)).filter((id) => !id.includes(':logs')));
+      expect(jobs).toEqual(expected);
+      expect(jobs.size).toBeLessThan(created.length / 2);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('comes back for a grant whose row another transaction held when its job ran', async () => {

@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { Client } from 'pg';
+import { expiryBucket, tenantDueJobId } from '@/modules/grants/grant-jobs';
 import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 import { action, host, permitPolicy, user, waitFor } from './support/grants';
@@ -37,7 +38,8 @@ describe('expiry and timeouts', () => {
       const keys = await redis.keys(`${t.config.redisPrefix}:*`);
       if (keys.length) await redis.del(...keys);
       // The grant's delayed job is gone (the live worker may recreate its own bookkeeping keys at once).
-      expect(await redis.exists(`${t.config.redisPrefix}:bull:grants:grant:${created.body.id}:expire`)).toBe(0);
+      const job = tenantDueJobId(tenant.id, expiryBucket(new Date(created.body.expires_at as string)));
+      expect(await redis.exists(`${t.config.redisPrefix}:bull:grants:${job}`)).toBe(0);
     } finally {
       redis.disconnect();
     }

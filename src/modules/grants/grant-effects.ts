@@ -125,7 +125,7 @@ export class GrantEffects {
         audit_session: grant.auditSession,
       },
     });
-    if (grant.status === 'active' && grant.expiresAt) ok = (await this.jobs.scheduleExpiry(grant.tenantId, grant.id, grant.expiresAt)) && ok;
+    if (grant.status === 'active' && grant.expiresAt) ok = (await this.jobs.scheduleExpiry(grant.tenantId, grant.expiresAt)) && ok;
     else if (grant.status === 'pending_approval' && grant.approvalDeadline) {
       ok = (await this.jobs.scheduleTimeout(grant.tenantId, grant.id, grant.approvalDeadline)) && ok;
     } else if (grant.status !== 'expired' && grant.status !== 'timed_out') {

@@ -41,7 +41,18 @@ export class GrantExpiry {
   ) {}
 
   /**
-   * Handles one grant's expiry job. The jobs of a tenant that fall due together share passes over all its due
+   * Handles a tenant's expiry job: a pass over its due grants that started after the job did (shared with the
+   * tenant's other jobs, see KeyedCoalescer). A due grant the pass skipped because another transaction held its row
+   * is looked at again shortly.
+   */
+  async expireTenant(tenantId: string): Promise<DueResult> {
+    await this.passes.run(tenantId);
+    if (await this.grants.hasDue(tenantId, new Date())) return { done: false, retryAt: new Date(Date.now() + RECHECK_MS) };
+    return { done: true };
+  }
+
+  /**
+   * Handles one grant's expiry job (jobs enqueued before tenant jobs existed). The jobs of a tenant that fall due together share passes over all its due
    * grants (one pass in flight per tenant in this process, see KeyedCoalescer), so a job costs a query only when
    * its grant was not ended by a pass: extended meanwhile, ended elsewhere, or held by another transaction.
    */

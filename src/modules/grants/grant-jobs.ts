@@ -10,18 +10,36 @@ export interface GrantJobData {
   grantId: string;
 }
 
+/** Ends whatever of the tenant is due at `dueAt` (ms since the epoch, a multiple of EXPIRY_BUCKET_MS). */
+export interface TenantDueData {
+  tenantId: string;
+  dueAt: number;
+}
+
 /** The grants queue's jobs, by name: one map, and exactly one handler each (JobRegistry checks it at start). */
 export interface GrantQueueJobs {
-  /** End the grant at its expires_at. */
+  /** End the tenant's grants due by then: one job per tenant and EXPIRY_BUCKET_MS, whatever the number of grants. */
+  expire_due: TenantDueData;
+  /** End one grant at its expires_at (jobs enqueued by versions before expire_due; still honoured). */
   expire: GrantJobData;
   /** End the request at its approval deadline. */
   time_out: GrantJobData;
   /** The repeatable sweep: end what is overdue, replay the outbox. */
   sweep: Record<string, never>;
 }
-export const GRANT_JOB_NAMES = ['expire', 'time_out', 'sweep'] as const satisfies readonly (keyof GrantQueueJobs)[];
+export const GRANT_JOB_NAMES = ['expire_due', 'expire', 'time_out', 'sweep'] as const satisfies readonly (keyof GrantQueueJobs)[];
 
-export const expireJobId = (grantId: string): string => `grant:${grantId}:expire`;
+/**
+ * Expiries are grouped per tenant into buckets of this many ms: a grant ends at most this much after its
+ * expires_at plus the pass itself, and 100,000 grants due in a minute are a few thousand jobs, not 100,000.
+ */
+export const EXPIRY_BUCKET_MS = 200;
+
+/** The end of the bucket `at` falls in (ms since the epoch). */
+export const expiryBucket = (at: Date): number => Math.ceil(at.getTime() / EXPIRY_BUCKET_MS) * EXPIRY_BUCKET_MS;
+// BullMQ refuses custom ids with a colon unless they have exactly three parts.
+export const tenantDueJobId = (tenantId: string, dueAt: number): string => `due-${tenantId}-${dueAt}`;
+const legacyExpireJobId = (grantId: string): string => `grant:${grantId}:expire`;
 export const timeoutJobId = (grantId: string): string => `grant:${grantId}:timeout`;
 
 const RETRY: JobsOptions = {
@@ -44,8 +62,19 @@ export class GrantJobs {
     private readonly redis: RedisStatus,
   ) {}
 
-  scheduleExpiry(tenantId: string, grantId: string, at: Date): Promise<boolean> {
-    return this.replace('expire', expireJobId(grantId), { tenantId, grantId }, at);
+  /**
+   * The tenant's job for the bucket `at` falls in. Idempotent: grants due in the same bucket share one job (a job id
+   * that exists is not added again), and a job left behind by an extension or a revoke finds nothing due and ends.
+   */
+  async scheduleExpiry(tenantId: string, at: Date): Promise<boolean> {
+    const dueAt = expiryBucket(at);
+    try {
+      await this.redis.bounded(() => this.queue.add('expire_due', { tenantId, dueAt }, { ...RETRY, removeOnFail: true, jobId: tenantDueJobId(tenantId, dueAt), delay: Math.max(0, dueAt - Date.now()) }));
+      return true;
+    } catch (error) {
+      if (!(error instanceof RedisUnavailableError)) this.logger.error({ err: error, tenantId, dueAt }, 'could not schedule an expiry job; the sweep will catch up');
+      return false;
+    }
   }
 
   scheduleTimeout(tenantId: string, grantId: string, at: Date): Promise<boolean> {
@@ -53,7 +82,7 @@ export class GrantJobs {
   }
 
   async cancel(grantId: string): Promise<void> {
-    await Promise.all([this.remove(expireJobId(grantId)), this.remove(timeoutJobId(grantId))]);
+    await Promise.all([this.remove(legacyExpireJobId(grantId)), this.remove(timeoutJobId(grantId))]);
   }
 
   /** Idempotent: (re)creates the repeatable sweep, which a flushed Redis would have lost. */
@@ -69,7 +98,7 @@ export class GrantJobs {
   }
 
   /** False when the job could not be scheduled (logged): the sweep ends the grant anyway, and replays the change. */
-  private async replace(name: 'expire' | 'time_out', jobId: string, data: GrantJobData, at: Date): Promise<boolean> {
+  private async replace(name: 'time_out', jobId: string, data: GrantJobData, at: Date): Promise<boolean> {
     try {
       await this.remove(jobId);
       await this.redis.bounded(() => this.queue.add(name, data, { ...RETRY, jobId, delay: Math.max(0, at.getTime() - Date.now()) }));

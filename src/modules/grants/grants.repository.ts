@@ -170,6 +170,11 @@ export class GrantsRepository {
     return grants.map(toGrantRecord);
   }
 
+  /** True when an active grant of the tenant has reached its expires_at. */
+  async hasDue(tenantId: string, now: Date): Promise<boolean> {
+    return (await this.prisma.grant.findFirst({ where: { tenantId, status: 'active', expiresAt: { lte: now } }, select: { id: true } })) !== null;
+  }
+
   /** For each triple, the active grant with the latest expiry after `now`, if any (keyed by tripleKey). */
   async liveFor(tx: Tx, tenantId: string, triples: AccessTriple[], now: Date): Promise<Map<string, LiveGrant>> {
     const unique = [...new Map(triples.map((t) => [tripleKey(t), t])).values()];
