@@ -58,7 +58,7 @@ export class AccessGroupsService {
       const sources = await this.compiler.sources(tx, tenantId, [input], next);
       this.compiler.checkGroup(next, sources);
       const updated = await this.groups.replace(tx, tenantId, id, input);
-      const recompiled = await this.compiler.recompileUsing(tx, tenantId, sources, { groupId: id });
+      const recompiled = await this.compiler.recompileUsing(tx, tenantId, { groupId: id });
       await this.audit.append(tx, tenantId, {
         actor,
         action: 'access_group.updated',

@@ -12,6 +12,12 @@ import { AccessAppsRepository } from './access-apps.repository';
 import { AccessPoliciesRepository } from './access-policies.repository';
 import { AppPoliciesController } from './app-policies.controller';
 import { AppPoliciesService } from './app-policies.service';
+import { IpListItemsService } from './ip-list-items.service';
+import { IpListOperationsRepository } from './ip-list-operations.repository';
+import { IpListsController } from './ip-lists.controller';
+import { IpListsRepository } from './ip-lists.repository';
+import { IpListsService } from './ip-lists.service';
+import { IpListItemsRepository } from './ip-list-items.repository';
 import { ReusablePoliciesController } from './reusable-policies.controller';
 import { ReusablePoliciesService } from './reusable-policies.service';
 
@@ -23,7 +29,7 @@ export class CloudflareAccessModule {
     return {
       module: CloudflareAccessModule,
       imports: [grants, EmailListsModule],
-      controllers: [AccessGroupsController, AccessAppsController, AppPoliciesController, ReusablePoliciesController],
+      controllers: [AccessGroupsController, AccessAppsController, AppPoliciesController, ReusablePoliciesController, IpListsController],
       providers: [
         AccessGroupsRepository,
         AccessAppsRepository,
@@ -35,6 +41,11 @@ export class CloudflareAccessModule {
         AccessAppsService,
         AppPoliciesService,
         ReusablePoliciesService,
+        IpListsRepository,
+        IpListItemsRepository,
+        IpListOperationsRepository,
+        IpListsService,
+        IpListItemsService,
       ],
     };
   }
