@@ -51,25 +51,29 @@ export class AccessCompiler {
     return { cedarConditions: compiled.conditions, groupIds: compiled.groupIds, emailListIds: compiled.emailListIds, ipListIds: compiled.ipListIds };
   }
 
-  /** A group's rules must resolve (groups and lists exist, no cycle through the group itself, depth at most 8). */
-  checkGroup(group: AccessGroupRecord, sources: CompileSources): void {
+  /** A group's rules must resolve (groups and lists exist, no cycle through the group itself, depth at most 8); answers them compiled as an allow policy's. */
+  checkGroup(group: AccessGroupRecord, sources: CompileSources): string {
     const issues: Issue[] = [];
-    compileConditions('allow', group, sources, issues, '', [group.id]);
+    const compiled = compileConditions('allow', group, sources, issues, '', [group.id]);
     throwIssues(issues);
+    return compiled.conditions;
   }
 
   /**
    * Recompiles every policy that inlines the group or IP list, in the caller's transaction, against groups and lists
-   * as `tx` sees them now (the lists the policies name themselves included).
+   * as `tx` sees them now (the lists the policies name themselves included). Answers them as recompiled.
    */
   async recompileUsing(tx: Tx, tenantId: string, using: { groupId: string } | { ipListId: string }): Promise<AccessPolicyRecord[]> {
     const affected = 'groupId' in using ? await this.policies.usingGroup(tx, tenantId, using.groupId) : await this.policies.usingIpList(tx, tenantId, using.ipListId);
     if (affected.length === 0) return [];
     const sources = await this.sources(tx, tenantId, affected);
+    const out: AccessPolicyRecord[] = [];
     for (const policy of affected) {
-      const compiled = this.compile(policy.decision, policy, sources);
-      await this.policies.setCompiled(tx, tenantId, policy.id, { ...compiled, emailListIds: dependedLists(compiled.emailListIds, policy.approvalGroups) });
+      const fresh = this.compile(policy.decision, policy, sources);
+      const compiled = { ...fresh, emailListIds: dependedLists(fresh.emailListIds, policy.approvalGroups) };
+      await this.policies.setCompiled(tx, tenantId, policy.id, compiled);
+      out.push({ ...policy, ...compiled });
     }
-    return affected;
+    return out;
   }
 }

@@ -7,6 +7,7 @@ import { AccessGroupsController } from './access-groups.controller';
 import { AccessGroupsRepository } from './access-groups.repository';
 import { AccessGroupsService } from './access-groups.service';
 import { AccessPolicyWriter } from './access-policy-writer';
+import { AccessSchemaCheck } from './access-schema-check';
 import { AccessAppPoliciesRepository } from './access-app-policies.repository';
 import { AccessAppsRepository } from './access-apps.repository';
 import { AccessPoliciesRepository } from './access-policies.repository';
@@ -37,6 +38,7 @@ export class CloudflareAccessModule {
         AccessAppPoliciesRepository,
         AccessCompiler,
         AccessPolicyWriter,
+        AccessSchemaCheck,
         AccessGroupsService,
         AccessAppsService,
         AppPoliciesService,

@@ -82,7 +82,7 @@ export class IpListItemsService {
       const before = (await this.items.itemsOf(tx, tenantId, [listId])).get(listId) ?? [];
       const data = await work(tx, before);
       const count = await this.items.count(tx, tenantId, listId);
-      if (count > MAX_IP_LIST_ITEMS) throw invalidInput(`The list would hold ${count} items, more than ${MAX_IP_LIST_ITEMS}`, { fields: { '/': [`the list may hold at most ${MAX_IP_LIST_ITEMS} items`] } });
+      if (count > MAX_IP_LIST_ITEMS) throw invalidInput(`The list would hold ${count} items, more than ${MAX_IP_LIST_ITEMS}`, { fields: { '/': [`the list would hold ${count} items; it may hold at most ${MAX_IP_LIST_ITEMS}`] } });
       await this.lists.touch(tx, tenantId, listId);
       const recompiled = await this.compiler.recompileUsing(tx, tenantId, { ipListId: listId });
       await this.operations.create(tx, tenantId, operationId, listId);

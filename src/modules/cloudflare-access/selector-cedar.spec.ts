@@ -19,12 +19,12 @@ const lists = (include: unknown[], exclude: unknown[] = [], require: unknown[] =
 describe('compileConditions', () => {
   it('grants only on present input and blocks on missing input', () => {
     const { conditions } = compileConditions('allow', lists([{ email: { email: 'a@example.com' } }], [{ ip: { ip: '10.0.0.0/8' } }]), sources(), []);
-    expect(conditions).toBe('when {\n  ((principal has email && principal.email == "a@example.com") && !((!(context has ip) || ip(context.ip).isInRange(ip("10.0.0.0/8")))))\n}');
+    expect(conditions).toBe('when {\n  ((principal has email && principal.email == "a@example.com") && !((if context has ip then ip(context.ip).isInRange(ip("10.0.0.0/8")) else true)))\n}');
   });
 
   it('flips polarity for deny policies', () => {
     const { conditions } = compileConditions('deny', lists([{ geo: { country_code: 'us' } }]), sources(), []);
-    expect(conditions).toContain('(!(context has country_code) || context.country_code == "US")');
+    expect(conditions).toContain('(if context has country_code then context.country_code == "US" else true)');
   });
 
   it('inlines groups and email lists, and reports cycles at the selector that named the group', () => {
@@ -41,10 +41,10 @@ describe('compileConditions', () => {
   it('inlines an IP list as ip selectors of its items, fail closed like ip, and an empty list matches nothing', () => {
     const grant = compileConditions('allow', lists([{ ip_list: { id: IPS.toUpperCase() } }], [{ ip_list: { id: EMPTY } }]), sources(), []);
     expect(grant.conditions).toBe(
-      'when {\n  ((context has ip && (ip(context.ip).isInRange(ip("10.0.0.0/8")) || ip(context.ip).isInRange(ip("2001:db8:0:0:0:0:0:1/128")))) && !((!(context has ip) || false)))\n}',
+      'when {\n  ((context has ip && (ip(context.ip).isInRange(ip("10.0.0.0/8")) || ip(context.ip).isInRange(ip("2001:db8:0:0:0:0:0:1/128")))) && !((if context has ip then false else true)))\n}',
     );
     expect(grant.ipListIds).toEqual([IPS, EMPTY]);
-    expect(compileConditions('deny', lists([{ ip_list: { id: IPS } }]), sources(), []).conditions).toContain('(!(context has ip) || (ip(context.ip)');
+    expect(compileConditions('deny', lists([{ ip_list: { id: IPS } }]), sources(), []).conditions).toContain('(if context has ip then (ip(context.ip)');
     const issues: Issue[] = [];
     compileConditions('allow', lists([{ everyone: {} }], [], [{ ip_list: { id: '2e2e2e2e-0000-4000-8000-00000000002e' } }]), sources(), issues);
     expect(issues).toEqual([{ pointer: '/require/0/ip_list/id', message: 'no IP list with this id' }]);

@@ -28,9 +28,12 @@ export const MAX_GROUP_DEPTH = 8;
 
 const flip = (polarity: Polarity): Polarity => (polarity === 'grant' ? 'block' : 'grant');
 
-/** `present && test` when granting, `!present || test` when blocking. */
+/**
+ * `present && test` when granting, `if present then test else true` when blocking (the same as `!present || test`,
+ * in the form Cedar's strict validator follows: it does not carry `has` through a negated `||`).
+ */
 const guarded = (present: string, test: string, polarity: Polarity): string =>
-  polarity === 'grant' ? `(${present} && ${test})` : `(!(${present}) || ${test})`;
+  polarity === 'grant' ? `(${present} && ${test})` : `(if ${present} then ${test} else true)`;
 
 const EMAIL_PRESENT = 'principal has email';
 const IDENTITY = (attr: string) => `context has identity && context.identity has ${attr}`;
