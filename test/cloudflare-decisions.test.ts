@@ -150,6 +150,34 @@ describe('Cloudflare Access policies decided by the Cedar engine', () => {
     expect(await simulate(notGithub, 'alice', {})).toMatchObject({ decision: 'deny', notices: ['not through github'] });
   });
 
+  it('mfa_config on allow policies requires an allowed authenticator in the sign-in amr; without a token it never grants', async () => {
+    const anyMfa = await app('mfa-any');
+    const created = await policy(anyMfa, { include: [{ everyone: {} }], mfa_config: { mfa_disabled: false, session_duration: '24h' } });
+    expect(created.cedar_conditions).toContain('context.identity.amr.containsAny(["mfa", "otp"');
+    expect(await signedIn(anyMfa, 'alice-mfa')).toBe('allow');
+    expect(await signedIn(anyMfa, 'alice-hwk')).toBe('allow');
+    expect(await signedIn(anyMfa, 'alice-pwd')).toBe('deny');
+    expect(await decision(anyMfa, 'alice', { identity: { provider: 'okta', amr: ['mfa'] } })).toBe('deny');
+
+    const keysOnly = await app('mfa-security-key');
+    await policy(keysOnly, { include: [{ everyone: {} }], mfa_config: { allowed_authenticators: ['security_key'] } });
+    expect(await signedIn(keysOnly, 'alice-hwk')).toBe('allow');
+    expect(await signedIn(keysOnly, 'alice-mfa')).toBe('deny');
+
+    const disabled = await app('mfa-disabled');
+    await policy(disabled, { include: [{ everyone: {} }], mfa_config: { mfa_disabled: true, allowed_authenticators: ['totp'] } });
+    expect(await signedIn(disabled, 'alice-pwd')).toBe('allow');
+    expect(await decision(disabled, 'alice')).toBe('allow');
+
+    // Group edits recompile with the MFA requirement kept.
+    const group = await ok('POST', '/access/groups', { name: 'mfa staff', include: [{ email_domain: { domain: 'example.com' } }] });
+    const viaGroup = await app('mfa-group');
+    await policy(viaGroup, { include: [{ group: { id: group.id } }], mfa_config: {} });
+    await ok('PUT', `/access/groups/${group.id}`, { name: 'mfa staff', include: [{ everyone: {} }] });
+    expect(await signedIn(viaGroup, 'bob-mfa')).toBe('allow');
+    expect(await decision(viaGroup, 'bob')).toBe('deny');
+  });
+
   it('a missing input matches in exclude and in deny policies (fail closed)', async () => {
     const excluded = await app('exclude-missing');
     await policy(excluded, { include: [{ email_domain: { domain: 'example.com' } }], exclude: [{ ip: { ip: '203.0.113.0/24' } }, { 'github-organization': { name: 'evil', identity_provider_id: 'gh' } }] });

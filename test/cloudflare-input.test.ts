@@ -53,6 +53,8 @@ describe('Cloudflare Access API: credentials, bad input and list changes', () =>
     ['an unknown decision', '/access/policies', { name: 'x', decision: 'maybe', include: [{ everyone: {} }] }, '/decision'],
     ['an unknown approval list', '/access/policies', { name: 'x', decision: 'allow', include: [{ everyone: {} }], approval_required: true, approval_groups: [{ approvals_needed: 1, email_list_uuid: '6b3a2c1d-0000-4000-8000-000000000000' }] }, '/approval_groups/0/email_list_uuid'],
     ['a bad authenticator', '/access/policies', { name: 'x', decision: 'allow', include: [{ everyone: {} }], mfa_config: { allowed_authenticators: ['sms'] } }, '/mfa_config/allowed_authenticators'],
+    ['isolation on a policy (no browser isolation here)', '/access/policies', { name: 'x', decision: 'allow', include: [{ everyone: {} }], isolation_required: true }, '/isolation_required'],
+    ['isolation on an application', '/access/apps', { name: 'x', domain: 'x.example.com', isolation_required: true }, '/isolation_required'],
     ['a wildcard app domain', '/access/apps', { name: 'x', domain: '*.example.com', type: 'self_hosted' }, '/domain'],
     ['an unknown app type', '/access/apps', { name: 'x', domain: 'x.example.com', type: 'mainframe' }, '/type'],
     ['an unknown policy on an app', '/access/apps', { name: 'x', domain: 'x.example.com', policies: ['6b3a2c1d-0000-4000-8000-000000000000'] }, '/policies/0/id'],

@@ -44,7 +44,7 @@ export class AccessCompiler {
   }
 
   /** A policy's conditions; a bad reference (unknown group or list, cycle, depth) is a 400 at its pointer. */
-  compile(decision: AccessDecision, rules: RuleLists, sources: CompileSources): Compiled {
+  compile(decision: AccessDecision, rules: RuleLists & { extra?: Record<string, unknown> }, sources: CompileSources): Compiled {
     const issues: Issue[] = [];
     const compiled = compileConditions(decision, rules, sources, issues);
     throwIssues(issues);

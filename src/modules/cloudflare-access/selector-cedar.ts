@@ -1,5 +1,6 @@
 import { cedarString, formatUid } from '@/infra/cedar/cedar-text';
 import { parseIpRange } from '@/common/net/ip-ranges';
+import { requiredAmr } from './mfa';
 import type { Issue, Selector } from './selector-checks';
 
 /**
@@ -37,6 +38,8 @@ const guarded = (present: string, test: string, polarity: Polarity): string =>
 
 const EMAIL_PRESENT = 'principal has email';
 const IDENTITY = (attr: string) => `context has identity && context.identity has ${attr}`;
+/** The sign-in showed one of the `amr` values (only a person's token sets context.identity: fail closed otherwise). */
+const MFA = (amr: string[]) => `(${IDENTITY('amr')} && context.identity.amr.containsAny([${amr.map(cedarString).join(', ')}]))`;
 
 function idpGroup(type: string, fields: Record<string, string>): string {
   const provider = fields.identity_provider_id ?? fields.connection_id;
@@ -158,12 +161,15 @@ export type AccessDecision = 'allow' | 'deny' | 'non_identity' | 'bypass';
 /**
  * The Cedar `when { ... }` clause of a policy (PRODUCT.md section 15): groups inlined (cycles and depth above
  * MAX_GROUP_DEPTH refused), email lists and IP lists inlined, every value a Cedar string literal. A `deny` policy compiles its
- * include and require with `block` polarity; `non_identity` also requires a ServiceToken principal.
+ * include and require with `block` polarity; `non_identity` also requires a ServiceToken principal; an `allow` policy
+ * whose `extra.mfa_config` asks for MFA also requires `context.identity.amr` to show an allowed authenticator.
  * Problems go to `issues` at JSON pointers under `pointer`.
  */
-export function compileConditions(decision: AccessDecision, rules: RuleLists, sources: CompileSources, issues: Issue[], pointer = '', stack: string[] = []) {
+export function compileConditions(decision: AccessDecision, rules: RuleLists & { extra?: Record<string, unknown> }, sources: CompileSources, issues: Issue[], pointer = '', stack: string[] = []) {
   const compiler = new Compiler(sources, issues);
   const body = compiler.lists(rules, decision === 'deny' ? 'block' : 'grant', pointer, stack);
-  const expression = decision === 'non_identity' ? `principal is ServiceToken && ${body}` : body;
+  const amr = decision === 'allow' ? requiredAmr(rules.extra?.mfa_config) : null;
+  const withMfa = amr ? `${body} && ${MFA(amr)}` : body;
+  const expression = decision === 'non_identity' ? `principal is ServiceToken && ${body}` : withMfa;
   return { conditions: `when {\n  ${expression}\n}`, groupIds: [...compiler.groupIds], emailListIds: [...compiler.emailListIds], ipListIds: [...compiler.ipListIds] };
 }
