@@ -101,6 +101,10 @@ describe('Cloudflare Access API through the official SDK', () => {
     for await (const item of lists.items.list(list.id, { ...account(), per_page: 2 })) seen.push(item as { id: string; ip: string; comment?: string });
     expect(seen.map((i) => [i.ip, i.comment])).toEqual([['10.1.0.0/16', 'berlin (again)'], ['192.0.2.7', undefined], ['2001:db8::/32', undefined], ['203.0.113.0/24', undefined]]);
     expect(await lists.items.get(seen[0].id, { ...account(), list_id: list.id })).toMatchObject({ ip: '10.1.0.0/16' });
+    const found = async (search: string) => (await lists.items.list(list.id, { ...account(), search })).result.map((i) => (i as { ip: string }).ip);
+    expect(await found('BERLIN')).toEqual(['10.1.0.0/16']);
+    expect(await found('%')).toEqual([]);
+    expect(await found('2001:db8')).toEqual(['2001:db8::/32']);
     expect((await lists.get(list.id, account())).num_items).toBe(4);
     const bad = await lists.items.create(list.id, { ...account(), body: [{ ip: '10.0.0.0/8' }, { ip: '1.2.3.4/33' }, { ip: '10.1.2.3/8' }] }).catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(Cloudflare.BadRequestError);

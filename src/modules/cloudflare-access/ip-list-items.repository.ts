@@ -61,10 +61,12 @@ export class IpListItemsRepository {
     return this.prisma.ipListItem.findFirst({ where: { tenantId, listId, id }, select });
   }
 
-  /** A page of items ordered by address text, after the cursor (the last address of the previous page). */
+  /** A page of items ordered by address text, after the cursor (the last address of the previous page); `search`: a substring of address or comment. */
   page(tenantId: string, listId: string, take: number, after?: string, search?: string): Promise<IpListItemRecord[]> {
+    // `contains` is LIKE: escape its wildcards so that the search is a plain substring.
+    const text = search?.replace(/[\\%_]/g, (ch) => `\\${ch}`);
     return this.prisma.ipListItem.findMany({
-      where: { tenantId, listId, ...(after !== undefined && { ip: { gt: after } }), ...(search && { OR: [{ ip: { contains: search, mode: 'insensitive' } }, { comment: { contains: search, mode: 'insensitive' } }] }) },
+      where: { tenantId, listId, ...(after !== undefined && { ip: { gt: after } }), ...(text && { OR: [{ ip: { contains: text, mode: 'insensitive' } }, { comment: { contains: text, mode: 'insensitive' } }] }) },
       orderBy: { ip: 'asc' },
       take,
       select,
