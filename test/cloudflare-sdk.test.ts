@@ -90,6 +90,20 @@ describe('Cloudflare Access API through the official SDK', () => {
     expect(await reusable.delete(created.id as string, account())).toEqual({ id: created.id });
   });
 
+  it('serves groups and applications on the zone routes too (the SDK\'s zone_id), for the same tenant', async () => {
+    const zone = { zone_id: tenant.id };
+    const group = await cf.zeroTrust.access.groups.create({ ...zone, name: 'zone group', include: [{ everyone: {} }] });
+    expect(await cf.zeroTrust.access.groups.get(group.id as string, account())).toMatchObject({ name: 'zone group' });
+    const names: string[] = [];
+    for await (const g of cf.zeroTrust.access.groups.list({ ...zone, per_page: 50 })) names.push(g.name as string);
+    expect(names).toContain('zone group');
+    const app = (await apps().create({ ...zone, name: 'zone app', domain: 'zone.example.com', type: 'self_hosted' } as Cloudflare.ZeroTrust.Access.ApplicationCreateParams)) as { id: string };
+    expect(await apps().get(app.id, account())).toMatchObject({ name: 'zone app' });
+    await expect(cf.zeroTrust.access.groups.list({ zone_id: other.id }).then((page) => page.result)).rejects.toBeInstanceOf(Cloudflare.PermissionDeniedError);
+    expect(await apps().delete(app.id, zone)).toEqual({ id: app.id });
+    expect(await cf.zeroTrust.access.groups.delete(group.id as string, zone)).toEqual({ id: group.id });
+  });
+
   it('manages IP lists and their items through client.rules.lists, and ip_list selectors follow their items', async () => {
     const lists = cf.rules.lists;
     const list = await lists.create({ ...account(), kind: 'ip', name: 'office_ranges', description: 'offices' });
