@@ -150,6 +150,34 @@ describe('Cloudflare Access policies decided by the Cedar engine', () => {
     expect(await simulate(notGithub, 'alice', {})).toMatchObject({ decision: 'deny', notices: ['not through github'] });
   });
 
+  it('mfa_config on allow policies requires an allowed authenticator in the sign-in amr; without a token it never grants', async () => {
+    const anyMfa = await app('mfa-any');
+    const created = await policy(anyMfa, { include: [{ everyone: {} }], mfa_config: { mfa_disabled: false, session_duration: '24h' } });
+    expect(created.cedar_conditions).toContain('context.identity.amr.containsAny(["mfa", "otp"');
+    expect(await signedIn(anyMfa, 'alice-mfa')).toBe('allow');
+    expect(await signedIn(anyMfa, 'alice-hwk')).toBe('allow');
+    expect(await signedIn(anyMfa, 'alice-pwd')).toBe('deny');
+    expect(await decision(anyMfa, 'alice', { identity: { provider: 'okta', amr: ['mfa'] } })).toBe('deny');
+
+    const keysOnly = await app('mfa-security-key');
+    await policy(keysOnly, { include: [{ everyone: {} }], mfa_config: { allowed_authenticators: ['security_key'] } });
+    expect(await signedIn(keysOnly, 'alice-hwk')).toBe('allow');
+    expect(await signedIn(keysOnly, 'alice-mfa')).toBe('deny');
+
+    const disabled = await app('mfa-disabled');
+    await policy(disabled, { include: [{ everyone: {} }], mfa_config: { mfa_disabled: true, allowed_authenticators: ['totp'] } });
+    expect(await signedIn(disabled, 'alice-pwd')).toBe('allow');
+    expect(await decision(disabled, 'alice')).toBe('allow');
+
+    // Group edits recompile with the MFA requirement kept.
+    const group = await ok('POST', '/access/groups', { name: 'mfa staff', include: [{ email_domain: { domain: 'example.com' } }] });
+    const viaGroup = await app('mfa-group');
+    await policy(viaGroup, { include: [{ group: { id: group.id } }], mfa_config: {} });
+    await ok('PUT', `/access/groups/${group.id}`, { name: 'mfa staff', include: [{ everyone: {} }] });
+    expect(await signedIn(viaGroup, 'bob-mfa')).toBe('allow');
+    expect(await decision(viaGroup, 'bob')).toBe('deny');
+  });
+
   it('a missing input matches in exclude and in deny policies (fail closed)', async () => {
     const excluded = await app('exclude-missing');
     await policy(excluded, { include: [{ email_domain: { domain: 'example.com' } }], exclude: [{ ip: { ip: '203.0.113.0/24' } }, { 'github-organization': { name: 'evil', identity_provider_id: 'gh' } }] });
@@ -165,6 +193,51 @@ describe('Cloudflare Access policies decided by the Cedar engine', () => {
     const missing = await simulate(denied, 'alice', {});
     expect(missing).toMatchObject({ decision: 'deny', notices: ['no office network'] });
     expect(await decision(denied, 'alice', { ip: 'not an address' })).toBe('deny');
+  });
+
+  it('ip_list fails closed like ip, also inside groups, and a group edit recompiles policies that name lists directly', async () => {
+    const created = await cf('POST', '/rules/lists', { name: 'blocked', kind: 'ip' });
+    expect(created.status).toBe(201);
+    const listId = created.body.result.id as string;
+    expect((await cf('POST', `/rules/lists/${listId}/items`, [{ ip: '203.0.113.0/24' }, { ip: '::ffff:198.51.100.9' }])).status).toBe(200);
+    const staff = await ok('POST', '/access/groups', { name: 'example staff (ip)', include: [{ email_domain: { domain: 'example.com' } }] });
+
+    const excluded = await app('exclude-ip-list');
+    await policy(excluded, { include: [{ group: { id: staff.id } }], exclude: [{ ip_list: { id: listId } }] });
+    expect(await decision(excluded, 'alice', { ip: '192.0.2.1' })).toBe('allow');
+    expect(await decision(excluded, 'alice', { ip: '198.51.100.9' })).toBe('deny');
+    expect(await decision(excluded, 'alice', { ip: '::ffff:203.0.113.40' })).toBe('deny');
+    expect(await decision(excluded, 'alice', {})).toBe('deny');
+    expect(await decision(excluded, 'alice', { ip: 'not an address' })).toBe('deny');
+
+    const denied = await app('deny-ip-list');
+    await policy(denied, { name: 'blocked networks', decision: 'deny', include: [{ ip_list: { id: listId } }], precedence: 1 });
+    await policy(denied, { name: 'everyone', include: [{ everyone: {} }], precedence: 2 });
+    expect(await decision(denied, 'alice', { ip: '192.0.2.1' })).toBe('allow');
+    expect(await simulate(denied, 'alice', { ip: '203.0.113.1' })).toMatchObject({ decision: 'deny', notices: ['blocked networks'] });
+    expect(await simulate(denied, 'alice', {})).toMatchObject({ decision: 'deny', notices: ['blocked networks'] });
+
+    const inGroup = await ok('POST', '/access/groups', { name: 'office', include: [{ ip_list: { id: listId } }] });
+    const viaGroup = await app('group-ip-list');
+    await policy(viaGroup, { include: [{ group: { id: inGroup.id } }] });
+    expect(await decision(viaGroup, 'bob', { ip: '203.0.113.5' })).toBe('allow');
+    expect(await decision(viaGroup, 'bob', {})).toBe('deny');
+    await cf('PUT', `/rules/lists/${listId}/items`, [{ ip: '192.0.2.0/24' }]);
+    expect(await decision(viaGroup, 'bob', { ip: '203.0.113.5' })).toBe('deny');
+    expect(await decision(viaGroup, 'bob', { ip: '192.0.2.77' })).toBe('allow');
+    const inUse = await cf('DELETE', `/rules/lists/${listId}`);
+    expect(inUse.status).toBe(409);
+    expect(inUse.headers['x-should-retry']).toBe('false');
+
+    // The policy names the group and an email list itself: editing the group recompiles it with both.
+    const oncall = await tenant.admin({ method: 'POST', url: '/v1/email-lists', body: { name: 'oncall-ip', emails: ['alice@example.com', 'bob@corp.example'] } });
+    const both = await app('group-and-list');
+    await policy(both, { include: [{ group: { id: staff.id } }], require: [{ email_list: { id: oncall.body.id } }] });
+    expect(await decision(both, 'alice')).toBe('allow');
+    expect(await decision(both, 'bob')).toBe('deny');
+    await ok('PUT', `/access/groups/${staff.id}`, { name: 'example staff (ip)', include: [{ email_domain: { domain: 'corp.example' } }] });
+    expect(await decision(both, 'bob')).toBe('allow');
+    expect(await decision(both, 'alice')).toBe('deny');
   });
 
   it('orders bypass and non_identity first, then allow and deny by precedence; the first match decides', async () => {

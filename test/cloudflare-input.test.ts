@@ -41,6 +41,10 @@ describe('Cloudflare Access API: credentials, bad input and list changes', () =>
     ['external evaluation', '/access/groups', { name: 'x', include: [{ external_evaluation: { evaluate_url: 'https://e', keys_url: 'https://k' } }] }, '/include/0/external_evaluation'],
     ['unknown group', '/access/groups', { name: 'x', include: [{ group: { id: '6b3a2c1d-0000-4000-8000-000000000000' } }] }, '/include/0/group/id'],
     ['unknown email list', '/access/groups', { name: 'x', include: [{ email_list: { id: '6b3a2c1d-0000-4000-8000-000000000000' } }] }, '/include/0/email_list/id'],
+    ['unknown IP list', '/access/groups', { name: 'x', include: [{ ip_list: { id: '6b3a2c1d-0000-4000-8000-000000000000' } }] }, '/include/0/ip_list/id'],
+    ['an IP list id that is not a UUID', '/access/policies', { name: 'x', decision: 'allow', include: [{ everyone: {} }], exclude: [{ ip_list: { id: '2c0fc9fa937b11eaa1b71c4d701ab86e" || true' } }] }, '/exclude/0/ip_list/id'],
+    ['a list of another kind', '/rules/lists', { name: 'hosts', kind: 'hostname' }, '/kind'],
+    ['a list name with Cedar in it', '/rules/lists', { name: 'x" || true || "', kind: 'ip' }, '/name'],
     ['missing include', '/access/groups', { name: 'x' }, '/include'],
     ['unknown field', '/access/groups', { name: 'x', include: [{ everyone: {} }], admin: true }, '/admin'],
     ['a body that is not an object', '/access/groups', ['x'], '/'],
@@ -49,6 +53,8 @@ describe('Cloudflare Access API: credentials, bad input and list changes', () =>
     ['an unknown decision', '/access/policies', { name: 'x', decision: 'maybe', include: [{ everyone: {} }] }, '/decision'],
     ['an unknown approval list', '/access/policies', { name: 'x', decision: 'allow', include: [{ everyone: {} }], approval_required: true, approval_groups: [{ approvals_needed: 1, email_list_uuid: '6b3a2c1d-0000-4000-8000-000000000000' }] }, '/approval_groups/0/email_list_uuid'],
     ['a bad authenticator', '/access/policies', { name: 'x', decision: 'allow', include: [{ everyone: {} }], mfa_config: { allowed_authenticators: ['sms'] } }, '/mfa_config/allowed_authenticators'],
+    ['isolation on a policy (no browser isolation here)', '/access/policies', { name: 'x', decision: 'allow', include: [{ everyone: {} }], isolation_required: true }, '/isolation_required'],
+    ['isolation on an application', '/access/apps', { name: 'x', domain: 'x.example.com', isolation_required: true }, '/isolation_required'],
     ['a wildcard app domain', '/access/apps', { name: 'x', domain: '*.example.com', type: 'self_hosted' }, '/domain'],
     ['an unknown app type', '/access/apps', { name: 'x', domain: 'x.example.com', type: 'mainframe' }, '/type'],
     ['an unknown policy on an app', '/access/apps', { name: 'x', domain: 'x.example.com', policies: ['6b3a2c1d-0000-4000-8000-000000000000'] }, '/policies/0/id'],
@@ -99,5 +105,59 @@ describe('Cloudflare Access API: credentials, bad input and list changes', () =>
     expect((await tenant.admin({ method: 'PATCH', url: `/v1/email-lists/${list.id}`, body: { emails: ['bob@example.com'] } })).status).toBe(200);
     expect(await simulate()).toBe('deny');
     expect((await tenant.admin({ method: 'DELETE', url: `/v1/email-lists/${list.id}` })).status).toBe(409);
+  });
+
+  it('checks IP list items: hostile CIDRs at their pointers, nothing half-written, the cap, unknown items', async () => {
+    const list = (await cf('POST', '/rules/lists', { name: 'hostile', kind: 'ip' })).body.result.id as string;
+    const items = async () => (await cf('GET', `/rules/lists/${list}/items?per_page=500`)).body.result.map((i: { ip: string }) => i.ip) as string[];
+    expect((await cf('POST', `/rules/lists/${list}/items`, [{ ip: '::ffff:10.0.0.1' }, { ip: '10.0.0.1' }, { ip: '192.0.2.0/24', comment: 'x" || true' }])).status).toBe(200);
+    expect(await items()).toEqual(['10.0.0.1', '192.0.2.0/24']);
+    const hostile = await cf('POST', `/rules/lists/${list}/items`, [{ ip: '1.2.3.4/33' }, { ip: '0.0.0.0/0' }, { ip: '10.9.9.9/8' }, { ip: '10.0.0.0/8" || true || "' }, { ip: 'ip("0.0.0.0/0")' }, { ip: '10.1.0.0/16' }, { asn: 1 }]);
+    expect(hostile.status).toBe(400);
+    expect(hostile.body.errors.map((e: { source: { pointer: string } }) => e.source.pointer)).toEqual(['/0/ip', '/1/ip', '/2/ip', '/3/ip', '/4/ip', '/6/asn', '/6/ip']);
+    expect(await items()).toEqual(['10.0.0.1', '192.0.2.0/24']);
+    const many = Array.from({ length: 999 }, (_, i) => ({ ip: `10.${(i >> 8) + 10}.${i & 255}.0/24` }));
+    const full = await cf('POST', `/rules/lists/${list}/items`, many);
+    expect(full).toMatchObject({ status: 400, body: { errors: [{ source: { pointer: '/' }, message: expect.stringContaining('would hold 1001 items') }] } });
+    expect(await items()).toHaveLength(2);
+    expect((await cf('PUT', `/rules/lists/${list}/items`, many)).status).toBe(200);
+    expect((await cf('GET', `/rules/lists/${list}`)).body.result.num_items).toBe(999);
+    const gone = await tenant.admin({ method: 'DELETE', url: `/client/v4/accounts/${tenant.id}/rules/lists/${list}/items`, body: { items: [{ id: '6b3a2c1d-0000-4000-8000-000000000000' }] } });
+    expect(gone).toMatchObject({ status: 400, body: { errors: [{ source: { pointer: '/items/0/id' } }] } });
+    expect((await cf('GET', `/rules/lists/${list}/items?cursor=not-ours`)).status).toBe(400);
+    expect((await cf('GET', `/rules/lists/bulk_operations/6b3a2c1d-0000-4000-8000-000000000000`)).status).toBe(404);
+    const foreign = await t.request({ method: 'GET', url: `/client/v4/accounts/${other.id}/rules/lists/${list}`, headers: { authorization: `Bearer ${tenant.keys.admin}` } });
+    expect(foreign.status).toBe(403);
+    expect((await other.admin({ method: 'GET', url: `/client/v4/accounts/${other.id}/rules/lists/${list}` })).status).toBe(404);
+    expect((await tenant.as('auditor')({ method: 'POST', url: `/client/v4/accounts/${tenant.id}/rules/lists/${list}/items`, body: [{ ip: '10.0.0.2' }] })).status).toBe(403);
+  });
+
+  it('refuses Access policies and groups that do not conform to the tenant\'s Cedar schema, and a schema they violate', async () => {
+    const own = await createTenant(t, 'cf-schema');
+    const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) => own.admin({ method, url: `/client/v4/accounts/${own.id}${path}`, body });
+    const app = (await call('POST', '/access/apps', { name: 'typed', domain: 'typed.example.com' })).body.result.id as string;
+    const robots = (await call('POST', `/access/apps/${app}/policies`, { name: 'robots', decision: 'non_identity', include: [{ any_valid_service_token: {} }] })).body.result.id as string;
+    const schema = 'entity User { email?: String }; entity App; action access appliesTo { principal: [User], resource: [App], context: { ip?: String } };';
+    const violated = await own.admin({ method: 'PUT', url: '/v1/schema', body: { schema } });
+    expect(violated.status).toBe(409);
+    expect(violated.body.details.rules).toEqual([expect.objectContaining({ policy_id: robots })]);
+    expect((await call('DELETE', `/access/apps/${app}/policies/${robots}`)).status).toBe(200);
+    expect((await own.admin({ method: 'PUT', url: '/v1/schema', body: { schema } })).status).toBe(200);
+
+    const fine = await call('POST', `/access/apps/${app}/policies`, { name: 'staff', decision: 'allow', include: [{ email_domain: { domain: 'example.com' } }], exclude: [{ ip: { ip: '203.0.113.0/24' } }] });
+    expect(fine.status).toBe(201);
+    const idp = await call('POST', `/access/apps/${app}/policies`, { name: 'eng', decision: 'allow', include: [{ email: { email: 'a@example.com' } }, { okta: { name: 'eng', identity_provider_id: 'okta' } }] });
+    expect(idp).toMatchObject({ status: 400, body: { errors: [expect.objectContaining({ code: 1001, source: { pointer: '/include/1' }, message: expect.stringMatching(/IdpGroup/) })] } });
+    const reusable = await call('POST', '/access/policies', { name: 'tokens', decision: 'non_identity', include: [{ any_valid_service_token: {} }] });
+    expect(reusable.status).toBe(400);
+    expect((await call('GET', '/access/policies')).body.result).toHaveLength(0);
+
+    const group = await call('POST', '/access/groups', { name: 'staff', include: [{ email_domain: { domain: 'example.com' } }] });
+    expect(group.status).toBe(201);
+    await call('PUT', `/access/apps/${app}/policies/${fine.body.result.id}`, { name: 'staff', decision: 'allow', include: [{ group: { id: group.body.result.id } }] });
+    const typo = await call('PUT', `/access/groups/${group.body.result.id}`, { name: 'staff', include: [{ everyone: {} }], require: [{ okta: { name: 'eng', identity_provider_id: 'okta' } }] });
+    expect(typo).toMatchObject({ status: 400, body: { errors: [expect.objectContaining({ source: { pointer: '/require/0' } })] } });
+    expect((await call('GET', `/access/groups/${group.body.result.id}`)).body.result.include).toEqual([{ email_domain: { domain: 'example.com' } }]);
+    expect((await call('POST', '/access/groups', { name: 'idp', include: [{ saml: { attribute_name: 'groups', attribute_value: 'x', identity_provider_id: 'y' } }] })).status).toBe(400);
   });
 });

@@ -90,6 +90,82 @@ describe('Cloudflare Access API through the official SDK', () => {
     expect(await reusable.delete(created.id as string, account())).toEqual({ id: created.id });
   });
 
+  it('serves groups and applications on the zone routes too (the SDK\'s zone_id), for the same tenant', async () => {
+    const zone = { zone_id: tenant.id };
+    const group = await cf.zeroTrust.access.groups.create({ ...zone, name: 'zone group', include: [{ everyone: {} }] });
+    expect(await cf.zeroTrust.access.groups.get(group.id as string, account())).toMatchObject({ name: 'zone group' });
+    const names: string[] = [];
+    for await (const g of cf.zeroTrust.access.groups.list({ ...zone, per_page: 50 })) names.push(g.name as string);
+    expect(names).toContain('zone group');
+    const app = (await apps().create({ ...zone, name: 'zone app', domain: 'zone.example.com', type: 'self_hosted' } as Cloudflare.ZeroTrust.Access.ApplicationCreateParams)) as { id: string };
+    expect(await apps().get(app.id, account())).toMatchObject({ name: 'zone app' });
+    await expect(cf.zeroTrust.access.groups.list({ zone_id: other.id }).then((page) => page.result)).rejects.toBeInstanceOf(Cloudflare.PermissionDeniedError);
+    expect(await apps().delete(app.id, zone)).toEqual({ id: app.id });
+    expect(await cf.zeroTrust.access.groups.delete(group.id as string, zone)).toEqual({ id: group.id });
+  });
+
+  it('manages IP lists and their items through client.rules.lists, and ip_list selectors follow their items', async () => {
+    const lists = cf.rules.lists;
+    const list = await lists.create({ ...account(), kind: 'ip', name: 'office_ranges', description: 'offices' });
+    expect(list).toMatchObject({ name: 'office_ranges', kind: 'ip', description: 'offices', num_items: 0, num_referencing_filters: 0 });
+    const written = await lists.items.create(list.id, { ...account(), body: [{ ip: '10.1.0.0/16', comment: 'berlin' }, { ip: '::ffff:192.0.2.7' }, { ip: '2001:DB8::/32' }, { ip: '10.1.0.0/16', comment: 'berlin (again)' }] });
+    expect(await lists.bulkOperations.get(written.operation_id, account())).toMatchObject({ id: written.operation_id, status: 'completed' });
+    await lists.items.create(list.id, { ...account(), body: [{ ip: '192.0.2.7/32' }, { ip: '203.0.113.0/24' }] });
+    const seen: { id: string; ip: string; comment?: string }[] = [];
+    for await (const item of lists.items.list(list.id, { ...account(), per_page: 2 })) seen.push(item as { id: string; ip: string; comment?: string });
+    expect(seen.map((i) => [i.ip, i.comment])).toEqual([['10.1.0.0/16', 'berlin (again)'], ['192.0.2.7', undefined], ['2001:db8::/32', undefined], ['203.0.113.0/24', undefined]]);
+    expect(await lists.items.get(seen[0].id, { ...account(), list_id: list.id })).toMatchObject({ ip: '10.1.0.0/16' });
+    const found = async (search: string) => (await lists.items.list(list.id, { ...account(), search })).result.map((i) => (i as { ip: string }).ip);
+    expect(await found('BERLIN')).toEqual(['10.1.0.0/16']);
+    expect(await found('%')).toEqual([]);
+    expect(await found('2001:db8')).toEqual(['2001:db8::/32']);
+    expect((await lists.get(list.id, account())).num_items).toBe(4);
+    const bad = await lists.items.create(list.id, { ...account(), body: [{ ip: '10.0.0.0/8' }, { ip: '1.2.3.4/33' }, { ip: '10.1.2.3/8' }] }).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(Cloudflare.BadRequestError);
+    expect((bad as InstanceType<typeof Cloudflare.BadRequestError>).errors.map((e) => e.source?.pointer)).toEqual(['/1/ip', '/2/ip']);
+    await expect(lists.create({ ...account(), kind: 'hostname', name: 'hosts' })).rejects.toBeInstanceOf(Cloudflare.BadRequestError);
+    await expect(lists.create({ ...account(), kind: 'ip', name: 'office_ranges' })).rejects.toBeInstanceOf(Cloudflare.ConflictError);
+
+    const app = await newApp('vpn-only');
+    const unknown = await apps().policies.create(app.id, { ...account(), name: 'x', decision: 'allow', include: [{ ip_list: { id: '7a9c5f0e-0000-4000-8000-000000000000' } }] } as Cloudflare.ZeroTrust.Access.Applications.PolicyCreateParams).catch((e: unknown) => e);
+    expect((unknown as InstanceType<typeof Cloudflare.BadRequestError>).errors).toEqual([expect.objectContaining({ source: { pointer: '/include/0/ip_list/id' } })]);
+    const policy = await apps().policies.create(app.id, { ...account(), name: 'from the office', decision: 'allow', include: [{ ip_list: { id: list.id } }] } as Cloudflare.ZeroTrust.Access.Applications.PolicyCreateParams);
+    expect((policy as { cedar_conditions: string }).cedar_conditions).toContain('ip(context.ip).isInRange(ip("203.0.113.0/24"))');
+    const decide = async (context: Record<string, unknown>) =>
+      (await tenant.admin({ method: 'POST', url: '/v1/policies/simulate', body: { principal: { type: 'User', id: 'alice' }, action: { type: 'Action', id: 'access' }, resource: { type: 'App', id: app.id }, context } })).body.decision;
+    expect(await decide({ ip: '10.1.200.3' })).toBe('allow');
+    expect(await decide({ ip: '::ffff:192.0.2.7' })).toBe('allow');
+    expect(await decide({ ip: '2001:db8:1::5' })).toBe('allow');
+    expect(await decide({ ip: '10.2.0.1' })).toBe('deny');
+    expect(await decide({})).toBe('deny');
+    expect((await lists.get(list.id, account())).num_referencing_filters).toBe(1);
+
+    // Items replaced or deleted recompile the policy in the same transaction.
+    await lists.items.update(list.id, { ...account(), body: [{ ip: '10.2.0.0/16' }, { ip: '10.1.0.0/16' }] });
+    expect(await decide({ ip: '10.2.0.1' })).toBe('allow');
+    expect(await decide({ ip: '203.0.113.9' })).toBe('deny');
+    const current: string[] = [];
+    for await (const item of lists.items.list(list.id, account())) current.push((item as { id: string }).id);
+    await lists.items.delete(list.id, { ...account(), items: [{ id: current[0] }] });
+    expect(await decide({ ip: '10.1.0.1' })).toBe('deny');
+    expect(await decide({ ip: '10.2.0.1' })).toBe('allow');
+    await lists.items.delete(list.id, { ...account(), items: [{ id: current[1] }] });
+    expect(await decide({ ip: '10.2.0.1' })).toBe('deny');
+    await expect(lists.items.delete(list.id, { ...account(), items: [{ id: current[1] }] })).rejects.toBeInstanceOf(Cloudflare.BadRequestError);
+
+    await expect(lists.delete(list.id, account())).rejects.toBeInstanceOf(Cloudflare.ConflictError);
+    expect(await lists.update(list.id, { ...account(), description: 'all offices' })).toMatchObject({ description: 'all offices', name: 'office_ranges' });
+    const names: string[] = [];
+    for await (const l of lists.list(account())) names.push(l.name);
+    expect(names).toEqual(['office_ranges']);
+    await apps().policies.delete(policy.id as string, { ...account(), app_id: app.id });
+    expect(await lists.delete(list.id, account())).toEqual({ id: list.id });
+    await expect(lists.get(list.id, account())).rejects.toBeInstanceOf(Cloudflare.NotFoundError);
+    const events = (await tenant.as('auditor')({ method: 'GET', url: `/v1/audit/events?target_id=${list.id}` })).body.data as { action: string; data: Record<string, unknown> }[];
+    expect(events.map((e) => e.action)).toEqual(['ip_list.deleted', 'ip_list.updated', 'ip_list.items_deleted', 'ip_list.items_deleted', 'ip_list.items_replaced', 'ip_list.items_added', 'ip_list.items_added', 'ip_list.created']);
+    expect(events[4].data).toMatchObject({ items: ['10.2.0.0/16', '10.1.0.0/16'], recompiled_access_policy_ids: [policy.id] });
+  });
+
   it('raises the typed errors: BadRequestError, NotFoundError, ConflictError after one request, PermissionDeniedError', async () => {
     let requests = 0;
     const counting = new Cloudflare({

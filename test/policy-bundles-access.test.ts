@@ -58,4 +58,18 @@ describe('policy bundles with Cloudflare Access policies', () => {
     expect((await tenant.admin({ method: 'GET', url: `/v1/email-lists/${list.body.id}` })).body.emails).toEqual(['bob@example.com']);
     expect([await simulate('alice'), await simulate('bob')]).toEqual(['deny', 'allow']);
   });
+
+  it('refuses a bundle whose schema the Access policies do not conform to', async () => {
+    const tenant = await createTenant(t);
+    const cf = (path: string, body: unknown) => tenant.admin({ method: 'POST', url: `/client/v4/accounts/${tenant.id}${path}`, body });
+    const appId = (await cf('/access/apps', { name: 'robots', domain: 'robots.example.com', type: 'self_hosted' })).body.result.id as string;
+    expect((await cf(`/access/apps/${appId}/policies`, { name: 'any token', decision: 'non_identity', include: [{ any_valid_service_token: {} }] })).status).toBe(201);
+    const exported = (await tenant.admin({ method: 'GET', url: '/v1/policy-bundles/current' })).body as Record<string, unknown>;
+    const schema = 'entity User; entity App; action access appliesTo { principal: [User], resource: [App] };';
+    const planned = await tenant.admin({ method: 'POST', url: '/v1/policy-bundles/plan', body: { ...exported, schema } });
+    expect(planned.status).toBe(400);
+    expect(planned.body.message).toContain('Access policy "any token"');
+    const withToken = 'entity User; entity ServiceToken; entity App; action access appliesTo { principal: [User, ServiceToken], resource: [App] };';
+    expect((await tenant.admin({ method: 'POST', url: '/v1/policy-bundles/plan', body: { ...exported, schema: withToken } })).status).toBe(200);
+  });
 });

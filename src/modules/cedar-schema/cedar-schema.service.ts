@@ -8,6 +8,8 @@ import type { Actor } from '@/modules/audit/audit-chain';
 import { AuditRepository } from '@/modules/audit/audit.repository';
 import { EntityReads } from '@/modules/entities/entity-reads';
 import { PolicyReads } from '@/modules/policies/policy-reads';
+import { AccessReads } from '@/modules/cloudflare-access/access-reads';
+import { ACCESS_VALIDATION } from '@/modules/cloudflare-access/access-schema-check';
 import { CedarSchemaRepository, SchemaRecord } from './cedar-schema.repository';
 
 export interface SchemaView {
@@ -38,6 +40,7 @@ export class CedarSchemaService {
     private readonly policies: PolicyReads,
     private readonly entities: EntityReads,
     private readonly audit: AuditRepository,
+    private readonly access: AccessReads,
   ) {}
 
   async get(tenantId: string): Promise<SchemaView> {
@@ -51,8 +54,12 @@ export class CedarSchemaService {
     const parseErrors = checkSchema(schema);
     if (parseErrors.length > 0) throw invalidInput('schema is not a valid Cedar schema', { field: 'schema' }, parseErrors);
     const record = await this.changes.commit(tenantId, async (tx) => {
-      const rules = await this.policies.ruleTexts(tx, tenantId);
-      const { schemaErrors, byRule } = validateAgainstSchema(schema, rules);
+      // Access policies' rules are the tenant's rules too (PRODUCT.md section 15): a schema must hold for them.
+      const v1 = await this.policies.ruleTexts(tx, tenantId);
+      const access = await this.access.ruleTexts(tx, tenantId);
+      const rules = [...v1, ...access];
+      const { schemaErrors, byRule } = validateAgainstSchema(schema, v1);
+      for (const [id, messages] of validateAgainstSchema(schema, access, ACCESS_VALIDATION).byRule) byRule.set(id, messages);
       if (schemaErrors.length > 0) throw invalidInput('schema is not a valid Cedar schema', { field: 'schema' }, schemaErrors);
       const offendingRules = rules
         .filter((rule) => byRule.has(rule.id))

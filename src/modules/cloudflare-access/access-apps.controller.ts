@@ -10,10 +10,11 @@ import { AccessAppsService } from './access-apps.service';
 import { AccessAppEnvelope, AccessAppListEnvelope, DeletedEnvelope } from './dto/access.response';
 import type { PageParams } from './envelope';
 
+/** The account and zone forms address the same tenant (the zone id is the tenant id), as the SDK's `zone_id`. */
 @ApiTags('cloudflare access')
 @ApiBearerAuth()
 @ApiCloudflareErrors(401, 403, 429)
-@Controller('client/v4/accounts/:account_id/access/apps')
+@Controller(['client/v4/accounts/:account_id/access/apps', 'client/v4/zones/:account_id/access/apps'])
 export class AccessAppsController {
   constructor(private readonly service: AccessAppsService) {}
 

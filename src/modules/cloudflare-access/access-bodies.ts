@@ -9,6 +9,8 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 const EMAIL = /^[^\s@"'\\<>(),;:[\]]{1,64}@[^\s@"'\\<>(),;:[\]]{1,255}$/;
 export const DECISIONS: AccessDecision[] = ['allow', 'deny', 'non_identity', 'bypass'];
 const AUTHENTICATORS = ['totp', 'biometrics', 'security_key'];
+/** Cloudflare refuses isolation where Browser Isolation is off; there is none here, and granting without it would be weaker. */
+export const ISOLATION_UNAVAILABLE = 'must be false: there is no browser isolation here, and access without it would be weaker than the policy asks';
 
 /** Collects problems at JSON pointers; `done` throws them as one `400 invalid_input` (details.fields by pointer). */
 export class Checker {
@@ -122,6 +124,7 @@ export function checkPolicyBody(body: unknown, scoped: boolean): PolicyInput {
     isolationRequired: c.flag('isolation_required') ?? false,
     extra: { ...mfaConfig(c), ...connectionRules(c) },
   };
+  if (input.isolationRequired) c.issues.push({ pointer: '/isolation_required', message: ISOLATION_UNAVAILABLE });
   if (input.approvalRequired && input.approvalGroups.length === 0) c.issues.push({ pointer: '/approval_groups', message: 'needs at least one group when approval_required is true' });
   if (input.approvalRequired && input.decision !== 'allow') c.issues.push({ pointer: '/approval_required', message: 'only allow policies can require approval' });
   c.done();

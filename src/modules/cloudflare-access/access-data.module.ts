@@ -5,6 +5,7 @@ import { AccessPoliciesRepository } from './access-policies.repository';
 import { AccessReads } from './access-reads';
 import { AccessGroupsRepository } from './access-groups.repository';
 import { AccessListChanges } from './access-list-changes';
+import { IpListItemsRepository } from './ip-list-items.repository';
 
 /**
  * The Cloudflare Access feature's read model for the decision engine, and its hook for email-list changes (no
@@ -12,7 +13,7 @@ import { AccessListChanges } from './access-list-changes';
  */
 @Global()
 @Module({
-  providers: [AccessAppsRepository, AccessPoliciesRepository, AccessAppPoliciesRepository, AccessGroupsRepository, AccessReads, AccessListChanges],
+  providers: [AccessAppsRepository, AccessPoliciesRepository, AccessAppPoliciesRepository, AccessGroupsRepository, AccessReads, AccessListChanges, IpListItemsRepository],
   exports: [AccessReads, AccessListChanges],
 })
 export class AccessDataModule {}

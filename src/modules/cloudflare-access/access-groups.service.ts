@@ -8,10 +8,14 @@ import { checkGroupBody } from './access-bodies';
 import { AccessCompiler } from './access-compiler';
 import { AccessGroupsRepository } from './access-groups.repository';
 import { AccessPoliciesRepository } from './access-policies.repository';
+import { AccessSchemaCheck } from './access-schema-check';
 import { toGroupView, GroupView } from './access-views';
 import { Envelope, envelope, PageParams, pageOf, paging, ResultInfo } from './envelope';
 
-/** Access groups (PRODUCT.md section 15). An edit recompiles every policy using the group in its transaction. */
+/**
+ * Access groups (PRODUCT.md section 15). An edit recompiles every policy using the group in its transaction; the
+ * group and those policies must conform to the tenant's Cedar schema, if any.
+ */
 @Injectable()
 export class AccessGroupsService {
   constructor(
@@ -20,6 +24,7 @@ export class AccessGroupsService {
     private readonly policies: AccessPoliciesRepository,
     private readonly compiler: AccessCompiler,
     private readonly audit: AuditRepository,
+    private readonly schema: AccessSchemaCheck,
   ) {}
 
   async create(tenantId: string, body: unknown, actor: Actor): Promise<Envelope<GroupView>> {
@@ -28,7 +33,8 @@ export class AccessGroupsService {
     const group = await this.changes.commit(tenantId, async (tx) => {
       const now = new Date();
       const sources = await this.compiler.sources(tx, tenantId, [input]);
-      this.compiler.checkGroup({ id, ...input, createdAt: now, updatedAt: now }, sources);
+      const conditions = this.compiler.checkGroup({ id, ...input, createdAt: now, updatedAt: now }, sources);
+      await this.schema.check(tx, tenantId, [{ decision: 'allow', cedarConditions: conditions }], { decision: 'allow', rules: input }, sources);
       const created = await this.groups.create(tx, tenantId, id, input);
       await this.audit.append(tx, tenantId, { actor, action: 'access_group.created', targetType: 'access_group', targetId: id, data: { ...toGroupView(created) } });
       return created;
@@ -56,9 +62,11 @@ export class AccessGroupsService {
       if (!current) throw notFound('Access group');
       const next = { ...current, ...input };
       const sources = await this.compiler.sources(tx, tenantId, [input], next);
-      this.compiler.checkGroup(next, sources);
+      const conditions = this.compiler.checkGroup(next, sources);
       const updated = await this.groups.replace(tx, tenantId, id, input);
-      const recompiled = await this.compiler.recompileUsing(tx, tenantId, sources, { groupId: id });
+      const recompiled = await this.compiler.recompileUsing(tx, tenantId, { groupId: id });
+      const probes = [{ decision: 'allow' as const, cedarConditions: conditions }, ...recompiled.map((p) => ({ decision: p.decision, cedarConditions: p.cedarConditions, name: p.name }))];
+      await this.schema.check(tx, tenantId, probes, { decision: 'allow', rules: input }, sources);
       await this.audit.append(tx, tenantId, {
         actor,
         action: 'access_group.updated',

@@ -3,10 +3,9 @@ import type { Tx } from '@/infra/prisma/prisma.service';
 import { AccessGroupsRepository } from './access-groups.repository';
 import { dependedLists, throwIssues } from './access-issues';
 import { AccessPoliciesRepository } from './access-policies.repository';
-import type { Issue, Selector } from './selector-checks';
+import { IpListItemsRepository } from './ip-list-items.repository';
+import { Issue, listsNamedBy } from './selector-checks';
 import { compileConditions, RuleLists } from './selector-cedar';
-
-const listIdsIn = (rules: RuleLists[]): string[] => [...new Set(rules.flatMap((r) => [r.include, r.exclude, r.require].flat()).filter((s: Selector) => s.email_list).map((s) => s.email_list.id))];
 
 /**
  * What the email-lists feature calls inside its own transaction when a list changes: Access policies inline the
@@ -18,6 +17,7 @@ export class AccessListChanges {
   constructor(
     private readonly groups: AccessGroupsRepository,
     private readonly policies: AccessPoliciesRepository,
+    private readonly ipItems: IpListItemsRepository,
   ) {}
 
   /** Ids of the Access policies whose selectors or approval groups name the list. */
@@ -30,12 +30,18 @@ export class AccessListChanges {
     const affected = await this.policies.usingEmailList(tx, tenantId, listId);
     if (affected.length === 0) return [];
     const groups: Map<string, RuleLists> = await this.groups.lockAll(tx, tenantId);
-    const emailLists = await members(listIdsIn([...groups.values(), ...affected]));
+    const named = listsNamedBy([...groups.values(), ...affected]);
+    const sources = { groups, emailLists: await members(named.emailListIds), ipLists: await this.ipItems.itemsOf(tx, tenantId, named.ipListIds) };
     for (const policy of affected) {
       const issues: Issue[] = [];
-      const compiled = compileConditions(policy.decision, policy, { groups, emailLists }, issues);
+      const compiled = compileConditions(policy.decision, policy, sources, issues);
       throwIssues(issues);
-      await this.policies.setCompiled(tx, tenantId, policy.id, { cedarConditions: compiled.conditions, groupIds: compiled.groupIds, emailListIds: dependedLists(compiled.emailListIds, policy.approvalGroups) });
+      await this.policies.setCompiled(tx, tenantId, policy.id, {
+        cedarConditions: compiled.conditions,
+        groupIds: compiled.groupIds,
+        emailListIds: dependedLists(compiled.emailListIds, policy.approvalGroups),
+        ipListIds: compiled.ipListIds,
+      });
     }
     return affected.map((p) => p.id);
   }

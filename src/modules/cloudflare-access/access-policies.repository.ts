@@ -63,6 +63,20 @@ export class AccessPoliciesRepository {
     return (await tx.accessPolicy.findMany({ where: { tenantId, emailListIds: { has: listId } } })).map(toRecord);
   }
 
+  /** Policies whose compiled text inlines the IP list (directly or through nested groups). */
+  async usingIpList(tx: Tx, tenantId: string, listId: string): Promise<AccessPolicyRecord[]> {
+    return (await tx.accessPolicy.findMany({ where: { tenantId, ipListIds: { has: listId } } })).map(toRecord);
+  }
+
+  /** How many policies inline each of `listIds` (Cloudflare's num_referencing_filters). */
+  async countUsingIpLists(tenantId: string, listIds: string[]): Promise<Map<string, number>> {
+    if (listIds.length === 0) return new Map();
+    const rows = await this.prisma.accessPolicy.findMany({ where: { tenantId, ipListIds: { hasSome: listIds } }, select: { ipListIds: true } });
+    const counts = new Map(listIds.map((id) => [id, 0]));
+    for (const row of rows) for (const id of row.ipListIds) if (counts.has(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
+    return counts;
+  }
+
   async all(tx: Tx, tenantId: string): Promise<AccessPolicyRecord[]> {
     return (await tx.accessPolicy.findMany({ where: { tenantId } })).map(toRecord);
   }
@@ -77,7 +91,7 @@ export class AccessPoliciesRepository {
     return { rows: rows.map(toRecord), total };
   }
 
-  async setCompiled(tx: Tx, tenantId: string, id: string, compiled: { cedarConditions: string; groupIds: string[]; emailListIds: string[] }): Promise<void> {
+  async setCompiled(tx: Tx, tenantId: string, id: string, compiled: { cedarConditions: string; groupIds: string[]; emailListIds: string[]; ipListIds: string[] }): Promise<void> {
     await tx.accessPolicy.updateMany({ where: { tenantId, id }, data: compiled });
   }
 

@@ -9,6 +9,7 @@ import { GrantLifecycle } from '@/modules/grants/grant-lifecycle.service';
 import { EmailListsService } from '@/modules/email-lists/email-lists.service';
 import type { PolicyInput } from './access-bodies';
 import { AccessCompiler } from './access-compiler';
+import { AccessSchemaCheck } from './access-schema-check';
 import { dependedLists } from './access-issues';
 import { AccessAppPoliciesRepository } from './access-app-policies.repository';
 import { AccessAppsRepository } from './access-apps.repository';
@@ -28,13 +29,15 @@ export class AccessPolicyWriter {
     private readonly audit: AuditRepository,
     private readonly lifecycle: GrantLifecycle,
     private readonly effects: GrantEffects,
+    private readonly schema: AccessSchemaCheck,
   ) {}
 
-  /** The row a body becomes: selectors compiled (groups and lists resolved in `tx`), approval lists checked. */
+  /** The row a body becomes: selectors compiled (groups and lists resolved in `tx`) and checked against the tenant's schema, approval lists checked. */
   async data(tx: Tx, tenantId: string, input: PolicyInput): Promise<AccessPolicyData> {
     await this.checkApprovalGroups(tx, tenantId, input);
     const sources = await this.compiler.sources(tx, tenantId, [input]);
     const compiled = this.compiler.compile(input.decision, input, sources);
+    await this.schema.check(tx, tenantId, [{ decision: input.decision, cedarConditions: compiled.cedarConditions }], { decision: input.decision, rules: input }, sources);
     const { precedence: _precedence, ...fields } = input;
     return { ...fields, ...compiled, emailListIds: dependedLists(compiled.emailListIds, input.approvalGroups) };
   }

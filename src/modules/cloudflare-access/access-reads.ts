@@ -20,6 +20,11 @@ export class AccessReads {
     return (await this.policies.find(tenantId, id))?.name ?? null;
   }
 
+  /** Every Access rule's text (one per policy and application) with its policy's id: for checking a new schema. */
+  async ruleTexts(tx: Tx, tenantId: string): Promise<{ id: string; policyId: string; text: string }[]> {
+    return (await this.storedPolicies(tx, tenantId)).flatMap((p) => p.rules.map((r) => ({ id: r.id, policyId: p.id, text: r.policyText })));
+  }
+
   async storedPolicies(tx: Tx, tenantId: string): Promise<StoredPolicy[]> {
     const attachments = await this.attachments.all(tx, tenantId);
     if (attachments.length === 0) return [];

@@ -25,6 +25,11 @@ export function ruleText(attachment: AttachmentRecord, policy: AccessPolicyRecor
   return assembleRuleText(attachment.id, policy.decision === 'deny' ? 'forbid' : 'permit', scopes(attachment.appId), policy.cedarConditions);
 }
 
+/** The Cedar rule a policy's conditions become on any application: what schema validation looks at (types only). */
+export function probeRuleText(decision: AccessPolicyRecord['decision'], conditions: string): string {
+  return assembleRuleText('probe', decision === 'deny' ? 'forbid' : 'permit', scopes('probe'), conditions);
+}
+
 /** bypass and non_identity first, then allow and deny, each by ascending precedence (Cloudflare's order). */
 export function cloudflareOrder(attachments: AttachmentRecord[], policies: ReadonlyMap<string, AccessPolicyRecord>): AttachmentRecord[] {
   const first = (a: AttachmentRecord) => (['bypass', 'non_identity'].includes(policies.get(a.policyId)?.decision ?? '') ? 0 : 1);

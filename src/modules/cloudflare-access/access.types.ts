@@ -43,6 +43,8 @@ export interface AccessPolicyRecord {
   cedarConditions: string;
   groupIds: string[];
   emailListIds: string[];
+  /** Every IP list the selectors inline, nested groups included. */
+  ipListIds: string[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -57,3 +59,21 @@ export interface AttachmentRecord {
 
 /** What a policy row stores besides its identity, as written by create and replace. */
 export type AccessPolicyData = Omit<AccessPolicyRecord, 'id' | 'ownerAppId' | 'createdAt' | 'updatedAt'>;
+
+export interface IpListRecord {
+  id: string;
+  name: string;
+  description: string | null;
+  kind: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface IpListItemRecord {
+  id: string;
+  listId: string;
+  ip: string;
+  comment: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}

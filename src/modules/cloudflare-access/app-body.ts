@@ -1,5 +1,5 @@
 import { conflict } from '@/common/errors/domain-error';
-import { Checker, isObject, UUID } from './access-bodies';
+import { Checker, isObject, ISOLATION_UNAVAILABLE, UUID } from './access-bodies';
 import { escapePointer } from './selector-checks';
 
 /** An application's domain: a host name with an optional path; no wildcard, no scheme, no spaces or quotes. */
@@ -28,6 +28,7 @@ export function checkAppBody(body: unknown): AppInput {
   const extra: Record<string, unknown> = {};
   for (const flag of APP_FLAGS) {
     const value = c.flag(flag);
+    if (value === true && flag === 'isolation_required') c.issues.push({ pointer: '/isolation_required', message: ISOLATION_UNAVAILABLE });
     if (value !== undefined) extra[flag] = value;
   }
   const idps = c.body.allowed_idps;

@@ -7,11 +7,18 @@ import { AccessGroupsController } from './access-groups.controller';
 import { AccessGroupsRepository } from './access-groups.repository';
 import { AccessGroupsService } from './access-groups.service';
 import { AccessPolicyWriter } from './access-policy-writer';
+import { AccessSchemaCheck } from './access-schema-check';
 import { AccessAppPoliciesRepository } from './access-app-policies.repository';
 import { AccessAppsRepository } from './access-apps.repository';
 import { AccessPoliciesRepository } from './access-policies.repository';
 import { AppPoliciesController } from './app-policies.controller';
 import { AppPoliciesService } from './app-policies.service';
+import { IpListItemsService } from './ip-list-items.service';
+import { IpListOperationsRepository } from './ip-list-operations.repository';
+import { IpListsController } from './ip-lists.controller';
+import { IpListsRepository } from './ip-lists.repository';
+import { IpListsService } from './ip-lists.service';
+import { IpListItemsRepository } from './ip-list-items.repository';
 import { ReusablePoliciesController } from './reusable-policies.controller';
 import { ReusablePoliciesService } from './reusable-policies.service';
 
@@ -23,7 +30,7 @@ export class CloudflareAccessModule {
     return {
       module: CloudflareAccessModule,
       imports: [grants, EmailListsModule],
-      controllers: [AccessGroupsController, AccessAppsController, AppPoliciesController, ReusablePoliciesController],
+      controllers: [AccessGroupsController, AccessAppsController, AppPoliciesController, ReusablePoliciesController, IpListsController],
       providers: [
         AccessGroupsRepository,
         AccessAppsRepository,
@@ -31,10 +38,16 @@ export class CloudflareAccessModule {
         AccessAppPoliciesRepository,
         AccessCompiler,
         AccessPolicyWriter,
+        AccessSchemaCheck,
         AccessGroupsService,
         AccessAppsService,
         AppPoliciesService,
         ReusablePoliciesService,
+        IpListsRepository,
+        IpListItemsRepository,
+        IpListOperationsRepository,
+        IpListsService,
+        IpListItemsService,
       ],
     };
   }

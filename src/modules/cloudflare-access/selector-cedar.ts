@@ -1,5 +1,6 @@
 import { cedarString, formatUid } from '@/infra/cedar/cedar-text';
 import { parseIpRange } from '@/common/net/ip-ranges';
+import { requiredAmr } from './mfa';
 import type { Issue, Selector } from './selector-checks';
 
 /**
@@ -15,10 +16,12 @@ export interface RuleLists {
   require: Selector[];
 }
 
-/** What group and email_list selectors refer to, read in the transaction that compiles. */
+/** What group, email_list and ip_list selectors refer to, read in the transaction that compiles. */
 export interface CompileSources {
   groups: ReadonlyMap<string, RuleLists>;
   emailLists: ReadonlyMap<string, readonly string[]>;
+  /** Each IP list's items (canonical addresses and CIDRs). */
+  ipLists: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Deepest nesting of groups in groups; deeper (and cycles) are refused. */
@@ -26,12 +29,17 @@ export const MAX_GROUP_DEPTH = 8;
 
 const flip = (polarity: Polarity): Polarity => (polarity === 'grant' ? 'block' : 'grant');
 
-/** `present && test` when granting, `!present || test` when blocking. */
+/**
+ * `present && test` when granting, `if present then test else true` when blocking (the same as `!present || test`,
+ * in the form Cedar's strict validator follows: it does not carry `has` through a negated `||`).
+ */
 const guarded = (present: string, test: string, polarity: Polarity): string =>
-  polarity === 'grant' ? `(${present} && ${test})` : `(!(${present}) || ${test})`;
+  polarity === 'grant' ? `(${present} && ${test})` : `(if ${present} then ${test} else true)`;
 
 const EMAIL_PRESENT = 'principal has email';
 const IDENTITY = (attr: string) => `context has identity && context.identity has ${attr}`;
+/** The sign-in showed one of the `amr` values (only a person's token sets context.identity: fail closed otherwise). */
+const MFA = (amr: string[]) => `(${IDENTITY('amr')} && context.identity.amr.containsAny([${amr.map(cedarString).join(', ')}]))`;
 
 function idpGroup(type: string, fields: Record<string, string>): string {
   const provider = fields.identity_provider_id ?? fields.connection_id;
@@ -45,9 +53,18 @@ function idpGroup(type: string, fields: Record<string, string>): string {
   return formatUid({ type: 'IdpGroup', id: `${provider}/${group}` });
 }
 
+/** `a || b || ...` as a balanced tree, so a list of a thousand ranges nests about ten levels deep, not a thousand. */
+export function anyOf(terms: string[]): string {
+  if (terms.length === 0) return 'false';
+  if (terms.length === 1) return terms[0];
+  const half = Math.ceil(terms.length / 2);
+  return `(${anyOf(terms.slice(0, half))} || ${anyOf(terms.slice(half))})`;
+}
+
 class Compiler {
   readonly groupIds = new Set<string>();
   readonly emailListIds = new Set<string>();
+  readonly ipListIds = new Set<string>();
 
   constructor(
     private readonly sources: CompileSources,
@@ -79,6 +96,8 @@ class Compiler {
         return guarded(EMAIL_PRESENT, this.emailList(fields.id, nested ? pointer : `${pointer}/email_list/id`), polarity);
       case 'ip':
         return guarded('context has ip', this.ip(fields.ip), polarity);
+      case 'ip_list':
+        return guarded('context has ip', this.ipList(fields.id, nested ? pointer : `${pointer}/ip_list/id`), polarity);
       case 'geo':
         return guarded('context has country_code', `context.country_code == ${cedarString(fields.country_code)}`, polarity);
       case 'device_posture':
@@ -109,6 +128,13 @@ class Compiler {
     return `ip(context.ip).isInRange(ip(${cedarString(range.cidr)}))`;
   }
 
+  private ipList(id: string, pointer: string): string {
+    const items = this.sources.ipLists.get(id);
+    if (!items) return (this.issues.push({ pointer, message: 'no IP list with this id' }), 'false');
+    this.ipListIds.add(id);
+    return anyOf(items.map((item) => this.ip(item)));
+  }
+
   private emailList(id: string, pointer: string): string {
     const emails = this.sources.emailLists.get(id);
     if (!emails) {
@@ -134,13 +160,16 @@ export type AccessDecision = 'allow' | 'deny' | 'non_identity' | 'bypass';
 
 /**
  * The Cedar `when { ... }` clause of a policy (PRODUCT.md section 15): groups inlined (cycles and depth above
- * MAX_GROUP_DEPTH refused), email lists inlined, every value a Cedar string literal. A `deny` policy compiles its
- * include and require with `block` polarity; `non_identity` also requires a ServiceToken principal.
+ * MAX_GROUP_DEPTH refused), email lists and IP lists inlined, every value a Cedar string literal. A `deny` policy compiles its
+ * include and require with `block` polarity; `non_identity` also requires a ServiceToken principal; an `allow` policy
+ * whose `extra.mfa_config` asks for MFA also requires `context.identity.amr` to show an allowed authenticator.
  * Problems go to `issues` at JSON pointers under `pointer`.
  */
-export function compileConditions(decision: AccessDecision, rules: RuleLists, sources: CompileSources, issues: Issue[], pointer = '', stack: string[] = []) {
+export function compileConditions(decision: AccessDecision, rules: RuleLists & { extra?: Record<string, unknown> }, sources: CompileSources, issues: Issue[], pointer = '', stack: string[] = []) {
   const compiler = new Compiler(sources, issues);
   const body = compiler.lists(rules, decision === 'deny' ? 'block' : 'grant', pointer, stack);
-  const expression = decision === 'non_identity' ? `principal is ServiceToken && ${body}` : body;
-  return { conditions: `when {\n  ${expression}\n}`, groupIds: [...compiler.groupIds], emailListIds: [...compiler.emailListIds] };
+  const amr = decision === 'allow' ? requiredAmr(rules.extra?.mfa_config) : null;
+  const withMfa = amr ? `${body} && ${MFA(amr)}` : body;
+  const expression = decision === 'non_identity' ? `principal is ServiceToken && ${body}` : withMfa;
+  return { conditions: `when {\n  ${expression}\n}`, groupIds: [...compiler.groupIds], emailListIds: [...compiler.emailListIds], ipListIds: [...compiler.ipListIds] };
 }

@@ -32,6 +32,7 @@ const SELECTORS: Record<string, FieldRule[]> = {
   email_domain: [{ name: 'domain', required: true, check: (v) => (DOMAIN.test(v.toLowerCase()) ? null : 'must be a domain name such as example.com (no wildcards)') }],
   email_list: [uuid('id')],
   everyone: [],
+  ip_list: [uuid('id')],
   ip: [{ name: 'ip', required: true, check: (v) => (parseIpRange(v) ? null : 'must be an IPv4 or IPv6 address or CIDR range') }],
   geo: [{ name: 'country_code', required: true, check: (v) => (COUNTRY.test(v.toUpperCase()) ? null : 'must be an ISO 3166-1 alpha-2 country code') }],
   device_posture: [text('integration_uid')],
@@ -54,7 +55,7 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 
 /** The canonical stored form of a field (lower-cased emails and domains, canonical CIDRs, upper-case countries). */
 function normalize(type: string, value: string): string {
-  if (type === 'email' || type === 'email_domain' || type === 'email_list' || type === 'group') return value.trim().toLowerCase();
+  if (type === 'email' || type === 'email_domain' || type === 'email_list' || type === 'ip_list' || type === 'group') return value.trim().toLowerCase();
   if (type === 'ip') return parseIpRange(value)?.cidr ?? value;
   if (type === 'geo') return value.toUpperCase();
   return value;
@@ -67,10 +68,6 @@ function checkSelector(value: unknown, pointer: string, issues: Issue[]): Select
   const type = keys[0];
   if (type === 'external_evaluation') {
     issues.push({ pointer: `${pointer}/external_evaluation`, message: 'external_evaluation is not supported: decisions are made by this service\'s Cedar engine only' });
-    return null;
-  }
-  if (type === 'ip_list') {
-    issues.push({ pointer: `${pointer}/ip_list`, message: 'ip_list is not supported: list the ranges as ip selectors' });
     return null;
   }
   const rules = SELECTORS[type];
@@ -132,11 +129,11 @@ export function checkRuleList(value: unknown, pointer: string, issues: Issue[], 
   return value.map((item, index) => checkSelector(item, `${pointer}/${index}`, issues)).filter((s): s is Selector => s !== null);
 }
 
-/** The group ids and email list ids the rules name directly. */
-export function referencesOf(lists: Selector[][]): { groupIds: string[]; emailListIds: string[] } {
-  const all = lists.flat();
+/** The email list and IP list ids that rule lists (of groups or policies) name directly. */
+export function listsNamedBy(rules: { include: Selector[]; exclude: Selector[]; require: Selector[] }[]): { emailListIds: string[]; ipListIds: string[] } {
+  const all = rules.flatMap((r) => [...r.include, ...r.exclude, ...r.require]);
   return {
-    groupIds: [...new Set(all.filter((s) => s.group).map((s) => s.group.id))],
     emailListIds: [...new Set(all.filter((s) => s.email_list).map((s) => s.email_list.id))],
+    ipListIds: [...new Set(all.filter((s) => s.ip_list).map((s) => s.ip_list.id))],
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { canonicalJson } from '@/modules/audit/audit-chain';
 import type { CedarEntity, CedarSchemaValue } from '@/infra/cedar/cedar-types';
 import { checkEntities, checkRuleText, checkSchema, validateAgainstSchema } from '@/infra/cedar/cedar-checks';
+import { ACCESS_VALIDATION } from '@/modules/cloudflare-access/access-schema-check';
 import { resolveScopes } from '@/infra/cedar/rule-scope';
 import { memberCount } from '@/modules/decisions/approval-groups';
 import type { PolicySetData, StoredPolicy, StoredRule } from '@/modules/decisions/compiled-policy-set';
@@ -147,6 +148,11 @@ function checkCedar(draft: Draft): void {
     if (schemaErrors.length > 0) throw atPointer('/schema', 'could not be used', schemaErrors);
     const offending = rules.find((rule) => byRule.has(rule.id));
     if (offending) throw atPointer(offending.at, "does not conform to the bundle's Cedar schema", byRule.get(offending.id));
+    // The tenant's Access policies keep deciding next to the bundle's: the schema must hold for them too.
+    const access = draft.accessPolicies.flatMap((p) => p.rules.map((rule) => ({ id: rule.id, text: rule.policyText, name: p.name })));
+    const accessErrors = validateAgainstSchema(draft.schema, access, ACCESS_VALIDATION).byRule;
+    const refused = access.find((rule) => accessErrors.has(rule.id));
+    if (refused) throw atPointer('/schema', `does not hold for the Access policy "${refused.name}"`, accessErrors.get(refused.id));
   }
   const notices = checkEntities(draft.entities, draft.schema);
   if (notices.length > 0) throw atPointer(draft.managed.entities ? '/entities' : '/schema', draft.schema ? 'entities do not conform to the Cedar schema' : 'are not valid Cedar entities', notices);
