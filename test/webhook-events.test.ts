@@ -13,6 +13,7 @@ describe('webhook events for provisioning', () => {
   let t: TestApp;
   let tenant: TestTenant;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let policyId: string;
 
   beforeAll(async () => {
     receiver = await startReceiver();
@@ -20,7 +21,7 @@ describe('webhook events for provisioning', () => {
     tenant = await createTenant(t);
     const channel = { name: 'provisioning', type: 'webhook', config: { url: `${receiver.url}/hook`, secret: SECRET } };
     expect((await tenant.admin({ method: 'POST', url: '/v1/notification-channels', body: channel })).status).toBe(201);
-    await permitPolicy(tenant, 'alice', 'ssh', { notification_channel: 'provisioning' });
+    policyId = await permitPolicy(tenant, 'alice', 'ssh', { notification_channel: 'provisioning' });
   });
   afterAll(async () => {
     await t.close();
@@ -44,6 +45,31 @@ describe('webhook events for provisioning', () => {
     await tenant.admin({ method: 'POST', url: `/v1/grants/${first.id}/revoke`, body: {} });
     expect(await eventFor(first.id, 'grant.revoked')).toMatchObject({ grant: { status: 'revoked' }, access_remains: null });
     expect((await check('db1')).body.allowed).toBe(false);
+  });
+
+  it('follows a change of the policy\'s channel at once, in the process that made it and in another with warm caches', async () => {
+    const second = await startTestApp({ DATABASE_URL: t.config.databaseUrl, REDIS_PREFIX: t.config.redisPrefix, PROCESS_ROLE: 'api', REMINDER_INTERVAL_SECONDS: '3600' });
+    try {
+      const viaSecond = (resource: string) => second.request({ method: 'POST', url: '/v1/grants', headers: { 'x-api-key': tenant.keys.admin, 'x-tenant-id': tenant.id }, body: { ...target(resource), duration_seconds: 60 } });
+      const warmHere = (await grantOf('channel-a', 60)).body;
+      const warmThere = (await viaSecond('channel-b')).body;
+      await eventFor(warmHere.id, 'grant.activated');
+      await eventFor(warmThere.id, 'grant.activated');
+      const other = { name: 'audit-feed', type: 'webhook', config: { url: `${receiver.url}/other`, secret: SECRET } };
+      expect((await tenant.admin({ method: 'POST', url: '/v1/notification-channels', body: other })).status).toBe(201);
+      expect((await tenant.admin({ method: 'PATCH', url: `/v1/policies/${policyId}`, body: { notification_channel: 'audit-feed' } })).status).toBe(200);
+      const here = (await grantOf('channel-c', 60)).body;
+      const there = (await viaSecond('channel-d')).body;
+      const moved = await waitFor(
+        async () => receiver.hits.filter((hit) => hit.path === '/other').map((hit) => (JSON.parse(hit.body) as Body).grant.id),
+        (ids) => ids.includes(here.id) && ids.includes(there.id),
+      );
+      expect(moved).toEqual(expect.arrayContaining([here.id, there.id]));
+      expect(events().filter((e) => e.grant.id === here.id || e.grant.id === there.id)).toEqual([]);
+    } finally {
+      await tenant.admin({ method: 'PATCH', url: `/v1/policies/${policyId}`, body: { notification_channel: 'provisioning' } });
+      await second.close();
+    }
   });
 
   it('a late delivery still shows the grant as it was at its event', async () => {

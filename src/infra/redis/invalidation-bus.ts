@@ -35,7 +35,8 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit(): void {
-    this.publisher = new Redis(this.config.redisUrl, { connectionName: 'jit-publisher', maxRetriesPerRequest: 2 });
+    // Auto-pipelining: the invalidations of a batch (an expiry pass ends hundreds of grants) go out in one write.
+    this.publisher = new Redis(this.config.redisUrl, { connectionName: 'jit-publisher', maxRetriesPerRequest: 2, enableAutoPipelining: true });
     this.subscriber = new Redis(this.config.redisUrl, { connectionName: 'jit-subscriber' });
     this.redis.watch(this.publisher, 'publisher');
     this.redis.watch(this.subscriber, 'subscriber');

@@ -1,9 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '@/infra/prisma/prisma.service';
+import { InvalidationBus } from '@/infra/redis/invalidation-bus';
 import type { StoredPolicy } from '@/modules/decisions/compiled-policy-set';
 import type { ApprovalGroup } from '@/modules/decisions/decision.types';
 import { AccessReads } from '@/modules/cloudflare-access/access-reads';
 import { PoliciesRepository } from './policies.repository';
+
+type NotificationSettings = { policyName: string; channelName: string | null } | null;
+
+/** Policies whose notification settings one process keeps, over all tenants (then it starts again). */
+const MAX_CACHED_SETTINGS = 10_000;
 
 /**
  * What other modules may read of policies and rules (the policies feature owns those tables, PoliciesRepository is
@@ -12,10 +18,23 @@ import { PoliciesRepository } from './policies.repository';
  */
 @Injectable()
 export class PolicyReads {
+  /** tenant id → policy id → settings; dropped with the tenant's policy set (every grant event reads them). */
+  private readonly settings = new Map<string, Map<string, NotificationSettings>>();
+  private cachedSettings = 0;
+  /** Bumped by every invalidation: a read that an invalidation overtook is not kept. */
+  private generation = 0;
+
   constructor(
     private readonly policies: PoliciesRepository,
     private readonly access: AccessReads,
-  ) {}
+    private readonly bus: InvalidationBus,
+  ) {
+    bus.on('policy-set', (message) => {
+      this.generation += 1;
+      if (message) this.settings.delete(message.tenantId);
+      else this.settings.clear();
+    });
+  }
 
   enabledWithRules(tx: Tx, tenantId: string): Promise<StoredPolicy[]> {
     return this.policies.enabledWithRules(tx, tenantId);
@@ -38,8 +57,29 @@ export class PolicyReads {
     return (await this.notificationSettings(tenantId, policyId))?.policyName ?? null;
   }
 
+  /**
+   * The policy's name and notification channel (null when it no longer exists), kept in memory until the tenant's
+   * policy set changes, and read afresh while the invalidation bus is down.
+   */
+  async notificationSettings(tenantId: string, policyId: string): Promise<NotificationSettings> {
+    if (!this.bus.isLive()) return this.readSettings(tenantId, policyId);
+    const cached = this.settings.get(tenantId)?.get(policyId);
+    if (cached !== undefined) return cached;
+    const generation = this.generation;
+    const read = await this.readSettings(tenantId, policyId);
+    if (generation !== this.generation) return read;
+    if (this.cachedSettings >= MAX_CACHED_SETTINGS) {
+      this.settings.clear();
+      this.cachedSettings = 0;
+    }
+    const tenant = this.settings.get(tenantId) ?? new Map<string, NotificationSettings>();
+    this.settings.set(tenantId, tenant.set(policyId, read));
+    this.cachedSettings += 1;
+    return read;
+  }
+
   /** A governing policy may also be a Cloudflare-style Access policy (PRODUCT.md section 15), which has no channel. */
-  async notificationSettings(tenantId: string, policyId: string): Promise<{ policyName: string; channelName: string | null } | null> {
+  private async readSettings(tenantId: string, policyId: string): Promise<NotificationSettings> {
     const own = await this.policies.notificationSettings(tenantId, policyId);
     if (own) return own;
     const name = await this.access.policyName(tenantId, policyId);
