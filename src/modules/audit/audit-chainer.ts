@@ -11,11 +11,11 @@ const SWEEP_MS = 1000;
 /**
  * Group commit of audit appends (README "Audit chain"). A change stages its events in its own transaction
  * (audit_pending, no lock shared with other changes) and, once committed, asks `chain(tenantId)`: one transaction
- * takes the tenant's head lock, moves every committed staged event into audit_events in staging order with
- * consecutive seqs and hashes, and deletes them from audit_pending, so a chain is gap-free at every commit. Callers
- * that arrive while a pass runs share the next pass: N concurrent changes cost one head lock and one commit instead
- * of N serialised ones. Every process also chains whatever is staged once a second (a process that stopped
- * between its commit and its pass), and audit reads chain first, so nothing committed stays out of the chain.
+ * takes the tenant's head lock and moves every committed staged event out of audit_pending into audit_events in
+ * staging order with consecutive seqs and hashes, so a chain is gap-free at every commit. Callers that arrive while
+ * a pass runs share the next pass: N concurrent changes cost one head lock and one commit instead of N serialised
+ * ones. Every process also chains whatever is staged once a second (a process that stopped between its commit and
+ * its pass), and audit reads chain first, so nothing committed stays out of the chain.
  */
 @Injectable()
 export class AuditChainer implements OnModuleInit, OnApplicationShutdown {
@@ -90,7 +90,6 @@ export class AuditChainer implements OnModuleInit, OnApplicationShutdown {
         const staged = await this.pending.take(tx, tenantId, BATCH);
         if (staged.length === 0) return 0;
         await this.events.chain(tx, tenantId, staged, head);
-        await this.pending.remove(tx, tenantId, staged.map((event) => event.id));
         return staged.length;
       });
       if (moved < BATCH) return;

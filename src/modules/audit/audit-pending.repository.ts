@@ -3,6 +3,19 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
 import type { ActorType, AuditEventInput, StagedEvent } from './audit-chain';
 
+interface PendingRow {
+  id: string;
+  append_order: bigint;
+  occurred_at: Date;
+  actor_type: string;
+  actor_id: string | null;
+  actor_email: string | null;
+  action: string;
+  target_type: string;
+  target_id: string;
+  data: unknown;
+}
+
 /** audit_pending: events committed with their change, waiting for the chainer (audit-chainer.ts). */
 @Injectable()
 export class AuditPendingRepository {
@@ -32,22 +45,27 @@ export class AuditPendingRepository {
     return events;
   }
 
-  /** The tenant's oldest committed staged events, in the order they were staged. */
+  /**
+   * Removes and returns the tenant's oldest committed staged events, in the order they were staged (one statement;
+   * the caller holds the head lock, so no other pass takes the same rows, and its transaction puts them back if it
+   * fails).
+   */
   async take(tx: Tx, tenantId: string, limit: number): Promise<StagedEvent[]> {
-    const rows = await tx.auditPending.findMany({ where: { tenantId }, orderBy: { appendOrder: 'asc' }, take: limit });
-    return rows.map((row) => ({
-      id: row.id,
-      occurredAt: row.occurredAt,
-      actor: { type: row.actorType as ActorType, id: row.actorId, email: row.actorEmail },
-      action: row.action,
-      targetType: row.targetType,
-      targetId: row.targetId,
-      data: row.data as Record<string, unknown>,
-    }));
-  }
-
-  async remove(tx: Tx, tenantId: string, ids: string[]): Promise<void> {
-    await tx.auditPending.deleteMany({ where: { tenantId, id: { in: ids } } });
+    const rows = await tx.$queryRaw<PendingRow[]>`
+      DELETE FROM audit_pending WHERE id IN (
+        SELECT id FROM audit_pending WHERE tenant_id = ${tenantId}::uuid ORDER BY append_order LIMIT ${limit})
+      RETURNING id, append_order, occurred_at, actor_type, actor_id, actor_email, action, target_type, target_id, data`;
+    return rows
+      .sort((a, b) => (a.append_order < b.append_order ? -1 : 1))
+      .map((row) => ({
+        id: row.id,
+        occurredAt: row.occurred_at,
+        actor: { type: row.actor_type as ActorType, id: row.actor_id, email: row.actor_email },
+        action: row.action,
+        targetType: row.target_type,
+        targetId: row.target_id,
+        data: row.data as Record<string, unknown>,
+      }));
   }
 
   async hasPending(tenantId: string): Promise<boolean> {

@@ -67,15 +67,18 @@ export class AuditRepository {
     });
     // One statement with one array per column: the cost no longer grows with a query built per row (500-event batches).
     const column = <T>(pick: (event: ChainedEvent) => T) => events.map(pick);
+    // The head moves in the same statement (a data-modifying CTE always runs to completion): one round trip.
     await tx.$executeRaw`
+      WITH appended AS (
       INSERT INTO audit_events (id, tenant_id, seq, occurred_at, actor_type, actor_id, actor_email, action, target_type, target_id, data, prev_hash, hash)
       SELECT id, ${tenantId}::uuid, seq, occurred_at, actor_type, actor_id, actor_email, action, target_type, target_id, data, prev_hash, hash
       FROM unnest(${column((e) => e.id)}::uuid[], ${column((e) => e.seq.toString())}::bigint[], ${column((e) => e.occurredAt.toISOString())}::timestamptz[],
         ${column((e) => e.actorType)}::text[], ${column((e) => e.actorId)}::text[], ${column((e) => e.actorEmail)}::text[], ${column((e) => e.action)}::text[],
         ${column((e) => e.targetType)}::text[], ${column((e) => e.targetId)}::text[], ${column((e) => JSON.stringify(e.data))}::jsonb[],
         ${column((e) => e.prevHash)}::text[], ${column((e) => e.hash)}::text[])
-        AS e(id, seq, occurred_at, actor_type, actor_id, actor_email, action, target_type, target_id, data, prev_hash, hash)`;
-    await tx.$executeRaw`UPDATE audit_heads SET seq = ${seq}, hash = ${hash} WHERE tenant_id = ${tenantId}::uuid`;
+        AS e(id, seq, occurred_at, actor_type, actor_id, actor_email, action, target_type, target_id, data, prev_hash, hash)
+      RETURNING 1)
+      UPDATE audit_heads SET seq = ${seq}, hash = ${hash} WHERE tenant_id = ${tenantId}::uuid`;
     return events;
   }
 

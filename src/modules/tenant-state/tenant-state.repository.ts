@@ -38,9 +38,14 @@ export class TenantStateRepository {
    * policy change it did not see (the change waits, or the decision sees its version). Creates the row if missing.
    */
   async lockShared(tx: Tx, tenantId: string): Promise<TenantCounters> {
-    await tx.$executeRaw`INSERT INTO tenant_state (tenant_id) VALUES (${tenantId}::uuid) ON CONFLICT (tenant_id) DO NOTHING`;
-    const [row] = await tx.$queryRaw<{ policy_version: bigint; grant_revocations: bigint; key_revocations: bigint }[]>`
+    const select = () => tx.$queryRaw<{ policy_version: bigint; grant_revocations: bigint; key_revocations: bigint }[]>`
       SELECT policy_version, grant_revocations, key_revocations FROM tenant_state WHERE tenant_id = ${tenantId}::uuid FOR SHARE`;
+    // The row almost always exists: one statement then, two more only for a tenant that never had one.
+    let [row] = await select();
+    if (!row) {
+      await tx.$executeRaw`INSERT INTO tenant_state (tenant_id) VALUES (${tenantId}::uuid) ON CONFLICT (tenant_id) DO NOTHING`;
+      [row] = await select();
+    }
     return { policyVersion: row.policy_version, grantRevocations: row.grant_revocations, keyRevocations: row.key_revocations };
   }
 
