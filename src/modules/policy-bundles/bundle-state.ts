@@ -57,6 +57,7 @@ export class BundleState {
       entities: await this.entities.all(tx, tenantId),
       schema: (await this.schemas.find(tenantId, tx))?.schema ?? null,
       accessPolicies: await this.access.storedPolicies(tx, tenantId),
+      access: await this.access.sources(tx, tenantId),
     };
     return { live, candidates: () => this.grants.impactPages(tx, tenantId) };
   }
