@@ -1,14 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { get, IncomingMessage } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Client } from 'pg';
-import { ChainedEvent, eventHash } from '../src/modules/audit/audit-chain';
 import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
+import { seedChain } from './support/audit-seed';
 
 const EVENTS = 100_000;
-const CHUNK = 5_000;
 /** A justification of about 1 KB with everything CSV must quote: the whole export is well over 100 MB. */
 const FILLER = 'Incident "INC-42", db-primary down,\nneed psql on prod.\r\n'.repeat(18);
 const HEAP_BOUND = 100 * 1024 * 1024;
@@ -20,58 +18,6 @@ const liveHeap = (): number => {
   collect();
   return process.memoryUsage().heapUsed;
 };
-
-/** Appends EVENTS valid chain links after the tenant's head, computed here and written with unnest in chunks. */
-async function seedChain(db: Client, tenantId: string): Promise<void> {
-  const { rows } = await db.query('SELECT seq, hash FROM audit_heads WHERE tenant_id = $1', [tenantId]);
-  let seq = BigInt(rows[0].seq);
-  let prev = rows[0].hash as string;
-  const start = Date.now();
-  for (let offset = 0; offset < EVENTS; offset += CHUNK) {
-    const batch: ChainedEvent[] = [];
-    for (let i = offset; i < offset + CHUNK; i += 1) {
-      seq += 1n;
-      const unhashed = {
-        id: randomUUID(),
-        tenantId,
-        seq,
-        occurredAt: new Date(start + i),
-        actorType: 'approver',
-        actorId: `approver-${i % 7}@example.com`,
-        actorEmail: `approver-${i % 7}@example.com`,
-        action: 'grant.approved',
-        targetType: 'grant',
-        targetId: randomUUID(),
-        data: { justification: `${i}: ${FILLER}`, comment: 'ok, "fine"' },
-      };
-      const hash = eventHash(prev, unhashed);
-      batch.push({ ...unhashed, prevHash: prev, hash });
-      prev = hash;
-    }
-    const column = <K extends keyof ChainedEvent>(key: K) => batch.map((event) => event[key]);
-    await db.query(
-      `INSERT INTO audit_events (id, tenant_id, seq, occurred_at, actor_type, actor_id, actor_email, action, target_type, target_id, data, prev_hash, hash)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[],
-         $9::text[], $10::text[], $11::jsonb[], $12::text[], $13::text[])`,
-      [
-        column('id'),
-        column('tenantId'),
-        column('seq').map(String),
-        column('occurredAt'),
-        column('actorType'),
-        column('actorId'),
-        column('actorEmail'),
-        column('action'),
-        column('targetType'),
-        column('targetId'),
-        column('data').map((data) => JSON.stringify(data)),
-        column('prevHash'),
-        column('hash'),
-      ],
-    );
-  }
-  await db.query('UPDATE audit_heads SET seq = $2, hash = $3 WHERE tenant_id = $1', [tenantId, seq.toString(), prev]);
-}
 
 interface StreamStats {
   status: number;
@@ -126,7 +72,7 @@ describe('audit export of 100,000 events', () => {
     const db = new Client({ connectionString: t.config.databaseUrl });
     await db.connect();
     try {
-      await seedChain(db, tenant.id);
+      await seedChain(db, tenant.id, EVENTS, FILLER);
       total = (await db.query('SELECT count(*)::int AS n FROM audit_events WHERE tenant_id = $1', [tenant.id])).rows[0].n;
     } finally {
       await db.end();

@@ -52,6 +52,27 @@ describe('policy bundles with Cloudflare Access policies', () => {
     expect((await apply({ ...exported, email_lists: [{ name: 'oncall', emails: ['bob@example.com'] }] })).status).toBe(200);
     expect([await simulate('alice'), await simulate('bob')]).toEqual(['deny', 'allow']);
 
+    // The plan of a members change decides Access policies with the new members, in its expectations and impact.
+    const granted = await tenant.as('requester')({ method: 'POST', url: '/v1/grants', body: { principal: { type: 'User', id: 'bob' }, action: { type: 'Action', id: 'access' }, resource: { type: 'App', id: appId } } });
+    expect(granted.body.status).toBe('active');
+    const back = {
+      ...exported,
+      email_lists: [{ name: 'oncall', emails: ['alice@example.com'] }],
+      tests: [
+        { name: 'alice is back', principal: { type: 'User', id: 'alice' }, action: { type: 'Action', id: 'access' }, resource: { type: 'App', id: appId }, expect: 'allow' },
+        { name: 'bob is out', principal: { type: 'User', id: 'bob' }, action: { type: 'Action', id: 'access' }, resource: { type: 'App', id: appId }, expect: 'deny' },
+      ],
+    };
+    const planned = await tenant.admin({ method: 'POST', url: '/v1/policy-bundles/plan', body: back });
+    expect(planned.status).toBe(200);
+    expect(planned.body.tests.map((r: { name: string; passed: boolean }) => [r.name, r.passed])).toEqual([['alice is back', true], ['bob is out', true]]);
+    expect(planned.body.impact.active_denied.map((g: { grant_id: string }) => g.grant_id)).toEqual([granted.body.id]);
+    const revoking = await tenant.admin({ method: 'POST', url: '/v1/policy-bundles/apply?on_impact=revoke', body: back, headers: { 'if-match': `"${planned.body.policy_set_version}"` } });
+    expect(revoking.status).toBe(200);
+    expect((await tenant.admin({ method: 'GET', url: `/v1/grants/${granted.body.id}` })).body.status).toBe('revoked');
+    expect([await simulate('alice'), await simulate('bob')]).toEqual(['allow', 'deny']);
+    expect((await apply({ ...exported, email_lists: [{ name: 'oncall', emails: ['bob@example.com'] }] })).status).toBe(200);
+
     const removed = await apply({ ...exported, email_lists: [] });
     expect(removed.status).toBe(409);
     expect(removed.body.details.access_policy_ids).toHaveLength(1);

@@ -1,3 +1,6 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { UsageError } from './args';
 
 /** The service refused (any 4xx/5xx answer): exit code 1, printed as its message and notices. */
@@ -42,11 +45,44 @@ export interface RequestOptions {
   tenant?: boolean;
 }
 
+function jsonOrNull(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** A thin HTTP client for the service's API; every non-2xx answer is a ServiceError. */
 export class ApiClient {
   constructor(private readonly config: ClientConfig) {}
 
   async request(method: string, path: string, options: RequestOptions = {}): Promise<Answer> {
+    const response = await this.send(method, path, options);
+    const text = await response.text();
+    const body = jsonOrNull(text);
+    if (!response.ok) throw new ServiceError(response.status, body as ServiceError['body'], text);
+    return { status: response.status, headers: response.headers, body, text };
+  }
+
+  /**
+   * The answer's body written to `sink` as it arrives, at the pace `sink` takes it (the audit export can be far
+   * larger than memory); `sink` is left open. A refusal is read whole, as `request` does, and thrown.
+   */
+  async stream(method: string, path: string, sink: NodeJS.WritableStream, options: RequestOptions = {}): Promise<void> {
+    const response = await this.send(method, path, options);
+    if (!response.ok || !response.body) {
+      const text = await response.text();
+      throw new ServiceError(response.status, jsonOrNull(text) as ServiceError['body'], text);
+    }
+    try {
+      await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), sink, { end: false });
+    } catch (error) {
+      throw new ConnectionError(`the answer of ${this.config.url} broke off: ${(error as Error).message}`);
+    }
+  }
+
+  private async send(method: string, path: string, options: RequestOptions): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json', ...(options.headers ?? {}) };
     if (this.config.apiKey) headers['x-api-key'] = this.config.apiKey;
     else if (this.config.token) headers.authorization = `Bearer ${this.config.token}`;
@@ -56,21 +92,11 @@ export class ApiClient {
       headers['x-tenant-id'] = this.config.tenant;
     }
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    let response: Response;
     try {
-      response = await fetch(`${this.config.url}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+      return await fetch(`${this.config.url}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       throw new ConnectionError(`cannot reach ${this.config.url}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
     }
-    const text = await response.text();
-    let body: unknown;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      body = null;
-    }
-    if (!response.ok) throw new ServiceError(response.status, body as ServiceError['body'], text);
-    return { status: response.status, headers: response.headers, body, text };
   }
 }

@@ -11,14 +11,13 @@ export function auditorCommands(program: Command, ctx: CliContext): void {
     .command('export')
     .option('--format <format>', 'csv or ndjson', 'ndjson')
     .option('--since <duration>', 'only events of the last 90s, 30m, 2h, 1d...')
-    .description('print every audit event (redirect to a file)')
+    .description('print every audit event as the service streams it (redirect to a file)')
     .action(
       run(async (options: { format: string; since?: string }) => {
         if (!['csv', 'ndjson'].includes(options.format)) throw new UsageError('--format must be csv or ndjson');
         const query = new URLSearchParams({ format: options.format });
         if (options.since) query.set('since', new Date(Date.now() - parseDuration(options.since, '--since') * 1000).toISOString());
-        const answer = await ctx.client().request('GET', `/v1/audit/events/export?${query.toString()}`, { headers: { accept: '*/*' } });
-        process.stdout.write(answer.text);
+        await ctx.client().stream('GET', `/v1/audit/events/export?${query.toString()}`, process.stdout, { headers: { accept: '*/*' } });
       }),
     );
   audit

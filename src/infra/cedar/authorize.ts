@@ -1,4 +1,4 @@
-import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import { cedar } from './cedar-wasm';
 import { cedarMessages } from './cedar-checks';
 import type { CedarEntity, EntityUid } from './cedar-types';
 

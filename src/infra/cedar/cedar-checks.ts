@@ -1,4 +1,4 @@
-import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import { cedar } from './cedar-wasm';
 import { cedarNestingScore, formatActionId, formatUid, MAX_CEDAR_NESTING } from './cedar-text';
 import type { CedarEntity, CedarSchemaValue, EntityUid } from './cedar-types';
 import type { ActionScope, Effect, EntityScope, RuleFields, RuleScopes } from './rule-scope';

@@ -28,6 +28,12 @@ export class AccessGroupsRepository {
     return row ? toRecord(row) : null;
   }
 
+  /** Every group of the tenant, by id, as the caller's snapshot sees them. */
+  async all(tx: Tx, tenantId: string): Promise<Map<string, AccessGroupRecord>> {
+    const rows = await tx.accessGroup.findMany({ where: { tenantId } });
+    return new Map(rows.map((row) => [row.id, toRecord(row)]));
+  }
+
   /** Locks the tenant's groups (FOR UPDATE) so that a compile sees them as they will commit; every group, by id. */
   async lockAll(tx: Tx, tenantId: string): Promise<Map<string, AccessGroupRecord>> {
     await tx.$queryRaw`SELECT id FROM access_groups WHERE tenant_id = ${tenantId}::uuid FOR UPDATE`;

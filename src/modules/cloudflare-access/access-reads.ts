@@ -3,6 +3,8 @@ import type { Tx } from '@/infra/prisma/prisma.service';
 import type { StoredPolicy } from '@/modules/decisions/compiled-policy-set';
 import { AccessAppPoliciesRepository } from './access-app-policies.repository';
 import { AccessAppsRepository } from './access-apps.repository';
+import type { AccessSources } from './access-draft';
+import { AccessGroupsRepository } from './access-groups.repository';
 import { AccessPoliciesRepository } from './access-policies.repository';
 import { storedPolicies } from './access-rules';
 
@@ -13,6 +15,7 @@ export class AccessReads {
     private readonly apps: AccessAppsRepository,
     private readonly policies: AccessPoliciesRepository,
     private readonly attachments: AccessAppPoliciesRepository,
+    private readonly groups: AccessGroupsRepository,
   ) {}
 
   /** The Access policy's name; null when there is none with this id. */
@@ -29,5 +32,12 @@ export class AccessReads {
     const attachments = await this.attachments.all(tx, tenantId);
     if (attachments.length === 0) return [];
     return storedPolicies(await this.apps.all(tx, tenantId), await this.policies.all(tx, tenantId), attachments);
+  }
+
+  /** What the tenant's Access policies compile from, for a draft that changes email lists (see accessPoliciesWithLists). */
+  async sources(tx: Tx, tenantId: string): Promise<AccessSources> {
+    const attachments = await this.attachments.all(tx, tenantId);
+    if (attachments.length === 0) return { apps: [], policies: [], attachments: [], groups: new Map() };
+    return { apps: await this.apps.all(tx, tenantId), policies: await this.policies.all(tx, tenantId), attachments, groups: await this.groups.all(tx, tenantId) };
   }
 }

@@ -286,15 +286,24 @@ export class GrantsRepository {
     return [...expiring.map((g) => ({ ...g, kind: 'expire' as const })), ...timingOut.map((g) => ({ ...g, kind: 'time_out' as const }))];
   }
 
-  /** Active grants and pending requests of a tenant with what a re-decision needs (policy bundles' impact). */
-  async impactCandidates(tx: Tx, tenantId: string): Promise<ImpactRow[]> {
+  /**
+   * One keyset page of a tenant's active grants and pending requests with what a re-decision needs (policy bundles'
+   * impact), in creation order: the `limit` first after `after` (the last row of the previous page).
+   */
+  async impactPage(tx: Tx, tenantId: string, after: { createdAt: Date; id: string } | null, limit: number): Promise<ImpactRow[]> {
     const rows = await tx.grant.findMany({
-      where: { tenantId, status: { in: ['active', 'pending_approval'] } },
+      where: {
+        tenantId,
+        status: { in: ['active', 'pending_approval'] },
+        // The `gte` bound lets PostgreSQL start the index scan at the cursor; the OR alone would scan from the start.
+        ...(after && { createdAt: { gte: after.createdAt }, OR: [{ createdAt: { gt: after.createdAt } }, { id: { gt: after.id } }] }),
+      },
       select: {
         id: true, status: true, principalType: true, principalId: true, actionType: true, actionId: true, resourceType: true, resourceId: true,
         durationSeconds: true, justification: true, context: true, createdAt: true, policyId: true, approvalGroups: true,
       },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: limit,
     });
     return rows.map((r) => ({
       id: r.id,

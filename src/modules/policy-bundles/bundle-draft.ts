@@ -12,6 +12,7 @@ import { mergeChannelSettings, parseChannelSettings } from '@/modules/notificati
 import type { ChannelRecord, ChannelSettings } from '@/modules/notification-channels/notification-channel.types';
 import type { GrantEventName } from '@/modules/grants/grant-events';
 import { checkSettings } from '@/modules/policies/policy-settings';
+import { accessPoliciesWithLists, AccessSources } from '@/modules/cloudflare-access/access-draft';
 import type { PolicyRecord, PolicySettings } from '@/modules/policies/policy.types';
 import type { ParsedBundle, ParsedPolicy } from './bundle.types';
 import { atPointer, rebaseError, rebasePath } from './json-pointer';
@@ -30,6 +31,8 @@ export interface LiveState {
    * nor replaces them, but they keep deciding next to its policies, so plans evaluate them too.
    */
   accessPolicies: StoredPolicy[];
+  /** What the Access policies compile from, to compile them again with a bundle's email lists. */
+  access: AccessSources;
 }
 
 export interface DraftList {
@@ -68,7 +71,7 @@ export interface Draft {
   channels: DraftChannel[];
   entities: CedarEntity[];
   schema: CedarSchemaValue | null;
-  /** Live and unchanged by the bundle (LiveState.accessPolicies). */
+  /** The live ones (LiveState.accessPolicies), compiled with the draft's email list members. */
   accessPolicies: StoredPolicy[];
   managed: { lists: boolean; channels: boolean; entities: boolean; schema: boolean };
 }
@@ -182,7 +185,7 @@ export function buildDraft(bundle: ParsedBundle, live: LiveState, checked = new 
     channels,
     entities: bundle.entities ?? live.entities,
     schema: bundle.schema === undefined ? live.schema : bundle.schema,
-    accessPolicies: live.accessPolicies,
+    accessPolicies: bundle.emailLists ? accessPoliciesWithLists(live.access, new Map(lists.map((list) => [list.id, list.emails]))) : live.accessPolicies,
     managed: { lists: bundle.emailLists !== undefined, channels: bundle.channels !== undefined, entities: bundle.entities !== undefined, schema: bundle.schema !== undefined },
   };
   checkCedar(draft);

@@ -66,7 +66,7 @@ export class DraftEvaluator {
   }
 
   async decide(input: RequestInput): Promise<Outcome> {
-    const key = canonicalJson({ ...input, requestedAt: this.timeMatters ? input.requestedAt.toISOString() : null });
+    const key = this.keyOf(input);
     const hit = this.memo.get(key);
     if (hit) return hit;
     let outcome: Outcome;
@@ -78,6 +78,14 @@ export class DraftEvaluator {
     }
     this.memo.set(key, outcome);
     return outcome;
+  }
+
+  /** What the decision depends on (a grant's context is most often empty: no canonical form to compute). */
+  private keyOf(input: RequestInput): string {
+    const { principal: p, action: a, resource: r, context } = input;
+    const contextKey = context === undefined ? null : Object.keys(context).length === 0 ? '{}' : canonicalJson(context);
+    const at = this.timeMatters ? input.requestedAt.toISOString() : null;
+    return JSON.stringify([p.type, p.id, a.type, a.id, r.type, r.id, input.durationSeconds ?? null, input.justification ?? null, at, contextKey, input.extension ?? false, input.enforceJustification ?? true, input.enforceMaximum ?? true, input.identity ?? null]);
   }
 }
 
@@ -118,38 +126,40 @@ const sameGroups = (a: GrantApprovalGroup[], b: GrantApprovalGroup[]): boolean =
  * grant is decided as it was requested (context, justification, duration, request time). A pending request whose
  * policy the bundle removes or disables is denied (PRODUCT.md section 14), whatever the draft says.
  */
-export async function computeImpact(evaluator: DraftEvaluator, draft: Draft, candidates: ImpactCandidate[]): Promise<Impact> {
+export async function computeImpact(evaluator: DraftEvaluator, draft: Draft, pages: AsyncIterable<ImpactCandidate[]>): Promise<Impact> {
   const impact: Impact = { active_denied: [], pending_denied: [], pending_rerouted: [] };
   const lists = new Map(draft.lists.map((list) => [list.id, list.emails]));
   const enabled = new Set(draft.policies.filter((p) => p.settings.enabled).map((p) => p.id));
-  for (const grant of candidates) {
-    const { decision, refusal } = await evaluator.decide({
-      principal: grant.principal,
-      action: grant.action,
-      resource: grant.resource,
-      context: grant.context,
-      durationSeconds: grant.durationSeconds,
-      justification: grant.justification,
-      requestedAt: grant.createdAt,
-      enforceJustification: false,
-    });
-    const denied = (notices: string[], ruleIds: string[]): DeniedGrant => ({
-      grant_id: grant.id,
-      principal: grant.principal,
-      action: grant.action,
-      resource: grant.resource,
-      determining_rule_ids: ruleIds,
-      notices,
-    });
-    const policyGone = grant.status === 'pending_approval' && grant.policyId !== null && !enabled.has(grant.policyId);
-    if (!decision || decision.decision === 'deny' || policyGone) {
-      const notices = refusal ? [refusal] : policyGone ? ['the policy of this request is removed or disabled by the bundle', ...(decision?.notices ?? [])] : (decision?.notices ?? []);
-      (grant.status === 'active' ? impact.active_denied : impact.pending_denied).push(denied(notices, decision?.decision === 'deny' ? decision.determiningRuleIds : []));
-      continue;
+  for await (const page of pages) {
+    for (const grant of page) {
+      const { decision, refusal } = await evaluator.decide({
+        principal: grant.principal,
+        action: grant.action,
+        resource: grant.resource,
+        context: grant.context,
+        durationSeconds: grant.durationSeconds,
+        justification: grant.justification,
+        requestedAt: grant.createdAt,
+        enforceJustification: false,
+      });
+      const denied = (notices: string[], ruleIds: string[]): DeniedGrant => ({
+        grant_id: grant.id,
+        principal: grant.principal,
+        action: grant.action,
+        resource: grant.resource,
+        determining_rule_ids: ruleIds,
+        notices,
+      });
+      const policyGone = grant.status === 'pending_approval' && grant.policyId !== null && !enabled.has(grant.policyId);
+      if (!decision || decision.decision === 'deny' || policyGone) {
+        const notices = refusal ? [refusal] : policyGone ? ['the policy of this request is removed or disabled by the bundle', ...(decision?.notices ?? [])] : (decision?.notices ?? []);
+        (grant.status === 'active' ? impact.active_denied : impact.pending_denied).push(denied(notices, decision?.decision === 'deny' ? decision.determiningRuleIds : []));
+        continue;
+      }
+      if (grant.status !== 'pending_approval' || !decision.policy) continue;
+      const groups = decision.policy.approvalRequired ? snapshotGroups(decision.policy.approvalGroups, lists) : [];
+      if (!sameGroups(groups, grant.approvalGroups)) impact.pending_rerouted.push({ grant_id: grant.id, approval_groups: groups });
     }
-    if (grant.status !== 'pending_approval' || !decision.policy) continue;
-    const groups = decision.policy.approvalRequired ? snapshotGroups(decision.policy.approvalGroups, lists) : [];
-    if (!sameGroups(groups, grant.approvalGroups)) impact.pending_rerouted.push({ grant_id: grant.id, approval_groups: groups });
   }
   return impact;
 }

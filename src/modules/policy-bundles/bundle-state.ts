@@ -15,7 +15,8 @@ import type { ImpactCandidate } from './bundle-evaluation';
 /** What a plan reads: the tenant's objects and its active and pending grants, at one policy-set version. */
 export interface Snapshot {
   live: LiveState;
-  candidates: ImpactCandidate[];
+  /** The active grants and pending requests in pages, read from the snapshot while they are iterated. */
+  candidates: () => AsyncIterable<ImpactCandidate[]>;
 }
 
 /** Reads a tenant's live state for policy bundles, through the repositories that own each table. */
@@ -33,20 +34,20 @@ export class BundleState {
     private readonly access: AccessReads,
   ) {}
 
-  /** One repeatable-read snapshot; `withGrants` false skips the grants (export). */
-  snapshot(tenantId: string, withGrants = true): Promise<Snapshot> {
+  /** `use` runs inside one repeatable-read snapshot, which it may read grants from until it ends. */
+  inSnapshot<T>(tenantId: string, use: (snapshot: Snapshot) => Promise<T>): Promise<T> {
     return this.prisma.$transaction(
       async (tx) => {
         await allowLongTransaction(tx, 60_000);
         const version = (await this.state.find(tenantId, tx)).policyVersion;
-        return this.read(tx, tenantId, version, withGrants);
+        return use(await this.read(tx, tenantId, version));
       },
       { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead, timeout: 60_000 },
     );
   }
 
   /** Inside the caller's transaction, labelled with `version`. */
-  async read(tx: Tx, tenantId: string, version: bigint, withGrants = true): Promise<Snapshot> {
+  async read(tx: Tx, tenantId: string, version: bigint): Promise<Snapshot> {
     const live: LiveState = {
       tenantId,
       version,
@@ -56,7 +57,8 @@ export class BundleState {
       entities: await this.entities.all(tx, tenantId),
       schema: (await this.schemas.find(tenantId, tx))?.schema ?? null,
       accessPolicies: await this.access.storedPolicies(tx, tenantId),
+      access: await this.access.sources(tx, tenantId),
     };
-    return { live, candidates: withGrants ? await this.grants.impactCandidates(tx, tenantId) : [] };
+    return { live, candidates: () => this.grants.impactPages(tx, tenantId) };
   }
 }

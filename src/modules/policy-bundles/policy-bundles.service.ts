@@ -63,11 +63,11 @@ export class PolicyBundlesService {
   /** Validates, runs the expectations and computes diff and impact against the live state; stores nothing. */
   async plan(tenantId: string, body: unknown): Promise<PlanView> {
     const bundle = parseBundle(body);
-    return (await this.compute(tenantId, bundle, await this.state.snapshot(tenantId))).view;
+    return this.state.inSnapshot(tenantId, async (snapshot) => (await this.compute(tenantId, bundle, snapshot)).view);
   }
 
   async current(tenantId: string): Promise<{ version: bigint; bundle: Record<string, unknown> }> {
-    const { live } = await this.state.snapshot(tenantId, false);
+    const { live } = await this.state.inSnapshot(tenantId, (snapshot) => Promise.resolve(snapshot));
     return { version: live.version, bundle: exportBundle(live) };
   }
 
@@ -83,7 +83,7 @@ export class PolicyBundlesService {
     const checked = new Set<string>();
     // Planned once outside the transaction: a stale version or a failing expectation is refused without taking the
     // tenant's lock, and the Cedar checks of new rules are not repeated while it is held.
-    const early = await this.compute(tenantId, bundle, await this.state.snapshot(tenantId), checked);
+    const early = await this.state.inSnapshot(tenantId, (snapshot) => this.compute(tenantId, bundle, snapshot, checked));
     if (early.view.policy_set_version !== Number(expected)) throw conflict(`The policy set is at version ${early.view.policy_set_version}, not ${expected}: plan again`, { policy_set_version: early.view.policy_set_version });
     this.refuseFailures(early.view);
     if (isEmptyDiff(early.view.diff)) return { ...early.view, applied: true };
@@ -127,7 +127,7 @@ export class PolicyBundlesService {
     const names = new Map([...draft.policies.map((p): [string, string] => [p.id, p.settings.name]), ...draft.accessPolicies.map((p): [string, string] => [p.id, p.name])]);
     const tests = await runTests(evaluator, bundle.tests, names);
     const diff = diffDraft(draft, snapshot.live);
-    const impact = isEmptyDiff(diff) ? { active_denied: [], pending_denied: [], pending_rerouted: [] } : await computeImpact(evaluator, draft, snapshot.candidates);
+    const impact = isEmptyDiff(diff) ? { active_denied: [], pending_denied: [], pending_rerouted: [] } : await computeImpact(evaluator, draft, snapshot.candidates());
     return { draft, view: { policy_set_version: Number(snapshot.live.version), valid: tests.every((test) => test.passed), tests, diff, impact } };
   }
 
