@@ -11,6 +11,8 @@ export interface AccessSources {
   policies: AccessPolicyRecord[];
   attachments: AttachmentRecord[];
   groups: ReadonlyMap<string, RuleLists>;
+  /** Items of the IP lists the policies and groups name (bundles do not change IP lists). */
+  ipLists: ReadonlyMap<string, readonly string[]>;
 }
 
 /**
@@ -23,7 +25,7 @@ export function accessPoliciesWithLists(sources: AccessSources, lists: ReadonlyM
   const issues: Issue[] = [];
   const policies = sources.policies.map((policy) => {
     if (policy.emailListIds.length === 0 || !policy.emailListIds.every((id) => lists.has(id))) return policy;
-    const compiled = compileConditions(policy.decision, policy, { groups: sources.groups, emailLists: lists }, issues);
+    const compiled = compileConditions(policy.decision, policy, { groups: sources.groups, emailLists: lists, ipLists: sources.ipLists }, issues);
     return { ...policy, cedarConditions: compiled.conditions };
   });
   throwIssues(issues);

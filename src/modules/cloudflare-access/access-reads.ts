@@ -6,6 +6,7 @@ import { AccessAppsRepository } from './access-apps.repository';
 import type { AccessSources } from './access-draft';
 import { AccessGroupsRepository } from './access-groups.repository';
 import { AccessPoliciesRepository } from './access-policies.repository';
+import { IpListItemsRepository } from './ip-list-items.repository';
 import { storedPolicies } from './access-rules';
 
 /** What the decision engine reads of the Cloudflare Access feature: its policies as stored rules, in the loader's snapshot. */
@@ -16,6 +17,7 @@ export class AccessReads {
     private readonly policies: AccessPoliciesRepository,
     private readonly attachments: AccessAppPoliciesRepository,
     private readonly groups: AccessGroupsRepository,
+    private readonly ipItems: IpListItemsRepository,
   ) {}
 
   /** The Access policy's name; null when there is none with this id. */
@@ -37,7 +39,11 @@ export class AccessReads {
   /** What the tenant's Access policies compile from, for a draft that changes email lists (see accessPoliciesWithLists). */
   async sources(tx: Tx, tenantId: string): Promise<AccessSources> {
     const attachments = await this.attachments.all(tx, tenantId);
-    if (attachments.length === 0) return { apps: [], policies: [], attachments: [], groups: new Map() };
-    return { apps: await this.apps.all(tx, tenantId), policies: await this.policies.all(tx, tenantId), attachments, groups: await this.groups.all(tx, tenantId) };
+    if (attachments.length === 0) return { apps: [], policies: [], attachments: [], groups: new Map(), ipLists: new Map() };
+    const policies = await this.policies.all(tx, tenantId);
+    // IP lists are not part of bundles: a recompiled policy inlines their stored items (ipListIds counts the lists
+    // named through groups too).
+    const ipListIds = [...new Set(policies.flatMap((p) => p.ipListIds))];
+    return { apps: await this.apps.all(tx, tenantId), policies, attachments, groups: await this.groups.all(tx, tenantId), ipLists: await this.ipItems.itemsOf(tx, tenantId, ipListIds) };
   }
 }
