@@ -107,6 +107,20 @@ describe('Cloudflare Access API: credentials, bad input and list changes', () =>
     expect((await tenant.admin({ method: 'DELETE', url: `/v1/email-lists/${list.id}` })).status).toBe(409);
   });
 
+  it('names what still uses an IP list, a group or a reusable policy in the 409 that refuses its deletion', async () => {
+    const list = (await cf('POST', '/rules/lists', { name: 'in_use', kind: 'ip' })).body.result.id as string;
+    const group = (await cf('POST', '/access/groups', { name: 'in use', include: [{ ip_list: { id: list } }] })).body.result.id as string;
+    const parent = (await cf('POST', '/access/groups', { name: 'parent', include: [{ group: { id: group } }] })).body.result.id as string;
+    const policy = (await cf('POST', '/access/policies', { name: 'in use', decision: 'allow', include: [{ ip_list: { id: list } }] })).body.result.id as string;
+    const app = (await cf('POST', '/access/apps', { name: 'in use', domain: 'in-use.example.com', policies: [policy] })).body.result.id as string;
+    const listGone = await cf('DELETE', `/rules/lists/${list}`);
+    expect(listGone).toMatchObject({ status: 409, body: { errors: [{ code: 1005, message: `The IP list is used by Access policies or groups (policy_ids: ${policy}; group_ids: ${group})` }] } });
+    const groupGone = await cf('DELETE', `/access/groups/${group}`);
+    expect(groupGone).toMatchObject({ status: 409, body: { errors: [{ message: `The Access group is used by policies or other groups (group_ids: ${parent})` }] } });
+    const policyGone = await cf('DELETE', `/access/policies/${policy}`);
+    expect(policyGone).toMatchObject({ status: 409, body: { errors: [{ message: `The policy is applied to applications (app_ids: ${app})` }] } });
+  });
+
   it('checks IP list items: hostile CIDRs at their pointers, nothing half-written, the cap, unknown items', async () => {
     const list = (await cf('POST', '/rules/lists', { name: 'hostile', kind: 'ip' })).body.result.id as string;
     const items = async () => (await cf('GET', `/rules/lists/${list}/items?per_page=500`)).body.result.map((i: { ip: string }) => i.ip) as string[];

@@ -33,6 +33,17 @@ export interface CloudflareErrorBody {
   result: null;
 }
 
+/**
+ * The id lists of `details` (`policy_ids`, `group_ids`, `app_ids`: what still uses an object a `409` refuses to
+ * delete) as text, since Cloudflare's envelope has no place for details: `(policy_ids: a, b; group_ids: c)`.
+ */
+function idListsOf(details: Record<string, unknown> | undefined): string {
+  const lists = Object.entries(details ?? {}).filter(
+    (entry): entry is [string, string[]] => entry[0].endsWith('_ids') && Array.isArray(entry[1]) && entry[1].length > 0 && entry[1].every((id) => typeof id === 'string'),
+  );
+  return lists.length === 0 ? '' : ` (${lists.map(([key, ids]) => `${key}: ${ids.join(', ')}`).join('; ')})`;
+}
+
 /** Our error body in Cloudflare's envelope: one error per offending field (with `source.pointer`), notices as messages. */
 export function cloudflareErrorBody(body: ErrorBody): CloudflareErrorBody {
   const code = CLOUDFLARE_CODES[body.code];
@@ -40,7 +51,7 @@ export function cloudflareErrorBody(body: ErrorBody): CloudflareErrorBody {
   const errors = Object.entries(fields).map(([field, messages]) => ({ code, message: `${pointerOf(field)}: ${messages.join('; ')}`, source: { pointer: pointerOf(field) } }));
   return {
     success: false,
-    errors: errors.length > 0 ? errors : [{ code, message: body.message }],
+    errors: errors.length > 0 ? errors : [{ code, message: `${body.message}${idListsOf(body.details)}` }],
     messages: (body.notices ?? []).map((notice) => ({ code, message: notice })),
     result: null,
   };

@@ -72,7 +72,7 @@ export class ApprovalPageService {
       if ('page' in opened) return opened.page;
       const { link, grant, view } = opened;
       const who = await this.signedIn(link.tenantId, link.approverEmail, cookies);
-      if (who === 'sign_in') return this.signIn.start(link.tenantId, token);
+      if (who === 'sign_in') return this.startSignIn(link.tenantId, token);
       if ('html' in who) return who;
       const eligible = eligibility(approvalCase(grant, new Date(), link.round), link.approverEmail);
       const refused = refusal(eligible === 'eligible' ? 'recorded' : eligible, link.approverEmail, view.status);
@@ -153,6 +153,16 @@ export class ApprovalPageService {
     if (!session) return 'sign_in';
     if (session.email !== approverEmail) return message(403, 'This link is for someone else', `You are signed in as ${session.email}; this link is for ${approverEmail}.`);
     return { actor: signedInApproverActor(session.provider, session.sub, session.email) };
+  }
+
+  /** The redirect to the identity provider, or a page saying why sign-in cannot start (no provider, provider down). */
+  private async startSignIn(tenantId: string, token: string): Promise<PageResult> {
+    try {
+      return await this.signIn.start(tenantId, token);
+    } catch (error) {
+      if (error instanceof DomainError) return message(error.status, 'Sign-in unavailable', `${error.message}. No decision can be made through this link until then.`);
+      throw error;
+    }
   }
 
   private refusalPage(error: DomainError, view: RequestView): HtmlPage {

@@ -121,13 +121,16 @@ export class ApprovalSignIn {
     return provider;
   }
 
+  /** The provider's discovered configuration (cached); `unavailable` (503) when it cannot be fetched. */
   private configuration(provider: IdentityProviderRecord): Promise<oidc.Configuration> {
     const key = `${provider.issuer}|${provider.clientId}`;
     let configuration = this.configurations.get(key);
     if (!configuration) {
       const options = this.config.identity.allowInsecureIssuers ? { execute: [oidc.allowInsecureRequests] } : undefined;
-      configuration = oidc.discovery(new URL(provider.issuer), provider.clientId as string, undefined, oidc.None(), options);
-      configuration.catch(() => this.configurations.delete(key));
+      configuration = oidc.discovery(new URL(provider.issuer), provider.clientId as string, undefined, oidc.None(), options).catch((error: unknown) => {
+        this.configurations.delete(key);
+        throw new DomainError('unavailable', `The identity provider ${provider.name} cannot be reached for sign-in (${(error as Error).message}); try again later`);
+      });
       this.configurations.set(key, configuration);
     }
     return configuration;

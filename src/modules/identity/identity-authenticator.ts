@@ -63,15 +63,21 @@ export class IdentityAuthenticator implements OnModuleInit {
   async verify(tenantId: string, token: string, source: TokenSource, audience?: string): Promise<VerifiedToken> {
     let alg: string | undefined;
     let issuer: string | undefined;
+    let audiences: unknown[] = [];
     try {
       alg = decodeProtectedHeader(token).alg;
-      issuer = decodeJwt(token).iss;
+      const unverified = decodeJwt(token);
+      issuer = unverified.iss;
+      audiences = Array.isArray(unverified.aud) ? unverified.aud : [unverified.aud];
     } catch {
       throw tokenRejected('malformed');
     }
     if (alg === undefined || !ACCEPTED_ALGORITHMS.includes(alg)) throw tokenRejected('algorithm');
     const wanted = source === 'cloudflare' ? ['cloudflare_access'] : ['oidc', 'cloudflare_access'];
-    const provider = (await this.providersOf(tenantId)).find((p) => wanted.includes(p.type) && issuer !== undefined && p.issuer === normalizeIssuer(issuer));
+    // One issuer may be registered once per audience (two clients of one IdP): the token's (unverified) `aud` picks
+    // the provider, whose audience jwtVerify then checks.
+    const candidates = (await this.providersOf(tenantId)).filter((p) => wanted.includes(p.type) && issuer !== undefined && p.issuer === normalizeIssuer(issuer));
+    const provider = candidates.find((p) => audiences.includes(audience ?? p.audience)) ?? candidates[0];
     if (!provider) throw tokenRejected('issuer');
     let claims: JWTPayload;
     try {
