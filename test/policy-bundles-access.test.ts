@@ -80,6 +80,31 @@ describe('policy bundles with Cloudflare Access policies', () => {
     expect([await simulate('alice'), await simulate('bob')]).toEqual(['deny', 'allow']);
   });
 
+  it('recompiles a policy that names an email list and an IP list with the list\'s new members and the stored IP items', async () => {
+    const tenant = await createTenant(t);
+    const list = await tenant.admin({ method: 'POST', url: '/v1/email-lists', body: { name: 'ops', emails: ['alice@example.com'] } });
+    expect((await tenant.admin({ method: 'PUT', url: '/v1/entities', body: [{ uid: { type: 'User', id: 'bob' }, attrs: { email: 'bob@example.com' }, parents: [] }] })).status).toBe(200);
+    const cf = (path: string, body: unknown) => tenant.admin({ method: 'POST', url: `/client/v4/accounts/${tenant.id}${path}`, body });
+    const ipList = (await cf('/rules/lists', { name: 'office', kind: 'ip' })).body.result.id as string;
+    expect((await cf(`/rules/lists/${ipList}/items`, [{ ip: '10.1.0.0/16' }])).status).toBe(200);
+    const appId = (await cf('/access/apps', { name: 'vpn', domain: 'vpn.example.com', type: 'self_hosted' })).body.result.id as string;
+    const policy = { name: 'ops from the office', decision: 'allow', include: [{ email_list: { id: list.body.id } }], require: [{ ip_list: { id: ipList } }] };
+    expect((await cf(`/access/apps/${appId}/policies`, policy)).status).toBe(201);
+    const bob = (ip: string) => ({ principal: { type: 'User', id: 'bob' }, action: { type: 'Action', id: 'access' }, resource: { type: 'App', id: appId }, context: { ip } });
+    const exported = (await tenant.admin({ method: 'GET', url: '/v1/policy-bundles/current' })).body as Record<string, unknown>;
+    const next = {
+      ...exported,
+      email_lists: [{ name: 'ops', emails: ['bob@example.com'] }],
+      tests: [
+        { name: 'bob from the office', ...bob('10.1.2.3'), expect: 'allow' },
+        { name: 'bob from elsewhere', ...bob('192.0.2.1'), expect: 'deny' },
+      ],
+    };
+    const planned = await tenant.admin({ method: 'POST', url: '/v1/policy-bundles/plan', body: next });
+    expect(planned.status).toBe(200);
+    expect(planned.body.tests.map((test: { passed: boolean }) => test.passed)).toEqual([true, true]);
+  });
+
   it('refuses a bundle whose schema the Access policies do not conform to', async () => {
     const tenant = await createTenant(t);
     const cf = (path: string, body: unknown) => tenant.admin({ method: 'POST', url: `/client/v4/accounts/${tenant.id}${path}`, body });
