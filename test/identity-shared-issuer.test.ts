@@ -38,4 +38,17 @@ describe('two identity providers of one tenant with the same issuer and differen
     const neither = await me(await oidc.sign({ sub: 'ann', email: 'ann@example.com', aud: 'urn:someone-else' }));
     expect(neither).toMatchObject({ status: 401, body: { details: { reason: 'audience' } } });
   });
+
+  it('refuses a third provider with an issuer and audience already registered (409), also written with a trailing slash', async () => {
+    const again = { name: 'portal-again', type: 'oidc', issuer: `${oidc.issuer}/`, audience: AUDIENCE };
+    const created = await tenant.admin({ method: 'POST', url: '/v1/identity-providers', body: again });
+    expect(created).toMatchObject({ status: 409, body: { code: 'conflict', details: { fields: { audience: [expect.stringContaining('same issuer and audience')] } } } });
+    const listed = await tenant.admin({ method: 'GET', url: '/v1/identity-providers' });
+    expect(listed.body.data.map((p: { name: string }) => p.name).sort()).toEqual(['cli', 'portal']);
+    const cli = listed.body.data.find((p: { name: string }) => p.name === 'cli') as { id: string };
+    const moved = await tenant.admin({ method: 'PATCH', url: `/v1/identity-providers/${cli.id}`, body: { audience: AUDIENCE } });
+    expect(moved).toMatchObject({ status: 409, body: { details: { fields: { audience: [expect.stringContaining('same issuer and audience')] } } } });
+    const sameName = await tenant.admin({ method: 'POST', url: '/v1/identity-providers', body: { ...again, name: 'cli', audience: 'urn:other' } });
+    expect(sameName).toMatchObject({ status: 409, body: { details: { fields: { name: [expect.stringContaining('already exists')] } } } });
+  });
 });

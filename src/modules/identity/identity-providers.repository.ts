@@ -16,10 +16,14 @@ const toRecord = (row: Row): IdentityProviderRecord => ({
 
 export type IdentityProviderData = Omit<IdentityProviderRecord, 'id' | 'tenantId' | 'createdAt' | 'updatedAt'>;
 
-const duplicateName = (error: unknown, name: string | undefined): unknown =>
-  error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002'
-    ? conflict(`An identity provider named "${name}" already exists`, { field: 'name' })
-    : error;
+/** A unique index refused the write: the name, or the issuer and audience, belong to another provider (409). */
+const duplicate = (error: unknown, data: Partial<IdentityProviderData>): unknown => {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') return error;
+  if (JSON.stringify(error.meta ?? {}).includes('issuer')) {
+    return conflict('Another identity provider of this tenant has the same issuer and audience: tokens could not tell them apart', { field: 'audience' });
+  }
+  return conflict(`An identity provider named "${data.name}" already exists`, { field: 'name' });
+};
 
 /** The only code on identity_providers. */
 @Injectable()
@@ -30,7 +34,7 @@ export class IdentityProvidersRepository {
     try {
       return toRecord(await tx.identityProvider.create({ data: { ...data, claims: { ...data.claims }, tenantId } }));
     } catch (error) {
-      throw duplicateName(error, data.name);
+      throw duplicate(error, data);
     }
   }
 
@@ -54,7 +58,7 @@ export class IdentityProvidersRepository {
       const { claims, ...rest } = data;
       await tx.identityProvider.updateMany({ where: { tenantId, id }, data: { ...rest, ...(claims && { claims: { ...claims } }) } });
     } catch (error) {
-      throw duplicateName(error, data.name);
+      throw duplicate(error, data);
     }
     return (await this.find(tenantId, id, tx)) as IdentityProviderRecord;
   }
