@@ -1,4 +1,4 @@
-import { ApprovalTokensService } from '../src/modules/approvals/approval-tokens.service';
+import { ApprovalTokensService } from '@/modules/approvals/approval-tokens.service';
 import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 import { action, host, permitPolicy, user } from './support/grants';
@@ -14,12 +14,19 @@ describe('approval links when sign-in is required but cannot start', () => {
   const t = useTestApp({ IDENTITY_ALLOW_INSECURE_ISSUERS: 'true' });
   let oidc: TestOidcProvider;
   let tenant: TestTenant;
+  let signInProviderId: string;
 
   beforeAll(async () => {
     oidc = await TestOidcProvider.start({ people: [{ id: 'boss', email: 'boss@example.com', groups: [] }] });
     tenant = await createTenant(t);
     expect((await tenant.admin({ method: 'POST', url: '/v1/identity-providers', body: { name: 'corp', type: 'oidc', issuer: oidc.issuer, audience: AUDIENCE } })).status).toBe(201);
-    expect((await tenant.admin({ method: 'PATCH', url: '/v1/settings', body: { approval_requires_sign_in: true } })).status).toBe(200);
+    const enable = () => tenant.admin({ method: 'PATCH', url: '/v1/settings', body: { approval_requires_sign_in: true } });
+    // Turning sign-in on without a provider approvers can sign in with is refused; once there is one it is accepted.
+    expect(await enable()).toMatchObject({ status: 409, body: { code: 'conflict', details: { fields: { approval_requires_sign_in: [expect.stringContaining('client_id')] } } } });
+    const signIn = await tenant.admin({ method: 'POST', url: '/v1/identity-providers', body: { name: 'sign-in', type: 'oidc', issuer: oidc.issuer, audience: 'urn:jit-approvals', client_id: 'jit-approvals' } });
+    expect(signIn.status).toBe(201);
+    signInProviderId = signIn.body.id as string;
+    expect((await enable()).status).toBe(200);
     await permitPolicy(tenant, 'alice', 'sudo', { approval_required: true, approval_groups: [{ approvals_needed: 1, email_addresses: ['boss@example.com'] }] });
   });
   afterAll(async () => {
@@ -33,7 +40,8 @@ describe('approval links when sign-in is required but cannot start', () => {
     return { grantId: requested.body.id as string, path: `/approvals/${link.token}` };
   };
 
-  it('answers 503 with the reason when no oidc provider has a client_id, and decides nothing', async () => {
+  it('answers 503 with the reason when no oidc provider has a client_id (any more), and decides nothing', async () => {
+    expect((await tenant.admin({ method: 'DELETE', url: `/v1/identity-providers/${signInProviderId}` })).status).toBe(204);
     const { grantId, path } = await linkToNewRequest();
     const shown = await t.request({ method: 'GET', url: path });
     expect(shown.status).toBe(503);

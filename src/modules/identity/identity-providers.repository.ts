@@ -49,6 +49,11 @@ export class IdentityProvidersRepository {
   }
 
   /** Every provider of the tenant (a tenant has a handful): what token verification chooses from. */
+  /** True when the tenant has an `oidc` provider with a `client_id`: approvers can sign in with it. */
+  async hasSignInClient(tx: Tx, tenantId: string): Promise<boolean> {
+    return (await tx.identityProvider.findFirst({ where: { tenantId, type: 'oidc', clientId: { not: null } }, select: { id: true } })) !== null;
+  }
+
   async all(tenantId: string): Promise<IdentityProviderRecord[]> {
     return (await this.prisma.identityProvider.findMany({ where: { tenantId }, orderBy: { createdAt: 'asc' } })).map(toRecord);
   }
