@@ -79,6 +79,15 @@ describe('decision integrity', () => {
       expect(events[0].data).toMatchObject({ duration_seconds: 2400, policy_id: long.id });
     });
 
+    it('grants a request without a duration that 0 s would deny, at the default of the policy that allows it', async () => {
+      const tenant = await createTenant(t);
+      const atLeast = await policy(tenant, { name: 'at least a minute', default_duration_seconds: 3600, rules: [{ ...ANY, conditions: 'context.duration_seconds >= 60' }] });
+      expect((await simulate(tenant)).body).toMatchObject({ decision: 'allow', policy_id: atLeast.id, duration_seconds: 3600 });
+      expect((await request(tenant)).body).toMatchObject({ status: 'active', policy_id: atLeast.id, duration_seconds: 3600 });
+      await policy(tenant, { name: 'not that long', rules: [{ ...ANY, effect: 'forbid', conditions: 'context.duration_seconds > 1800' }] });
+      expect((await request(tenant)).status).toBe(403);
+    });
+
     it('asks for duration_seconds when the policies never agree on a default, and stores nothing', async () => {
       const tenant = await createTenant(t);
       await policy(tenant, { name: 'a', priority: 100, default_duration_seconds: 600, rules: [{ ...ANY, conditions: 'context.duration_seconds != 600' }] });

@@ -58,6 +58,7 @@ export class CompiledPolicySet {
   private readonly rules = new Map<string, RuleInfo>();
   private readonly policies = new Map<string, PolicyInfo>();
   private readonly graph: EntityGraph;
+  private defaults?: number[];
 
   constructor(private readonly data: PolicySetData) {
     const ordered = [...data.policies].sort((a, b) => b.priority - a.priority || a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
@@ -82,6 +83,12 @@ export class CompiledPolicySet {
 
   get ruleCount(): number {
     return this.ordered.length;
+  }
+
+  /** Each enabled policy's default duration (else its maximum), distinct and ascending, in seconds. */
+  get defaultDurations(): number[] {
+    this.defaults ??= [...new Set([...this.policies.values()].map((p) => p.defaultDurationSeconds ?? p.maxDurationSeconds))].sort((a, b) => a - b);
+    return this.defaults;
   }
 
   /** PRODUCT.md section 5, decided by Cedar over only the rules whose scope can match the request. */

@@ -59,7 +59,7 @@ export class PolicyEngine implements OnModuleInit {
 
   /** A grant request, activation or extension, with the duration it gets (see decideRequest). */
   decide(tenantId: string, input: RequestInput): Promise<RequestDecision> {
-    return decideRequest((request) => this.evaluate(tenantId, request), input);
+    return decideRequest((request) => this.evaluate(tenantId, request), input, async () => (await this.compiled(tenantId)).defaultDurations);
   }
 
   private async compiled(tenantId: string): Promise<CompiledPolicySet> {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DomainError } from '@/common/errors/domain-error';
 import type { Decision, EvaluationRequest, GoverningPolicy } from './decision.types';
-import { decideRequest, MAX_DURATION_ROUNDS } from './request-decision';
+import { decideRequest, MAX_DEFAULT_CANDIDATES, MAX_DURATION_ROUNDS } from './request-decision';
 import { isBlank } from './request-rules';
 import { PLAIN_POLICY } from './spec-fixtures';
 
@@ -23,6 +23,22 @@ const decision = (governing: GoverningPolicy | null): Decision => ({
 });
 const input = { principal: { type: 'User', id: 'a' }, action: { type: 'Action', id: 'ssh' }, resource: { type: 'Host', id: 'h' }, requestedAt: new Date(0) };
 
+describe('decideRequest without a duration, denied at 0 s', () => {
+  // One permit that needs `context.duration_seconds >= 60`, default 3600 s; another policy with default 30 s.
+  const needsAMinute = policy('needs-a-minute', 3600);
+  const evaluate = async (request: EvaluationRequest) => decision((request.context.duration_seconds as number) >= 60 ? needsAMinute : null);
+
+  it('tries the tenant\'s policy defaults and grants at the smallest one Cedar allows under a policy with that default', async () => {
+    const result = await decideRequest(evaluate, input, async () => [30, 3600, 7200]);
+    expect(result).toMatchObject({ durationSeconds: 3600, decision: { decision: 'allow', policy: { id: 'needs-a-minute' } } });
+  });
+
+  it('stays denied when no default is such a fixed point (fails closed)', async () => {
+    expect((await decideRequest(evaluate, input, async () => [30, 7200])).decision.decision).toBe('deny');
+    expect((await decideRequest(evaluate, input)).decision.decision).toBe('deny');
+  });
+});
+
 describe('decideRequest: the duration granted is one Cedar decided on (property)', () => {
   it('returns an allow only at a duration that was evaluated and that the governing policy gives, else deny or 400', async () => {
     // A "policy set" as a function of the duration: bands of durations, each governed by a policy or denied.
@@ -40,9 +56,10 @@ describe('decideRequest: the duration granted is one Cedar decided on (property)
           return decision(chosen.policy === null ? null : policies[chosen.policy]);
         };
         try {
-          const result = await decideRequest(evaluate, { ...input, durationSeconds: requested });
+          const defaults = async () => [...new Set(policies.map((p) => p.defaultDurationSeconds ?? p.maxDurationSeconds))].sort((a, b) => a - b);
+          const result = await decideRequest(evaluate, { ...input, durationSeconds: requested }, defaults);
           expect(evaluated).toContain(result.durationSeconds);
-          expect(evaluated.length).toBeLessThanOrEqual(MAX_DURATION_ROUNDS + 1);
+          expect(evaluated.length).toBeLessThanOrEqual(MAX_DURATION_ROUNDS + 1 + MAX_DEFAULT_CANDIDATES);
           const last = await evaluate({ ...input, context: { duration_seconds: result.durationSeconds } });
           expect(last.decision).toBe(result.decision.decision);
           if (result.decision.decision === 'allow' && requested === undefined) {

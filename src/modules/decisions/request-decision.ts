@@ -34,15 +34,24 @@ export interface RequestDecision {
 /** Evaluations of a request without a duration before giving up on a default everyone agrees on. */
 export const MAX_DURATION_ROUNDS = 4;
 
+/** Policy defaults tried when a request without a duration is denied at 0 s (the smallest first). */
+export const MAX_DEFAULT_CANDIDATES = 8;
+
 /**
  * PRODUCT.md sections 5 and 14: the decision for a request, with the duration it will get. Without a requested
  * duration the governing policy's default applies, but which policy governs can depend on the duration (conditions
  * read `context.duration_seconds`): the request is evaluated at 0 s to find a first governing policy, then at that
  * policy's default until the governing policy's default is the duration evaluated (a fixed point), so the stored
- * duration is always one Cedar decided on. No fixed point within MAX_DURATION_ROUNDS: `400 invalid_input` asking
- * for `duration_seconds`. An allow is also checked against the governing policy's maximum and justification rule.
+ * duration is always one Cedar decided on. Denied at 0 s, the tenant's policy defaults (`defaultDurations`, seconds,
+ * ascending) are tried and the smallest that is such a fixed point wins; none is: the 0 s deny. No fixed point within
+ * MAX_DURATION_ROUNDS: `400 invalid_input` asking for `duration_seconds`. An allow is also checked against the
+ * governing policy's maximum and justification rule.
  */
-export async function decideRequest(evaluate: (request: EvaluationRequest) => Promise<Decision>, input: RequestInput): Promise<RequestDecision> {
+export async function decideRequest(
+  evaluate: (request: EvaluationRequest) => Promise<Decision>,
+  input: RequestInput,
+  defaultDurations: () => Promise<number[]> = () => Promise.resolve([]),
+): Promise<RequestDecision> {
   const identity = isPerson(input.principal, input.identity) ? input.identity : null;
   const at = (durationSeconds: number) =>
     evaluate({
@@ -65,6 +74,15 @@ export async function decideRequest(evaluate: (request: EvaluationRequest) => Pr
   }
   let durationSeconds = 0;
   let decision = await at(durationSeconds);
+  if (decision.decision === 'deny') {
+    // A permit may need a duration (`context.duration_seconds >= 60`) that 0 s does not have: a policy default d
+    // that Cedar allows at d under a policy whose own default is d is the fixed point the loop below would find.
+    for (const candidate of (await defaultDurations()).filter((d) => d > 0).slice(0, MAX_DEFAULT_CANDIDATES)) {
+      const tried = await at(candidate);
+      if (tried.decision === 'allow' && tried.policy && (tried.policy.defaultDurationSeconds ?? tried.policy.maxDurationSeconds) === candidate) return allowed(tried, candidate);
+    }
+    return { decision, durationSeconds };
+  }
   const tried: number[] = [];
   for (;;) {
     if (decision.decision === 'deny' || !decision.policy) return { decision, durationSeconds };

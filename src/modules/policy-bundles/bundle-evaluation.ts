@@ -71,7 +71,7 @@ export class DraftEvaluator {
     if (hit) return hit;
     let outcome: Outcome;
     try {
-      outcome = { decision: (await decideRequest((request) => Promise.resolve(this.compiled.evaluate(request, slots)), input)).decision, refusal: null };
+      outcome = { decision: (await decideRequest((request) => Promise.resolve(this.compiled.evaluate(request, slots)), input, () => Promise.resolve(this.compiled.defaultDurations))).decision, refusal: null };
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'invalid_input') throw error;
       outcome = { decision: null, refusal: [error.message, ...(error.notices ?? [])].join(': ') };
