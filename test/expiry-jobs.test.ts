@@ -53,7 +53,9 @@ describe('expiry jobs', () => {
     try {
       const prefix = `${t.config.redisPrefix}:bull:grants:`;
       const keys = await redis.keys(`${prefix}due-${tenant.id}-*`);
-      const jobs = new Set(keys.map((key) => key.slice(prefix.length)).filter((id) => !id.includes(':logs')));
+      // Only this test's buckets (ten minutes out): the earlier test's jobs for grants due now may still be finishing.
+      const later = Date.now() + 300_000;
+      const jobs = new Set(keys.map((key) => key.slice(prefix.length)).filter((id) => !id.includes(':') && Number(id.split('-').pop()) > later));
       expect(jobs).toEqual(expected);
       expect(jobs.size).toBeLessThan(created.length / 2);
     } finally {

