@@ -32,7 +32,7 @@ export class GrantEffectsRepository {
   }
 
   async remove(tenantId: string, ids: string[]): Promise<void> {
-    if (ids.length > 0) await this.prisma.grantEffect.deleteMany({ where: { tenantId, id: { in: ids } } });
+    if (ids.length > 0) await this.prisma.$executeRaw`DELETE FROM grant_effects WHERE tenant_id = ${tenantId}::uuid AND id = ANY(${ids}::uuid[])`;
   }
 
   /** Across tenants, for the sweep: changes whose effects should have gone out by `before`. */

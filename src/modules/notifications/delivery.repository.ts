@@ -73,7 +73,15 @@ export class DeliveryRepository {
 
   /** Writes planned deliveries (status pending, with their job); rows that exist already are left as they are. */
   async plan(rows: PlannedDelivery[]): Promise<void> {
-    if (rows.length > 0) await this.prisma.delivery.createMany({ data: rows, skipDuplicates: true });
+    if (rows.length === 0) return;
+    // One array per column (an expiry pass plans hundreds at once; Prisma's createMany cost a fraction of a ms a row).
+    await this.prisma.$executeRaw`
+      INSERT INTO deliveries (id, tenant_id, kind, job, run_at)
+      SELECT id, tenant_id, kind, job, run_at
+      FROM unnest(${rows.map((r) => r.id)}::text[], ${rows.map((r) => r.tenantId)}::uuid[], ${rows.map((r) => r.kind)}::text[],
+        ${rows.map((r) => JSON.stringify(r.job))}::jsonb[], ${rows.map((r) => r.runAt.toISOString())}::timestamptz[])
+        AS r(id, tenant_id, kind, job, run_at)
+      ON CONFLICT DO NOTHING`;
   }
 
   /** After its job ran to the end without sending: nothing is owed any more (a sent delivery stays sent). */
