@@ -31,6 +31,24 @@ describe('expiry and timeouts', () => {
     expect(event.actor.type).toBe('system');
   });
 
+  it('records an approved grant as it ended: the expired event\'s grant is the grant as read afterwards', async () => {
+    const created = await tenant.admin({ method: 'POST', url: '/v1/grants', body: { principal: user('alice'), action: action('sudo'), resource: host('db9'), duration_seconds: 60 } });
+    expect(created.body.status).toBe('pending_approval');
+    const approved = await tenant.as('approver')({ method: 'POST', url: `/v1/grants/${created.body.id}/approvals`, body: { decision: 'approve', approver_email: 'boss@example.com' } });
+    expect(approved.body.status).toBe('active');
+    const db = new Client({ connectionString: t.config.databaseUrl });
+    await db.connect();
+    await db.query(`UPDATE grants SET expires_at = now() WHERE id = $1`, [created.body.id]);
+    await db.end();
+    const ended = await waitFor(() => get(created.body.id), (r) => r.body.status === 'expired');
+    const event = ended.body.events.find((e: { action: string }) => e.action === 'grant.expired');
+    const audited = await tenant.as('auditor')({ method: 'GET', url: `/v1/audit/events?target_id=${created.body.id}&action=grant.expired` });
+    const { events: _events, ...view } = ended.body as Record<string, unknown>;
+    expect(event).toBeDefined();
+    expect(audited.body.data[0].data.grant).toEqual(view);
+    expect(view.approvals).toEqual([expect.objectContaining({ approver_email: 'boss@example.com', decision: 'approve' })]);
+  });
+
   it('still expires grants after the Redis keys were flushed (sweep)', async () => {
     const created = await tenant.admin({ method: 'POST', url: '/v1/grants', body: sshAlice(2) });
     const redis = new Redis(t.config.redisUrl);

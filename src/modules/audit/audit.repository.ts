@@ -46,7 +46,9 @@ export class AuditRepository {
   async chain(tx: Tx, tenantId: string, inputs: StagedEvent[], locked?: ChainHead): Promise<ChainedEvent[]> {
     if (inputs.length === 0) return [];
     let { seq, hash } = locked ?? (await this.lockHead(tx, tenantId));
-    const events = inputs.map((input): ChainedEvent => {
+    // Serialised once: the hash is over the data as PostgreSQL will hand it back, and the insert sends the same text.
+    const json = inputs.map((input) => JSON.stringify(input.data));
+    const events = inputs.map((input, i): ChainedEvent => {
       seq += 1n;
       const unhashed = {
         id: input.id,
@@ -59,7 +61,7 @@ export class AuditRepository {
         action: input.action,
         targetType: input.targetType,
         targetId: input.targetId,
-        data: JSON.parse(JSON.stringify(input.data)) as unknown,
+        data: JSON.parse(json[i]) as unknown,
       };
       const event = { ...unhashed, prevHash: hash, hash: eventHash(hash, unhashed) };
       hash = event.hash;
@@ -74,7 +76,7 @@ export class AuditRepository {
       SELECT id, ${tenantId}::uuid, seq, occurred_at, actor_type, actor_id, actor_email, action, target_type, target_id, data, prev_hash, hash
       FROM unnest(${column((e) => e.id)}::uuid[], ${column((e) => e.seq.toString())}::bigint[], ${column((e) => e.occurredAt.toISOString())}::timestamptz[],
         ${column((e) => e.actorType)}::text[], ${column((e) => e.actorId)}::text[], ${column((e) => e.actorEmail)}::text[], ${column((e) => e.action)}::text[],
-        ${column((e) => e.targetType)}::text[], ${column((e) => e.targetId)}::text[], ${column((e) => JSON.stringify(e.data))}::jsonb[],
+        ${column((e) => e.targetType)}::text[], ${column((e) => e.targetId)}::text[], ${json}::jsonb[],
         ${column((e) => e.prevHash)}::text[], ${column((e) => e.hash)}::text[])
         AS e(id, seq, occurred_at, actor_type, actor_id, actor_email, action, target_type, target_id, data, prev_hash, hash)
       RETURNING 1)

@@ -1,3 +1,4 @@
+import { Prisma } from '@/generated/prisma/client';
 import type { GrantStatus } from './grant-state';
 import type { GrantApprovalGroup } from '@/modules/decisions/approval-groups';
 import type { RequestIdentity } from '@/modules/decisions/person-entity';
@@ -48,6 +49,15 @@ export interface GrantRow {
     endedReason: string | null;
   }[];
 }
+
+/** The grants columns as GrantRow names them, for raw statements that return whole rows (`RETURNING`). */
+export const GRANT_ROW = Prisma.sql`id, tenant_id AS "tenantId", status, principal_type AS "principalType", principal_id AS "principalId",
+  action_type AS "actionType", action_id AS "actionId", resource_type AS "resourceType", resource_id AS "resourceId",
+  duration_seconds AS "durationSeconds", justification, requester_email AS "requesterEmail", context, policy_id AS "policyId",
+  determining_rule_ids AS "determiningRuleIds", notices, audit_session AS "auditSession", policy_set_version AS "policySetVersion",
+  approval_groups AS "approvalGroups", max_duration_seconds AS "maxDurationSeconds", approval_deadline AS "approvalDeadline",
+  created_at AS "createdAt", activated_at AS "activatedAt", expires_at AS "expiresAt", ended_at AS "endedAt",
+  ended_reason AS "endedReason", identity`;
 
 /** Include for reads that need the whole grant: decisions of every round and the extensions. */
 export const withDetails = {

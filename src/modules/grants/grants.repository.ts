@@ -5,7 +5,7 @@ import { afterCursor } from '@/infra/prisma/keyset';
 import type { EntityUid } from '@/infra/cedar/cedar-types';
 import type { Cursor } from '@/common/http/pagination';
 import { allowedFrom, GrantStatus, GrantTransition } from './grant-state';
-import { toGrantRecord, withDetails } from './grant.mapper';
+import { GRANT_ROW, GrantRow, toGrantRecord, withDetails } from './grant.mapper';
 import type { GrantFilters, GrantRecord, NewGrant } from './grant.types';
 import type { GrantApprovalGroup } from '@/modules/decisions/approval-groups';
 
@@ -161,13 +161,15 @@ export class GrantsRepository {
     if (due.length === 0) return [];
     await this.lockAccess(tx, tenantId, due.map(tripleOfRow));
     const ids = due.map((row) => row.id);
-    const rows = await tx.$queryRaw<{ id: string }[]>`
+    // The ended rows come back whole (named as GrantRow): reading them again through the model cost more than the
+    // rest of the pass. Only decisions and extensions, usually none, are read separately.
+    const rows = await tx.$queryRaw<GrantRow[]>`
       UPDATE grants SET status = 'expired', ended_at = ${now}, ended_reason = 'expired'
       WHERE id IN (SELECT id FROM grants WHERE id = ANY(${ids}::uuid[]) AND status = 'active' AND expires_at <= ${now} FOR UPDATE SKIP LOCKED)
-      RETURNING id`;
+      RETURNING ${GRANT_ROW}`;
     if (rows.length === 0) return [];
-    const grants = await tx.grant.findMany({ where: { tenantId, id: { in: rows.map((r) => r.id) } }, include: withDetails });
-    return grants.map(toGrantRecord);
+    const details = new Map((await tx.grant.findMany({ where: { tenantId, id: { in: rows.map((r) => r.id) } }, select: { id: true, ...withDetails } })).map((d) => [d.id, d]));
+    return rows.map((row) => toGrantRecord({ ...row, approvals: details.get(row.id)?.approvals ?? [], extensions: details.get(row.id)?.extensions ?? [] }));
   }
 
   /** True when an active grant of the tenant has reached its expires_at. */
