@@ -27,7 +27,14 @@ const GRANT_SECONDS_SPREAD = 20;
 /** Seconds without load after the end sample before the last one: what V8 gives back once the process is idle. */
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS || 20);
 
-const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+/** RSS of a process (MB); NaN once it has exited. */
+const rssMb = (pid) => {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+  } catch {
+    return NaN;
+  }
+};
 const MB = 1024 * 1024;
 /** A probe reading (bench/memory-probe.js) in MB; `rest` is what none of the parts account for (native, code, stacks). */
 const inMb = (usage) => {
@@ -44,13 +51,14 @@ const readProbe = (file) => {
 };
 /** Asks a process for a reading right after a full collection (SIGUSR2 to its probe) and waits for it (MB). */
 async function collected(child, file) {
+  if (child.exitCode !== null || child.signalCode !== null) return null;
   const before = readProbe(file)?.collections ?? 0;
   child.kill('SIGUSR2');
   for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
     const probe = readProbe(file);
     if (probe && probe.collections > before) return inMb(probe.collected);
   }
-  throw new Error(`no reading from process ${child.pid} after a collection`);
+  return null;
 }
 
 async function seed(url, tenantId, count) {
@@ -97,6 +105,13 @@ async function main() {
     });
   const api = start('api', '3305');
   const worker = start('worker', '3306');
+  console.log(`api pid ${api.pid}, worker pid ${worker.pid}`);
+  // A process that dies during the run is reported (and its clients' failed connections count as errors).
+  const exits = [];
+  const benchStarted = Date.now();
+  for (const [role, child] of [['api', api], ['worker', worker]]) {
+    child.on('exit', (code, signal) => exits.push(`${role} process exited after ${((Date.now() - benchStarted) / 1000).toFixed(0)} s (code ${code}, signal ${signal})`));
+  }
   const base = 'http://127.0.0.1:3305';
   try {
     await waitForHttp(`${base}/health/live`);
@@ -152,8 +167,14 @@ async function main() {
         'approval',
         async () => {
           const id = `a${n++}`;
-          const created = await post('/v1/grants', { principal: { type: 'User', id }, action: { type: 'Action', id: 'sudo' }, resource: { type: 'Host', id: 'db' }, requester_email: `${id}@example.com`, duration_seconds: GRANT_SECONDS_MIN + GRANT_SECONDS_SPREAD - 1 });
-          const grant = await created.json();
+          let created;
+          let grant;
+          try {
+            created = await post('/v1/grants', { principal: { type: 'User', id }, action: { type: 'Action', id: 'sudo' }, resource: { type: 'Host', id: 'db' }, requester_email: `${id}@example.com`, duration_seconds: GRANT_SECONDS_MIN + GRANT_SECONDS_SPREAD - 1 });
+            grant = await created.json();
+          } catch {
+            return record('POST /v1/grants (pending)', 0, 0);
+          }
           record('POST /v1/grants (pending)', 0, created.status);
           if (created.status === 201) await timed('POST /v1/grants/{id}/approvals', () => post(`/v1/grants/${grant.id}/approvals`, { approver_email: 'boss@example.com', decision: 'approve' }));
         },
@@ -205,7 +226,7 @@ async function main() {
     ];
     await Promise.all(
       Array.from({ length: CLIENTS }, async () => {
-        while (Date.now() < end) await pick()();
+        while (Date.now() < end && api.exitCode === null && api.signalCode === null) await pick()();
       }),
     );
     await Promise.all(pendingSamples);
@@ -223,7 +244,7 @@ async function main() {
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const proc of ['api', 'worker']) {
       const rss = (label) => samples[label].found[proc];
-      const live = (label) => samples[label].kept[proc].heapUsed;
+      const live = (label) => samples[label].kept[proc]?.heapUsed ?? NaN;
       growth[proc] = (rss('end') - rss('after warm-up')) / rss('after warm-up');
       retained[proc] = (live('end') - live('after warm-up')) / live('after warm-up');
       console.log(`| ${proc} | ${labels.map((label) => rss(label).toFixed(0)).join(' | ')} | ${(growth[proc] * 100).toFixed(1)}% |`);
@@ -234,6 +255,7 @@ async function main() {
     for (const proc of ['api', 'worker']) {
       for (const label of labels) {
         const kept = samples[label].kept[proc];
+        if (!kept) continue;
         const cells = [kept.rss, kept.heapUsed, kept.heapTotal, kept.external, kept.arrayBuffers, kept.wasm, kept.rest].map((v) => v.toFixed(0));
         console.log(`| ${proc} | ${label} | ${cells.join(' | ')} |`);
       }
@@ -242,7 +264,8 @@ async function main() {
     for (const proc of ['api', 'worker']) console.log(`${proc}: ${series[proc].join(', ')}`);
     console.log('\nV8 heap spaces holding 1 MB or more after a full GC, committed/used MB: after warm-up -> end -> idle');
     for (const proc of ['api', 'worker']) {
-      const points = ['after warm-up', 'end', 'idle'].map((label) => samples[label].kept[proc].spaces);
+      const points = ['after warm-up', 'end', 'idle'].map((label) => samples[label].kept[proc]?.spaces);
+      if (points.some((space) => !space)) continue;
       const cell = ([size, used]) => `${(size / MB).toFixed(0)}/${(used / MB).toFixed(0)}`;
       const names = Object.keys(points[1]).filter((name) => points.some((space) => space[name][0] >= MB));
       console.log(`${proc}: ${names.map((name) => `${name} ${points.map((space) => cell(space[name])).join(' -> ')}`).join(', ')}`);
@@ -256,7 +279,8 @@ async function main() {
       console.log(`| ${name} | ${sorted.length} | ${(sorted.length / measured).toFixed(0)} | ${percentile(sorted, 50).toFixed(1)} | ${percentile(sorted, 99).toFixed(1)} | ${statuses} |`);
     }
     console.log(`errors (5xx or failed connections) after warm-up: ${errors}${errorSamples.length ? ` (${errorSamples.join('; ')})` : ''}`);
-    const met = errors === 0 && growth.api < 0.1 && growth.worker < 0.1;
+    for (const exit of exits) console.log(exit);
+    const met = errors === 0 && exits.length === 0 && growth.api < 0.1 && growth.worker < 0.1;
     const pct = (value) => `${(value * 100).toFixed(1)}%`;
     console.log(`${met ? 'MET' : 'MISSED'}: zero 5xx (${errors}), RSS growth after warm-up under 10% (api ${pct(growth.api)}, worker ${pct(growth.worker)})`);
     console.log(`V8 heap used after a full GC (live objects), growth after warm-up: api ${pct(retained.api)}, worker ${pct(retained.worker)}`);
