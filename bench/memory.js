@@ -1,10 +1,16 @@
-// Memory under a mixed workload: an API process and a worker process against a database holding 100,000 grants,
-// for BENCH_SECONDS (default 240): grant requests, approvals, access checks, grant and audit queries and hostile
-// inputs from BENCH_CLIENTS concurrent clients. Prints each process's RSS after warm-up, in the middle and at the
-// end, throughput and p99 per endpoint, and errors (5xx or failed connections); MET when there are none and RSS grew
-// by less than 10% after warm-up. Usage: npm run build && node bench/memory.js
+// Memory under a mixed workload: an API process and a worker process against a database holding 100,000 grants
+// (BENCH_GRANTS), for a warm-up (BENCH_WARMUP_SECONDS, 30) and then BENCH_SECONDS (240): grant requests (lasting
+// 10-29 s, so active grants stay level after the warm-up), approvals, access checks, grant and audit queries and
+// hostile inputs from BENCH_CLIENTS (8) concurrent clients. At start, after warm-up, in the middle, at the end and
+// after BENCH_IDLE_SECONDS (20) without load it reads each process's RSS, then has the process (bench/memory-probe.js,
+// preloaded) run a full garbage collection and report its memory by part: V8 heap used (what the process keeps
+// alive) and committed, external, WebAssembly (Cedar, Prisma's query compiler) and the rest (native allocations).
+// Prints these, RSS and heap used every 15 s, throughput and p99 per endpoint, and errors (5xx or failed
+// connections); MET when there are none and RSS grew by less than 10% after warm-up.
+// Usage: npm run build && node bench/memory.js
 const { spawn } = require('node:child_process');
-const { readFileSync } = require('node:fs');
+const { readFileSync, rmSync } = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { Client } = require('pg');
 const { DIST, percentile, freshDatabase, benchEnv, waitForHttp, tenantWithKey } = require('./support');
@@ -13,8 +19,47 @@ const SECONDS = Number(process.env.BENCH_SECONDS || 240);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS || 30);
 const CLIENTS = Number(process.env.BENCH_CLIENTS || 8);
 const SEEDED = Number(process.env.BENCH_GRANTS || 100_000);
+// The grants the workload requests last 10 to 29 s, less than the warm-up, so they expire during the run at the rate
+// they are made: from the end of the warm-up on, active grants (and the access cache holding them) stay level, and
+// what grows is not the workload's own state.
+const GRANT_SECONDS_MIN = 10;
+const GRANT_SECONDS_SPREAD = 20;
+/** Seconds without load after the end sample before the last one: what V8 gives back once the process is idle. */
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS || 20);
 
-const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+/** RSS of a process (MB); NaN once it has exited. */
+const rssMb = (pid) => {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+  } catch {
+    return NaN;
+  }
+};
+const MB = 1024 * 1024;
+/** A probe reading (bench/memory-probe.js) in MB; `rest` is what none of the parts account for (native, code, stacks). */
+const inMb = (usage) => {
+  const wasm = usage.wasm.reduce((sum, bytes) => sum + bytes, 0) / MB;
+  const [rss, heapUsed, heapTotal, external, arrayBuffers] = [usage.rss, usage.heapUsed, usage.heapTotal, usage.external, usage.arrayBuffers].map((b) => b / MB);
+  return { rss, heapUsed, heapTotal, external, arrayBuffers, wasm, rest: rss - heapTotal - external - wasm, spaces: usage.spaces };
+};
+const readProbe = (file) => {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+};
+/** Asks a process for a reading right after a full collection (SIGUSR2 to its probe) and waits for it (MB). */
+async function collected(child, file) {
+  if (child.exitCode !== null || child.signalCode !== null) return null;
+  const before = readProbe(file)?.collections ?? 0;
+  child.kill('SIGUSR2');
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+    const probe = readProbe(file);
+    if (probe && probe.collections > before) return inMb(probe.collected);
+  }
+  return null;
+}
 
 async function seed(url, tenantId, count) {
   const client = new Client({ connectionString: url });
@@ -48,8 +93,25 @@ const HOSTILE = [
 async function main() {
   const database = await freshDatabase('memory');
   const env = benchEnv(database.url, { SMTP_URL: 'smtp://127.0.0.1:9', REMINDER_INTERVAL_SECONDS: '86400' });
-  const api = spawn(process.execPath, [path.join(DIST, 'main.js')], { env: { ...env, PORT: '3305', PROCESS_ROLE: 'api' }, stdio: ['ignore', 'ignore', 'inherit'] });
-  const worker = spawn(process.execPath, [path.join(DIST, 'main.js')], { env: { ...env, PORT: '3306', PROCESS_ROLE: 'worker' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  // Each process preloads bench/memory-probe.js. BENCH_NODE_FLAGS: extra node flags for both. BENCH_HEAP_SNAPSHOTS=
+  // <dir>: each also writes a heap snapshot there at every sample (for diagnosis only: writing one pauses the process
+  // and adds to its RSS).
+  const flags = ['--expose-gc', ...(process.env.BENCH_NODE_FLAGS || '').split(' ').filter(Boolean)];
+  const probes = { api: path.join(os.tmpdir(), `jit-bench-memory-api-${process.pid}.json`), worker: path.join(os.tmpdir(), `jit-bench-memory-worker-${process.pid}.json`) };
+  const start = (role, port) =>
+    spawn(process.execPath, [...flags, '-r', path.join(__dirname, 'memory-probe.js'), path.join(DIST, 'main.js')], {
+      env: { ...env, PORT: port, PROCESS_ROLE: role, BENCH_MEMORY_PROBE: probes[role] },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  const api = start('api', '3305');
+  const worker = start('worker', '3306');
+  console.log(`api pid ${api.pid}, worker pid ${worker.pid}`);
+  // A process that dies during the run is reported (and its clients' failed connections count as errors).
+  const exits = [];
+  const benchStarted = Date.now();
+  for (const [role, child] of [['api', api], ['worker', worker]]) {
+    child.on('exit', (code, signal) => exits.push(`${role} process exited after ${((Date.now() - benchStarted) / 1000).toFixed(0)} s (code ${code}, signal ${signal})`));
+  }
   const base = 'http://127.0.0.1:3305';
   try {
     await waitForHttp(`${base}/health/live`);
@@ -100,13 +162,19 @@ async function main() {
     };
     let n = 0;
     const operations = [
-      ['POST /v1/grants', () => timed('POST /v1/grants', () => post('/v1/grants', { principal: { type: 'User', id: `b${n++}` }, action: { type: 'Action', id: 'ssh' }, resource: { type: 'Host', id: 'h1' }, duration_seconds: 30 + (n % 300) }))],
+      ['POST /v1/grants', () => timed('POST /v1/grants', () => post('/v1/grants', { principal: { type: 'User', id: `b${n++}` }, action: { type: 'Action', id: 'ssh' }, resource: { type: 'Host', id: 'h1' }, duration_seconds: GRANT_SECONDS_MIN + (n % GRANT_SECONDS_SPREAD) }))],
       [
         'approval',
         async () => {
           const id = `a${n++}`;
-          const created = await post('/v1/grants', { principal: { type: 'User', id }, action: { type: 'Action', id: 'sudo' }, resource: { type: 'Host', id: 'db' }, requester_email: `${id}@example.com`, duration_seconds: 60 });
-          const grant = await created.json();
+          let created;
+          let grant;
+          try {
+            created = await post('/v1/grants', { principal: { type: 'User', id }, action: { type: 'Action', id: 'sudo' }, resource: { type: 'Host', id: 'db' }, requester_email: `${id}@example.com`, duration_seconds: GRANT_SECONDS_MIN + GRANT_SECONDS_SPREAD - 1 });
+            grant = await created.json();
+          } catch {
+            return record('POST /v1/grants (pending)', 0, 0);
+          }
           record('POST /v1/grants (pending)', 0, created.status);
           if (created.status === 201) await timed('POST /v1/grants/{id}/approvals', () => post(`/v1/grants/${grant.id}/approvals`, { approver_email: 'boss@example.com', decision: 'approve' }));
         },
@@ -129,33 +197,80 @@ async function main() {
       return operations[0][1];
     };
 
+    const samples = {};
+    // RSS as found (wherever V8's collection cycle happens to be), then the parts right after a full collection.
+    const sample = async (label) => {
+      const found = { api: rssMb(api.pid), worker: rssMb(worker.pid) };
+      const [apiKept, workerKept] = await Promise.all([collected(api, probes.api), collected(worker, probes.worker)]);
+      samples[label] = { found, kept: { api: apiKept, worker: workerKept } };
+    };
+    await sample('start');
+    // RSS as found and heap used (not collected) every 15 s, to show whether RSS levels off or keeps climbing.
+    const series = { api: [], worker: [], timer: null };
+    series.timer = setInterval(() => {
+      for (const [proc, child] of [['api', api], ['worker', worker]]) {
+        const heapUsed = readProbe(probes[proc])?.latest.heapUsed;
+        series[proc].push(`${rssMb(child.pid).toFixed(0)}/${heapUsed === undefined ? '-' : (heapUsed / MB).toFixed(0)}`);
+      }
+    }, 15_000);
     const started = Date.now();
     const end = started + (WARMUP_SECONDS + SECONDS) * 1000;
-    const samples = {};
-    const sample = (label) => (samples[label] = { api: rssMb(api.pid), worker: rssMb(worker.pid) });
-    sample('start');
-    setTimeout(() => {
-      stats.clear();
-      errors = 0;
-      sample('after warm-up');
-    }, WARMUP_SECONDS * 1000);
-    setTimeout(() => sample('middle'), (WARMUP_SECONDS + SECONDS / 2) * 1000);
+    const later = (seconds, run) => new Promise((resolve, reject) => setTimeout(() => run().then(resolve, reject), seconds * 1000));
+    const pendingSamples = [
+      later(WARMUP_SECONDS, () => {
+        stats.clear();
+        errors = 0;
+        return sample('after warm-up');
+      }),
+      later(WARMUP_SECONDS + SECONDS / 2, () => sample('middle')),
+    ];
     await Promise.all(
       Array.from({ length: CLIENTS }, async () => {
-        while (Date.now() < end) await pick()();
+        while (Date.now() < end && api.exitCode === null && api.signalCode === null) await pick()();
       }),
     );
-    sample('end');
+    await Promise.all(pendingSamples);
+    await sample('end');
+    clearInterval(series.timer);
+    await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
+    await sample('idle');
     const measured = SECONDS;
 
     console.log(`memory bench: ${SEEDED.toLocaleString('en')} grants seeded, ${CLIENTS} clients, ${WARMUP_SECONDS} s warm-up then ${SECONDS} s measured`);
-    console.log('| process | start MB | after warm-up MB | middle MB | end MB | growth after warm-up |');
-    console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+    const labels = ['start', 'after warm-up', 'middle', 'end', 'idle'];
     const growth = {};
+    const retained = {};
+    console.log(`| process | start MB | after warm-up MB | middle MB | end MB | ${IDLE_SECONDS} s idle after the end MB | growth after warm-up (to end) |`);
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const proc of ['api', 'worker']) {
-      growth[proc] = (samples.end[proc] - samples['after warm-up'][proc]) / samples['after warm-up'][proc];
-      console.log(`| ${proc} | ${samples.start[proc].toFixed(0)} | ${samples['after warm-up'][proc].toFixed(0)} | ${samples.middle[proc].toFixed(0)} | ${samples.end[proc].toFixed(0)} | ${(growth[proc] * 100).toFixed(1)}% |`);
+      const rss = (label) => samples[label].found[proc];
+      const live = (label) => samples[label].kept[proc]?.heapUsed ?? NaN;
+      growth[proc] = (rss('end') - rss('after warm-up')) / rss('after warm-up');
+      retained[proc] = (live('end') - live('after warm-up')) / live('after warm-up');
+      console.log(`| ${proc} | ${labels.map((label) => rss(label).toFixed(0)).join(' | ')} | ${(growth[proc] * 100).toFixed(1)}% |`);
     }
+    console.log('\nAfter a full GC (MB): RSS = heap total (V8) + external + WebAssembly + rest (native allocations, code, stacks)');
+    console.log('| process | sample | RSS | heap used | heap total | external | array buffers | WebAssembly | rest |');
+    console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const proc of ['api', 'worker']) {
+      for (const label of labels) {
+        const kept = samples[label].kept[proc];
+        if (!kept) continue;
+        const cells = [kept.rss, kept.heapUsed, kept.heapTotal, kept.external, kept.arrayBuffers, kept.wasm, kept.rest].map((v) => v.toFixed(0));
+        console.log(`| ${proc} | ${label} | ${cells.join(' | ')} |`);
+      }
+    }
+    console.log('\nEvery 15 s from the start, RSS as found / V8 heap used, MB (neither collected)');
+    for (const proc of ['api', 'worker']) console.log(`${proc}: ${series[proc].join(', ')}`);
+    console.log('\nV8 heap spaces holding 1 MB or more after a full GC, committed/used MB: after warm-up -> end -> idle');
+    for (const proc of ['api', 'worker']) {
+      const points = ['after warm-up', 'end', 'idle'].map((label) => samples[label].kept[proc]?.spaces);
+      if (points.some((space) => !space)) continue;
+      const cell = ([size, used]) => `${(size / MB).toFixed(0)}/${(used / MB).toFixed(0)}`;
+      const names = Object.keys(points[1]).filter((name) => points.some((space) => space[name][0] >= MB));
+      console.log(`${proc}: ${names.map((name) => `${name} ${points.map((space) => cell(space[name])).join(' -> ')}`).join(', ')}`);
+    }
+    console.log('');
     console.log('| endpoint | requests | req/s | p50 ms | p99 ms | statuses |');
     console.log('| --- | ---: | ---: | ---: | ---: | --- |');
     for (const [name, entry] of [...stats].sort()) {
@@ -164,13 +279,17 @@ async function main() {
       console.log(`| ${name} | ${sorted.length} | ${(sorted.length / measured).toFixed(0)} | ${percentile(sorted, 50).toFixed(1)} | ${percentile(sorted, 99).toFixed(1)} | ${statuses} |`);
     }
     console.log(`errors (5xx or failed connections) after warm-up: ${errors}${errorSamples.length ? ` (${errorSamples.join('; ')})` : ''}`);
-    const met = errors === 0 && growth.api < 0.1 && growth.worker < 0.1;
-    console.log(`${met ? 'MET' : 'MISSED'}: zero 5xx (${errors}), RSS growth after warm-up under 10% (api ${(growth.api * 100).toFixed(1)}%, worker ${(growth.worker * 100).toFixed(1)}%)`);
+    for (const exit of exits) console.log(exit);
+    const met = errors === 0 && exits.length === 0 && growth.api < 0.1 && growth.worker < 0.1;
+    const pct = (value) => `${(value * 100).toFixed(1)}%`;
+    console.log(`${met ? 'MET' : 'MISSED'}: zero 5xx (${errors}), RSS growth after warm-up under 10% (api ${pct(growth.api)}, worker ${pct(growth.worker)})`);
+    console.log(`V8 heap used after a full GC (live objects), growth after warm-up: api ${pct(retained.api)}, worker ${pct(retained.worker)}`);
   } finally {
     api.kill('SIGTERM');
     worker.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 3000));
     await database.drop();
+    for (const file of Object.values(probes)) rmSync(file, { force: true });
   }
 }
 

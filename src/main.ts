@@ -1,7 +1,16 @@
 import 'reflect-metadata';
+import { setFlagsFromString } from 'node:v8';
 import { ConfigError, loadConfig } from '@/config/config';
 import { ensureDatabase, migrate } from '@/infra/prisma/migrator';
 import { installGracefulShutdown } from '@/infra/lifecycle/graceful-shutdown';
+
+// Node 20's V8 (11.3) can die with a fatal "unreachable code" in Deoptimizer::DoComputeBuiltinContinuation: the
+// memory bench's API process did in 2 of 2 full runs, the plan bench's in 3 of 3. Cedar's WebAssembly exports return
+// externrefs and Prisma's query compiler's several values, which the deoptimizer's continuation for an inlined
+// JS-to-WebAssembly call does not expect; without that inlining the same run completed (README "Memory under a
+// mixed workload"). Set before any code is hot, so every optimization sees it; the Cedar binding (cedar-wasm.ts) sets
+// it too for the other entry points.
+setFlagsFromString('--no-turbo-inline-js-wasm-calls');
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
+import { IdentityAuthenticator } from '../src/modules/identity/identity-authenticator';
 import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 import { action, host } from './support/grants';
@@ -62,6 +64,19 @@ describe('identity providers and people\'s tokens', () => {
     expect(root.body.roles).toEqual(['admin', 'requester', 'approver']);
     expect((await withToken(t, tenant, await oidc.tokenFor('root'))({ method: 'GET', url: '/v1/identity-providers' })).status).toBe(200);
     expect((await withToken(t, tenant, await oidc.tokenFor('ann'))({ method: 'GET', url: '/v1/identity-providers' })).status).toBe(403);
+  });
+
+  it('keeps no provider list for made-up tenant ids sent with a token once their second is up', async () => {
+    const authenticator = t.app.get(IdentityAuthenticator);
+    const token = await oidc.tokenFor('ann');
+    for (let i = 0; i < 20; i += 1) {
+      const response = await t.request({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${token}`, 'x-tenant-id': randomUUID() } });
+      expect(response.status).toBe(401);
+    }
+    expect(authenticator.cachedProviderLists).toBeGreaterThanOrEqual(20);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await withToken(t, tenant, token)({ method: 'GET', url: '/v1/me' })).status).toBe(200);
+    expect(authenticator.cachedProviderLists).toBe(1);
   });
 
   it('refuses every token fault with 401 and the reason', async () => {

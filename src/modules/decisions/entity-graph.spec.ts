@@ -26,6 +26,15 @@ describe('EntityGraph', () => {
     expect([...graph.ancestorsOrSelf(uidKey(u('User', 'unknown')))]).toEqual(['User::"unknown"']);
   });
 
+  it('keeps ancestor sets only for stored entities, however many unknown ids requests name', () => {
+    const fresh = new EntityGraph([{ uid: u('User', 'alice'), attrs: {}, parents: [u('Group', 'sre')] }], [[u('Action', 'ssh'), u('Action', 'admin')]]);
+    for (let i = 0; i < 1000; i += 1) expect([...fresh.ancestorsOrSelf(uidKey(u('User', `stranger-${i}`)))]).toEqual([`User::"stranger-${i}"`]);
+    expect(fresh.cachedAncestorSets).toBe(0);
+    fresh.ancestorsOrSelf(uidKey(u('User', 'alice')));
+    fresh.ancestorsOrSelf(uidKey(u('Action', 'ssh')));
+    expect(fresh.cachedAncestorSets).toBe(2);
+  });
+
   it('slices what a request can reach: ancestors and entities named in attributes, not the rest', () => {
     const slice = graph.slice([uidKey(u('User', 'alice')), uidKey(u('Action', 'ssh'))]).map((e) => uidKey(e.uid));
     expect(slice.sort()).toEqual(['Group::"eng"', 'Group::"managers"', 'Group::"sre"', 'User::"alice"', 'User::"bob"'].sort());

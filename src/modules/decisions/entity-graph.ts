@@ -35,6 +35,7 @@ export class EntityGraph {
   private readonly nodes = new Map<string, Node>();
   /** Extra parents known only for the pre-filter (action groups declared by the schema, not sent as entities). */
   private readonly extraParents = new Map<string, string[]>();
+  /** Only for keys in the store or in extraParents, so its size is bounded by the tenant's data, not by requests. */
   private readonly ancestorCache = new Map<string, ReadonlySet<string>>();
 
   constructor(entities: CedarEntity[], extraEdges: [EntityUid, EntityUid][] = []) {
@@ -55,10 +56,17 @@ export class EntityGraph {
     return this.nodes.size;
   }
 
+  /** Ancestor sets held in memory (for tests: requests naming unknown entities must not add to it). */
+  get cachedAncestorSets(): number {
+    return this.ancestorCache.size;
+  }
+
   /** The entity's key and the keys of all its ancestors (what `in` can match). */
   ancestorsOrSelf(key: string): ReadonlySet<string> {
     const cached = this.ancestorCache.get(key);
     if (cached) return cached;
+    // An entity the store does not hold (any id a request names) has no ancestors: nothing to cache.
+    if (!this.nodes.has(key) && !this.extraParents.has(key)) return new Set([key]);
     const seen = new Set<string>([key]);
     const queue = [key];
     while (queue.length > 0) {

@@ -5,6 +5,7 @@ import type { AppConfig } from '@/config/config';
 import { InvalidationBus } from '@/infra/redis/invalidation-bus';
 import { AuthContext, Person, personRoles } from '@/common/auth/roles';
 import { DomainError } from '@/common/errors/domain-error';
+import { TtlMap } from '@/common/async/ttl-map';
 import { IdentityProviderRecord } from './identity-provider.types';
 import { IdentityProvidersRepository } from './identity-providers.repository';
 import { normalizeIssuer } from './issuer-url';
@@ -18,6 +19,11 @@ export const ACCEPTED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384',
 export const CLOCK_TOLERANCE_SECONDS = 30;
 /** Longest the tenant's provider list is used without reading it again (ms); other processes hear changes on the bus. */
 const PROVIDERS_TTL_MS = 1000;
+/**
+ * Tenants whose provider lists are kept at most: the tenant id comes from X-Tenant-ID before any authentication,
+ * so without a bound every made-up id sent with a token would stay in memory.
+ */
+export const MAX_PROVIDER_LISTS = 10_000;
 
 /** Where the token came from: `Authorization: Bearer` or Cloudflare Access's `Cf-Access-Jwt-Assertion`. */
 export type TokenSource = 'bearer' | 'cloudflare';
@@ -36,7 +42,7 @@ export interface VerifiedToken {
 @Injectable()
 export class IdentityAuthenticator implements OnModuleInit {
   private readonly keySets: KeySets;
-  private readonly providers = new Map<string, { at: number; list: Promise<IdentityProviderRecord[]> }>();
+  private readonly providers = new TtlMap<Promise<IdentityProviderRecord[]>>(PROVIDERS_TTL_MS, MAX_PROVIDER_LISTS);
 
   constructor(
     private readonly repository: IdentityProvidersRepository,
@@ -100,13 +106,18 @@ export class IdentityAuthenticator implements OnModuleInit {
     return { provider, person, claims };
   }
 
+  /** Tenants whose provider lists are in memory now (for tests). */
+  get cachedProviderLists(): number {
+    return this.providers.size;
+  }
+
   /** The tenant's providers, read at most once per PROVIDERS_TTL_MS. */
   providersOf(tenantId: string): Promise<IdentityProviderRecord[]> {
     const cached = this.providers.get(tenantId);
-    if (cached && Date.now() - cached.at < PROVIDERS_TTL_MS) return cached.list;
+    if (cached) return cached;
     const list = this.repository.all(tenantId);
-    this.providers.set(tenantId, { at: Date.now(), list });
-    list.catch(() => this.providers.delete(tenantId));
+    this.providers.set(tenantId, list);
+    list.catch(() => this.providers.deleteIf(tenantId, list));
     return list;
   }
 }
