@@ -24,7 +24,7 @@ export type DueResult = { done: true } | { done: false; retryAt: Date };
 @Injectable()
 export class GrantExpiry {
   private readonly logger = new Logger('GrantExpiry');
-  private readonly passes = new KeyedCoalescer((tenantId) => this.expireDue(tenantId));
+  private readonly passes = new KeyedCoalescer((tenantId) => this.pass(tenantId, new Date()));
   /** Grants this process ended lately: their own jobs, arriving after the pass that ended them, need no query. */
   private readonly recentlyEnded = new RecentSet(60_000, 50_000);
 
@@ -41,20 +41,24 @@ export class GrantExpiry {
   ) {}
 
   /**
-   * Handles a tenant's expiry job: a pass over its due grants that started after the job did (shared with the
-   * tenant's other jobs, see KeyedCoalescer). A due grant the pass skipped because another transaction held its row
-   * is looked at again shortly.
+   * Handles a tenant's expiry job for `dueAt` (ms): a pass over its due grants that started after the job did
+   * (shared with the tenant's other jobs, see KeyedCoalescer). A due grant the pass skipped because another
+   * transaction held its row is looked at again shortly.
    */
-  async expireTenant(tenantId: string): Promise<DueResult> {
-    await this.passes.run(tenantId);
-    if (await this.grants.hasDue(tenantId, new Date())) return { done: false, retryAt: new Date(Date.now() + RECHECK_MS) };
-    return { done: true };
+  async expireTenant(tenantId: string, dueAt: number): Promise<DueResult> {
+    // A job that runs early by this process's clock (another process scheduled it) waits for its time.
+    if (Date.now() < dueAt) return { done: false, retryAt: new Date(dueAt) };
+    const pass = await this.passes.run(tenantId);
+    // Grants falling due after the pass started have jobs of their own; only rows it had to skip need a look.
+    if (pass.complete || !(await this.grants.hasDue(tenantId, new Date()))) return { done: true };
+    return { done: false, retryAt: new Date(Date.now() + RECHECK_MS) };
   }
 
   /**
-   * Handles one grant's expiry job (jobs enqueued before tenant jobs existed). The jobs of a tenant that fall due together share passes over all its due
-   * grants (one pass in flight per tenant in this process, see KeyedCoalescer), so a job costs a query only when
-   * its grant was not ended by a pass: extended meanwhile, ended elsewhere, or held by another transaction.
+   * Handles one grant's expiry job (jobs enqueued before tenant jobs existed). The jobs of a tenant that fall due
+   * together share passes over all its due grants (one pass in flight per tenant in this process, see
+   * KeyedCoalescer), so a job costs a query only when its grant was not ended by a pass: extended meanwhile, ended
+   * elsewhere, or held by another transaction.
    */
   async expire(tenantId: string, grantId: string): Promise<DueResult> {
     if (this.recentlyEnded.has(grantId)) return { done: true };
@@ -72,10 +76,18 @@ export class GrantExpiry {
    * the grant as it ended and `access_remains`) chained under one head lock.
    */
   async expireDue(tenantId: string, now = new Date()): Promise<number> {
+    return (await this.pass(tenantId, now)).ended;
+  }
+
+  /** `complete`: every grant due at `now` was ended (none skipped as held, no batch left over). */
+  private async pass(tenantId: string, now: Date): Promise<{ ended: number; complete: boolean }> {
     let total = 0;
     for (let round = 0; round < 100; round += 1) {
+      let skipped = 0;
       const ended = await this.prisma.$transaction(async (tx) => {
-        const expired = await this.grants.expireDue(tx, tenantId, now, EXPIRY_BATCH);
+        const due = await this.grants.expireDue(tx, tenantId, now, EXPIRY_BATCH);
+        skipped = due.skipped;
+        const expired = due.ended;
         if (expired.length === 0) return [];
         await this.extensions.cancelPendingOf(tx, tenantId, expired.map((grant) => grant.id), now, 'the grant expired');
         const grants = expired.map((grant) => withPendingExtensionsEnded(grant, 'cancelled', now, 'the grant expired'));
@@ -96,9 +108,11 @@ export class GrantExpiry {
       for (const change of ended) this.recentlyEnded.add(change.grant.id);
       await this.effects.committed(ended);
       total += ended.length;
-      if (ended.length < EXPIRY_BATCH) break;
+      // Held rows would come first again in the next batch: leave them to the job's second look.
+      if (skipped > 0) return { ended: total, complete: false };
+      if (ended.length < EXPIRY_BATCH) return { ended: total, complete: true };
     }
-    return total;
+    return { ended: total, complete: false };
   }
 
   async timeOut(tenantId: string, grantId: string, now = new Date()): Promise<DueResult> {

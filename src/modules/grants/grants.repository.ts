@@ -152,13 +152,13 @@ export class GrantsRepository {
 
   /**
    * Ends up to `limit` of the tenant's due grants: their access locks first, then one statement; rows another
-   * transaction holds are skipped (their jobs look again).
+   * transaction holds are skipped (counted in `skipped`: their jobs look again).
    */
-  async expireDue(tx: Tx, tenantId: string, now: Date, limit: number): Promise<GrantRecord[]> {
+  async expireDue(tx: Tx, tenantId: string, now: Date, limit: number): Promise<{ ended: GrantRecord[]; skipped: number }> {
     const due = await tx.$queryRaw<(TripleRow & { id: string })[]>`
       SELECT id, principal_type, principal_id, action_type, action_id, resource_type, resource_id FROM grants
       WHERE tenant_id = ${tenantId}::uuid AND status = 'active' AND expires_at <= ${now} ORDER BY expires_at LIMIT ${limit}`;
-    if (due.length === 0) return [];
+    if (due.length === 0) return { ended: [], skipped: 0 };
     await this.lockAccess(tx, tenantId, due.map(tripleOfRow));
     const ids = due.map((row) => row.id);
     // The ended rows come back whole (named as GrantRow): reading them again through the model cost more than the
@@ -167,9 +167,10 @@ export class GrantsRepository {
       UPDATE grants SET status = 'expired', ended_at = ${now}, ended_reason = 'expired'
       WHERE id IN (SELECT id FROM grants WHERE id = ANY(${ids}::uuid[]) AND status = 'active' AND expires_at <= ${now} FOR UPDATE SKIP LOCKED)
       RETURNING ${GRANT_ROW}`;
-    if (rows.length === 0) return [];
+    if (rows.length === 0) return { ended: [], skipped: due.length };
     const details = new Map((await tx.grant.findMany({ where: { tenantId, id: { in: rows.map((r) => r.id) } }, select: { id: true, ...withDetails } })).map((d) => [d.id, d]));
-    return rows.map((row) => toGrantRecord({ ...row, approvals: details.get(row.id)?.approvals ?? [], extensions: details.get(row.id)?.extensions ?? [] }));
+    const ended = rows.map((row) => toGrantRecord({ ...row, approvals: details.get(row.id)?.approvals ?? [], extensions: details.get(row.id)?.extensions ?? [] }));
+    return { ended, skipped: due.length - rows.length };
   }
 
   /** True when an active grant of the tenant has reached its expires_at. */
