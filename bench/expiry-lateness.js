@@ -39,12 +39,12 @@ async function main() {
     // Grant n of every tenant falls due at start + (n / PER_TENANT) of the window: the tenants interleave.
     await seedGrants(database.url, tenants.map((t) => t.tenantId), PER_TENANT, `to_timestamp(${start / 1000} + n::float8 / ${PER_TENANT} * ${WINDOW_MS / 1000})`);
     const { rows: seeded } = await db.query(`SELECT id, tenant_id, (extract(epoch FROM expires_at) * 1000)::float8 AS due FROM grants WHERE status = 'active'`);
-    // Exactly what GrantJobs.scheduleExpiry enqueues for activated grants: one job per tenant and 200 ms bucket.
-    const BUCKET_MS = 200;
+    // Exactly what GrantJobs.scheduleExpiry enqueues for activated grants: one job per tenant and bucket.
+    const { expiryBucket, tenantDueJobId } = require(path.join(DIST, 'modules/grants/grant-jobs.js'));
     const buckets = new Map();
     for (const g of seeded) {
-      const dueAt = Math.ceil(Number(g.due) / BUCKET_MS) * BUCKET_MS;
-      buckets.set(`due-${g.tenant_id}-${dueAt}`, { tenantId: g.tenant_id, dueAt });
+      const dueAt = expiryBucket(new Date(Number(g.due)));
+      buckets.set(tenantDueJobId(g.tenant_id, dueAt), { tenantId: g.tenant_id, dueAt });
     }
     const jobs = [...buckets].map(([jobId, data]) => ({
       name: 'expire_due',

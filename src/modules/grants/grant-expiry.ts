@@ -89,7 +89,8 @@ export class GrantExpiry {
         skipped = due.skipped;
         const expired = due.ended;
         if (expired.length === 0) return [];
-        await this.extensions.cancelPendingOf(tx, tenantId, expired.map((grant) => grant.id), now, 'the grant expired');
+        const extending = expired.filter((grant) => grant.extensions.some((e) => e.status === 'pending')).map((grant) => grant.id);
+        if (extending.length > 0) await this.extensions.cancelPendingOf(tx, tenantId, extending, now, 'the grant expired');
         const grants = expired.map((grant) => withPendingExtensionsEnded(grant, 'cancelled', now, 'the grant expired'));
         const live = await this.grants.liveFor(tx, tenantId, grants, now);
         const events = await this.audit.appendMany(

@@ -33,7 +33,7 @@ export const GRANT_JOB_NAMES = ['expire_due', 'expire', 'time_out', 'sweep'] as 
  * Expiries are grouped per tenant into buckets of this many ms: a grant ends at most this much after its
  * expires_at plus the pass itself, and 100,000 grants due in a minute are a few thousand jobs, not 100,000.
  */
-export const EXPIRY_BUCKET_MS = 200;
+export const EXPIRY_BUCKET_MS = 300;
 
 /** The end of the bucket `at` falls in (ms since the epoch). */
 export const expiryBucket = (at: Date): number => Math.ceil(at.getTime() / EXPIRY_BUCKET_MS) * EXPIRY_BUCKET_MS;
