@@ -4,6 +4,7 @@ import { InvalidationBus } from '@/infra/redis/invalidation-bus';
 import type { StoredPolicy } from '@/modules/decisions/compiled-policy-set';
 import type { ApprovalGroup } from '@/modules/decisions/decision.types';
 import { AccessReads } from '@/modules/cloudflare-access/access-reads';
+import { ChangeFeed } from '@/modules/tenant-state/change-feed';
 import { PoliciesRepository } from './policies.repository';
 
 type NotificationSettings = { policyName: string; channelName: string | null } | null;
@@ -20,6 +21,8 @@ const MAX_CACHED_SETTINGS = 10_000;
 export class PolicyReads {
   /** tenant id → policy id → settings; dropped with the tenant's policy set (every grant event reads them). */
   private readonly settings = new Map<string, Map<string, NotificationSettings>>();
+  /** The policy-set version the change feed last told this process of, per tenant. */
+  private readonly versions = new Map<string, bigint>();
   private cachedSettings = 0;
   /** Bumped by every invalidation: a read that an invalidation overtook is not kept. */
   private generation = 0;
@@ -28,11 +31,14 @@ export class PolicyReads {
     private readonly policies: PoliciesRepository,
     private readonly access: AccessReads,
     private readonly bus: InvalidationBus,
+    private readonly feed: ChangeFeed,
   ) {
-    bus.on('policy-set', (message) => {
-      this.generation += 1;
-      if (message) this.settings.delete(message.tenantId);
-      else this.settings.clear();
+    bus.on('policy-set', (message) => (message ? this.drop(message.tenantId) : this.dropAll()));
+    // A bus message another process's publish lost is not seen here: the feed's counters carry every change.
+    feed.listen((tenantId, counters) => {
+      if (this.versions.get(tenantId) === counters.policyVersion) return;
+      this.versions.set(tenantId, counters.policyVersion);
+      this.drop(tenantId);
     });
   }
 
@@ -59,23 +65,33 @@ export class PolicyReads {
 
   /**
    * The policy's name and notification channel (null when it no longer exists), kept in memory until the tenant's
-   * policy set changes, and read afresh while the invalidation bus is down.
+   * policy set changes (told by the invalidation bus, and by the change feed within the propagation bound whatever
+   * Redis did), and read afresh while either of them cannot be trusted.
    */
   async notificationSettings(tenantId: string, policyId: string): Promise<NotificationSettings> {
-    if (!this.bus.isLive()) return this.readSettings(tenantId, policyId);
+    if (!this.bus.isLive() || !this.feed.isFresh()) return this.readSettings(tenantId, policyId);
     const cached = this.settings.get(tenantId)?.get(policyId);
     if (cached !== undefined) return cached;
     const generation = this.generation;
     const read = await this.readSettings(tenantId, policyId);
     if (generation !== this.generation) return read;
-    if (this.cachedSettings >= MAX_CACHED_SETTINGS) {
-      this.settings.clear();
-      this.cachedSettings = 0;
-    }
+    if (this.cachedSettings >= MAX_CACHED_SETTINGS) this.dropAll();
+    this.feed.watch(tenantId);
     const tenant = this.settings.get(tenantId) ?? new Map<string, NotificationSettings>();
     this.settings.set(tenantId, tenant.set(policyId, read));
     this.cachedSettings += 1;
     return read;
+  }
+
+  private drop(tenantId: string): void {
+    this.generation += 1;
+    this.settings.delete(tenantId);
+  }
+
+  private dropAll(): void {
+    this.generation += 1;
+    this.settings.clear();
+    this.cachedSettings = 0;
   }
 
   /** A governing policy may also be a Cloudflare-style Access policy (PRODUCT.md section 15), which has no channel. */
