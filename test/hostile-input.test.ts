@@ -125,4 +125,12 @@ describe('hostile input', () => {
     expect(answer.status).toBe(431);
     expect(JSON.parse(answer.body)).toEqual({ ...shape, code: 'invalid_input' });
   });
+
+  it('null for an optional field of a grant request is 400 naming the field, not 500 or a Cedar error', async () => {
+    for (const field of ['principal', 'duration_seconds', 'requester_email']) {
+      const response = await tenant.admin({ method: 'POST', url: '/v1/grants', body: { principal: user('alice'), action: action('ssh'), resource: host('h'), duration_seconds: 60, [field]: null } });
+      expect([field, response.status]).toEqual([field, 400]);
+      expect(response.body).toMatchObject({ code: 'invalid_input', details: { fields: { [field]: expect.any(Array) } } });
+    }
+  });
 });

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsEmail, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { AccessTripleDto } from '@/modules/entities/dto/access-triple.dto';
 import { EntityUidDto } from '@/modules/entities/dto/entity-uid.dto';
-import { IsCedarContext } from '@/common/http/validation';
+import { IfPresent, IsCedarContext } from '@/common/http/validation';
 
 /** A grant request (PRODUCT.md section 4; section 16 for who may name which principal). */
 export class CreateGrantDto extends OmitType(AccessTripleDto, ['principal'] as const) {
@@ -11,14 +11,14 @@ export class CreateGrantDto extends OmitType(AccessTripleDto, ['principal'] as c
    * Who needs access. Required with a service key; with a person's token or a key bound to `subject_email` it
    * defaults to `User::"<their email>"` and may only name them.
    */
-  @IsOptional()
+  @IfPresent()
   @IsObject()
   @ValidateNested()
   @Type(() => EntityUidDto)
   principal?: EntityUidDto;
 
   /** Requested length of the access window; the governing policy's default when omitted. */
-  @IsOptional()
+  @IfPresent()
   @IsInt()
   @Min(1)
   @Max(31_536_000)
@@ -35,7 +35,7 @@ export class CreateGrantDto extends OmitType(AccessTripleDto, ['principal'] as c
   context?: Record<string, unknown>;
 
   /** Who asked: gets the outcome by email and can never approve this request. */
-  @IsOptional()
+  @IfPresent()
   @IsEmail()
   @MaxLength(320)
   requester_email?: string;
