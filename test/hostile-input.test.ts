@@ -127,9 +127,15 @@ describe('hostile input', () => {
   });
 
   it('null for an optional field of a grant request is 400 naming the field, not 500 or a Cedar error', async () => {
-    for (const field of ['principal', 'duration_seconds', 'requester_email']) {
-      const response = await tenant.admin({ method: 'POST', url: '/v1/grants', body: { principal: user('alice'), action: action('ssh'), resource: host('h'), duration_seconds: 60, [field]: null } });
-      expect([field, response.status]).toEqual([field, 400]);
+    const triple = { principal: user('alice'), action: action('ssh'), resource: host('h') };
+    const cases = [
+      ...['principal', 'duration_seconds', 'requester_email', 'context', 'justification'].map((field) => ({ url: '/v1/grants', body: { ...triple, duration_seconds: 60 }, field })),
+      ...['duration_seconds', 'context', 'justification'].map((field) => ({ url: '/v1/policies/simulate', body: triple, field })),
+      ...['context'].map((field) => ({ url: '/v1/access/check', body: triple, field })),
+    ];
+    for (const { url, body, field } of cases) {
+      const response = await tenant.admin({ method: 'POST', url, body: { ...body, [field]: null } });
+      expect([url, field, response.status]).toEqual([url, field, 400]);
       expect(response.body).toMatchObject({ code: 'invalid_input', details: { fields: { [field]: expect.any(Array) } } });
     }
   });

@@ -1,6 +1,6 @@
 import { OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEmail, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsEmail, IsInt, IsObject, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { AccessTripleDto } from '@/modules/entities/dto/access-triple.dto';
 import { EntityUidDto } from '@/modules/entities/dto/entity-uid.dto';
 import { IfPresent, IsCedarContext } from '@/common/http/validation';
@@ -24,13 +24,13 @@ export class CreateGrantDto extends OmitType(AccessTripleDto, ['principal'] as c
   @Max(31_536_000)
   duration_seconds?: number;
 
-  @IsOptional()
+  @IfPresent()
   @IsString()
   @MaxLength(4000)
   justification?: string;
 
   /** Extra Cedar context; `duration_seconds`, `justification` and `requested_at` are always set by the service. */
-  @IsOptional()
+  @IfPresent()
   @IsCedarContext()
   context?: Record<string, unknown>;
 

@@ -1,10 +1,10 @@
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { AccessTripleDto } from '@/modules/entities/dto/access-triple.dto';
 import { IfPresent, IsCedarContext } from '@/common/http/validation';
 
 export class SimulateDto extends AccessTripleDto {
   /** Extra Cedar context; `duration_seconds`, `justification` and `requested_at` are always set by the service. */
-  @IsOptional()
+  @IfPresent()
   @IsCedarContext()
   context?: Record<string, unknown>;
 
