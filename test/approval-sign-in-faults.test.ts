@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { ApprovalTokensService } from '@/modules/approvals/approval-tokens.service';
 import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
@@ -41,7 +42,13 @@ describe('approval links when sign-in is required but cannot start', () => {
   };
 
   it('answers 503 with the reason when no oidc provider has a client_id (any more), and decides nothing', async () => {
-    expect((await tenant.admin({ method: 'DELETE', url: `/v1/identity-providers/${signInProviderId}` })).status).toBe(204);
+    // The API keeps the last provider to sign in with while the setting is on; a database edit can still remove it.
+    const refused = await tenant.admin({ method: 'DELETE', url: `/v1/identity-providers/${signInProviderId}` });
+    expect(refused).toMatchObject({ status: 409, body: { details: { fields: { approval_requires_sign_in: [expect.stringContaining('turn approval_requires_sign_in off first')] } } } });
+    const db = new Client({ connectionString: t.config.databaseUrl });
+    await db.connect();
+    await db.query('DELETE FROM identity_providers WHERE id = $1', [signInProviderId]);
+    await db.end();
     const { grantId, path } = await linkToNewRequest();
     const shown = await t.request({ method: 'GET', url: path });
     expect(shown.status).toBe(503);

@@ -3,9 +3,11 @@ import { APP_CONFIG } from '@/config/config.module';
 import type { AppConfig } from '@/config/config';
 import { PrismaService } from '@/infra/prisma/prisma.service';
 import { InvalidationBus } from '@/infra/redis/invalidation-bus';
-import { invalidInput, notFound } from '@/common/errors/domain-error';
+import { conflict, invalidInput, notFound } from '@/common/errors/domain-error';
+import type { Tx } from '@/infra/prisma/prisma.service';
 import { decodeCursor, Page, PageQuery, pageSize, toPage } from '@/common/http/pagination';
 import { AuditRepository } from '@/modules/audit/audit.repository';
+import { TenantsRepository } from '@/modules/tenants/tenants.repository';
 import type { Actor } from '@/modules/audit/audit-chain';
 import { CreateIdentityProviderDto, UpdateIdentityProviderDto } from './dto/identity-provider.dto';
 import { DEFAULT_CLAIMS, IdentityProviderView, toIdentityProviderView } from './identity-provider.types';
@@ -20,6 +22,7 @@ export class IdentityProvidersService {
     private readonly providers: IdentityProvidersRepository,
     private readonly audit: AuditRepository,
     private readonly bus: InvalidationBus,
+    private readonly tenants: TenantsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -71,6 +74,7 @@ export class IdentityProvidersService {
         clientId: dto.client_id ?? current.clientId,
       });
       const record = await this.providers.update(tx, tenantId, id, next);
+      await this.keepSignIn(tx, tenantId);
       await this.audit.append(tx, tenantId, {
         actor,
         action: 'identity_provider.updated',
@@ -88,9 +92,21 @@ export class IdentityProvidersService {
     await this.prisma.$transaction(async (tx) => {
       const current = await this.providers.find(tenantId, id, tx);
       if (!current || !(await this.providers.delete(tx, tenantId, id))) throw notFound('Identity provider');
+      await this.keepSignIn(tx, tenantId);
       await this.audit.append(tx, tenantId, { actor, action: 'identity_provider.deleted', targetType: 'identity_provider', targetId: id, data: { name: current.name, issuer: current.issuer } });
     });
     await this.changed(tenantId, id);
+  }
+
+  /**
+   * While approvals require sign-in, the tenant keeps an `oidc` provider with a `client_id` (`409 conflict`): turn
+   * the setting off first. The tenant row is locked, so a concurrent settings change waits for this one.
+   */
+  private async keepSignIn(tx: Tx, tenantId: string): Promise<void> {
+    const settings = await this.tenants.lockSettings(tx, tenantId);
+    if (settings?.approvalRequiresSignIn && !(await this.providers.hasSignInClient(tx, tenantId))) {
+      throw conflict('Approvals require sign-in and this is the last oidc provider with a client_id: turn approval_requires_sign_in off first', { field: 'approval_requires_sign_in' });
+    }
   }
 
   /** URLs must be https (loopback http when allowed); the sign-in client is for `oidc` providers only. */

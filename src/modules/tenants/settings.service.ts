@@ -35,7 +35,7 @@ export class SettingsService {
 
   async update(tenantId: string, dto: UpdateSettingsDto, actor: Actor): Promise<SettingsView> {
     const settings = await this.prisma.$transaction(async (tx) => {
-      const previous = await this.tenants.settings(tenantId, tx);
+      const previous = await this.tenants.lockSettings(tx, tenantId);
       if (!previous) throw notFound('Tenant');
       // Turned on without a way to sign in, every emailed link would only answer that it cannot start a sign-in.
       if (dto.approval_requires_sign_in === true && !previous.approvalRequiresSignIn && !(await this.providers.hasSignInClient(tx, tenantId))) {

@@ -33,6 +33,16 @@ export class TenantsRepository {
     return row && { approvalRequiresSignIn: row.approvalRequiresSignIn };
   }
 
+  /**
+   * The settings with the tenant row locked until `tx` ends: a settings change and a change of identity providers
+   * that depends on them (approval sign-in needs a provider to sign in with) cannot pass each other's check.
+   */
+  async lockSettings(tx: Tx, id: string): Promise<TenantSettings | null> {
+    const [row] = await tx.$queryRaw<{ approval_requires_sign_in: boolean }[]>`
+      SELECT approval_requires_sign_in FROM tenants WHERE id = ${id}::uuid FOR UPDATE`;
+    return row ? { approvalRequiresSignIn: row.approval_requires_sign_in } : null;
+  }
+
   async updateSettings(tx: Tx, id: string, settings: Partial<TenantSettings>): Promise<TenantSettings> {
     const row = await tx.tenant.update({ where: { id }, data: settings, select: { approvalRequiresSignIn: true } });
     return { approvalRequiresSignIn: row.approvalRequiresSignIn };
