@@ -2,7 +2,8 @@
 // must end, lateness (ended_at - expires_at) p99 under 1 s, and the access check must never answer `allowed` for
 // a grant past its expires_at (probed all along the window with batch checks of grants falling due around then).
 // Runs the built app (API + worker) in a child process.
-// Usage: npm run build && node bench/expiry-lateness.js   (BENCH_GRANTS=100000, BENCH_TENANTS=100, BENCH_WINDOW_SECONDS=60)
+// Usage: npm run build && node bench/expiry-lateness.js   (BENCH_GRANTS=100000, BENCH_TENANTS=100, BENCH_WINDOW_SECONDS=60,
+//   BENCH_WORKERS=0: API and worker in one process; n: an API process and n worker processes)
 const { spawn } = require('node:child_process');
 const os = require('node:os');
 const path = require('node:path');
@@ -26,7 +27,13 @@ async function main() {
   const database = await freshDatabase('expiry');
   const env = benchEnv(database.url, { PORT: '3303', SWEEP_INTERVAL_SECONDS: '30', ...(process.env.BENCH_APP_LOG && { LOG_LEVEL: process.env.BENCH_APP_LOG }) });
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const app = spawn(process.execPath, [...profile, path.join(DIST, 'main.js')], { env, stdio: ['ignore', process.env.BENCH_APP_LOG ? 'inherit' : 'ignore', 'inherit'] });
+  // BENCH_WORKERS=n: an API process (PROCESS_ROLE=api, answering the probe) and n worker processes, as deployed;
+  // 0 (the default): one process doing both.
+  const workers = Number(process.env.BENCH_WORKERS || 0);
+  const stdio = ['ignore', process.env.BENCH_APP_LOG ? 'inherit' : 'ignore', 'inherit'];
+  const app = spawn(process.execPath, [...profile, path.join(DIST, 'main.js')], { env: { ...env, PROCESS_ROLE: workers > 0 ? 'api' : 'all' }, stdio });
+  const workerProcesses = Array.from({ length: workers }, () => spawn(process.execPath, [path.join(DIST, 'main.js')], { env: { ...env, PROCESS_ROLE: 'worker' }, stdio }));
+  const layout = workers > 0 ? `an API process and ${workers} worker process${workers > 1 ? 'es' : ''}` : 'one process (API + worker)';
   const db = new Client({ connectionString: database.url });
   const queue = new Queue('grants', { connection: { url: env.REDIS_URL || 'redis://127.0.0.1:6379' }, prefix: `${env.REDIS_PREFIX}:bull` });
   const base = 'http://127.0.0.1:3303';
@@ -106,7 +113,7 @@ async function main() {
     const { rows } = await db.query(`SELECT extract(epoch FROM (ended_at - expires_at)) * 1000 AS late FROM grants WHERE status = 'expired'`);
     const late = rows.map((r) => Number(r.late)).sort((a, b) => a - b);
     const p99 = percentile(late, 99);
-    console.log(`expiry of ${GRANTS} grants over ${TENANTS} tenants due within ${WINDOW_MS / 1000} s (seeded with their jobs in ${(seededIn / 1000).toFixed(1)} s); one process (API + worker), ${os.cpus().length} cores`);
+    console.log(`expiry of ${GRANTS} grants over ${TENANTS} tenants due within ${WINDOW_MS / 1000} s (seeded with their jobs in ${(seededIn / 1000).toFixed(1)} s); ${layout}, ${os.cpus().length} cores`);
     console.log('| ended | still active | lateness p50 ms | p99 ms | max ms | access checks during the window | allowed past expires_at | batch checks answered 503 |');
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
     console.log(`| ${late.length} | ${remaining} | ${percentile(late, 50).toFixed(0)} | ${p99.toFixed(0)} | ${(late[late.length - 1] ?? NaN).toFixed(0)} | ${checked} | ${allowedPast} | ${unavailable} of ${probes} |`);
@@ -115,6 +122,7 @@ async function main() {
     console.log(`${allowedPast === 0 && checked > 0 ? 'MET' : 'MISSED'}: the access check never allowed past expires_at (${checked} checks)`);
   } finally {
     app.kill('SIGINT');
+    for (const worker of workerProcesses) worker.kill('SIGINT');
     await new Promise((r) => setTimeout(r, process.env.BENCH_PROFILE_DIR ? 5000 : 1000));
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
