@@ -2,6 +2,7 @@ import { invalidInput } from '@/common/errors/domain-error';
 import type { ApprovalGroup } from '@/modules/decisions/decision.types';
 import { parseGoDuration } from './go-duration';
 import { checkRuleList, escapePointer, Issue, Selector } from './selector-checks';
+import type { AccessPolicyRecord } from './access.types';
 import type { AccessDecision } from './selector-cedar';
 
 export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -85,21 +86,22 @@ export function checkGroupBody(body: unknown): GroupInput {
   return input;
 }
 
-export interface PolicyInput {
-  name: string;
-  decision: AccessDecision;
-  include: Selector[];
-  exclude: Selector[];
-  require: Selector[];
-  precedence: number | undefined;
-  sessionDuration: string | null;
-  approvalRequired: boolean;
-  approvalGroups: ApprovalGroup[];
-  purposeJustificationRequired: boolean;
-  purposeJustificationPrompt: string | null;
-  isolationRequired: boolean;
-  extra: Record<string, unknown>;
-}
+/** A policy body as written (PUT/POST): the record's own fields, and the precedence when attached to an app. */
+export type PolicyInput = Pick<
+  AccessPolicyRecord,
+  | 'name'
+  | 'decision'
+  | 'include'
+  | 'exclude'
+  | 'require'
+  | 'sessionDuration'
+  | 'approvalRequired'
+  | 'approvalGroups'
+  | 'purposeJustificationRequired'
+  | 'purposeJustificationPrompt'
+  | 'isolationRequired'
+  | 'extra'
+> & { precedence: number | undefined };
 
 const POLICY_FIELDS = ['name', 'decision', 'include', 'exclude', 'require', 'session_duration', 'approval_required', 'approval_groups', 'purpose_justification_required', 'purpose_justification_prompt', 'isolation_required', 'mfa_config', 'connection_rules'];
 
