@@ -67,12 +67,20 @@ export function unsafeValueError(found: UnsafeValue, whole: string) {
   return invalidInput(`${name} ${found.problem}`, { fields: { [name]: [found.problem] } });
 }
 
+function isEmpty(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (typeof value !== 'object') return false;
+  for (const _key in value) return false;
+  return true;
+}
+
 /**
  * Query strings and path parameters get the same checks as bodies (bodies are checked by the JSON parser), for
  * every route, before validation: `400 invalid_input` naming the field.
  */
 export function refuseUnsafeValues(fastify: FastifyInstance): void {
   fastify.addHook('preValidation', (request, _reply, done) => {
+    if (isEmpty(request.query) && isEmpty(request.params)) return done();
     const found = findUnsafeValue(request.query) ?? findUnsafeValue(request.params);
     done(found ? unsafeValueError(found, 'query') : undefined);
   });

@@ -84,8 +84,9 @@ export function installGracefulShutdown(app: INestApplication, graceMs: number, 
     }
   };
   // Registered now (Fastify takes no hooks once listening); from the signal on, every answer closes its connection.
-  (app.getHttpAdapter().getInstance() as FastifyInstance).addHook('onSend', async (_request, reply) => {
+  (app.getHttpAdapter().getInstance() as FastifyInstance).addHook('onSend', (_request, reply, payload, done) => {
     if (stopping) void reply.header('connection', 'close');
+    done(null, payload);
   });
   for (const signal of SHUTDOWN_SIGNALS) process.on(signal, () => void stop(signal));
 }

@@ -1,4 +1,4 @@
-import { accessKey, GrantUpdate, TenantGrants } from './access-cache';
+import { accessKey, expiresIso, GrantUpdate, TenantGrants } from './access-cache';
 
 const uid = (type: string, id: string) => ({ type, id });
 const update = (over: Partial<GrantUpdate> = {}): GrantUpdate => ({
@@ -35,10 +35,20 @@ describe('TenantGrants', () => {
     expect(grants.find(key, 25_000)?.expiresAt).toBe(30_000);
   });
 
+  it('answers the extended expiry once an extension arrives, not the one it first answered', () => {
+    const grants = new TenantGrants();
+    grants.apply(update({ expiresAt: 30_000 }));
+    expect(expiresIso(grants.find(key, 0)!)).toBe(new Date(30_000).toISOString());
+    grants.apply(update({ expiresAt: 90_000 }));
+    expect(expiresIso(grants.find(key, 0)!)).toBe(new Date(90_000).toISOString());
+  });
+
   it('keeps keys apart even when ids contain separators', () => {
     const a = accessKey(uid('User', 'a|b'), uid('Action', 'c'), uid('Host', 'd'));
     const b = accessKey(uid('User', 'a'), uid('Action', 'b|c'), uid('Host', 'd'));
     expect(a).not.toBe(b);
+    const json = accessKey(uid('User', 'a",""'), uid('Action', 'c'), uid('Host', 'd'));
+    expect(json).not.toBe(accessKey(uid('User', 'a'), uid('Action', '",c'), uid('Host', 'd')));
   });
 
   it('picks the grant that lasts longest among several', () => {

@@ -15,11 +15,25 @@ export interface CachedGrant {
   id: string;
   expiresAt: number;
   auditSession: boolean;
+  /** `expiresAt` as ISO 8601, made on the first check that answers with it (null until then and after an extension). */
+  expiresIso: string | null;
 }
 
-/** The cache key of a triple (a flat string: a concatenated one would keep its parts alive in the cache). */
+/**
+ * The cache key of a triple. NUL separates the parts: no stored or accepted type or id can hold one (PostgreSQL
+ * text refuses it, and so does the input guard), so two triples never share a key.
+ */
 export const accessKey = (principal: EntityUid, action: EntityUid, resource: EntityUid): string =>
-  JSON.stringify([principal.type, principal.id, action.type, action.id, resource.type, resource.id]);
+  `${principal.type}\u0000${principal.id}\u0000${action.type}\u0000${action.id}\u0000${resource.type}\u0000${resource.id}`;
+
+/** A stored key as one flat string: a concatenation would keep its six parts (and their sources) alive. */
+const storedKey = (key: string): string => Buffer.from(key, 'utf8').toString('utf8');
+
+/** `expires_at` of a cached grant as ISO 8601, made once per grant and expiry. */
+export function expiresIso(grant: CachedGrant): string {
+  grant.expiresIso ??= new Date(grant.expiresAt).toISOString();
+  return grant.expiresIso;
+}
 
 const TOMBSTONE_MS = 10 * 60_000;
 const NONE: readonly CachedGrant[] = [];
@@ -38,7 +52,6 @@ export class TenantGrants {
 
   apply(update: GrantUpdate, now = Date.now()): void {
     if (this.ended.has(update.id)) return;
-    const key = accessKey(update.principal, update.action, update.resource);
     if (isTerminal(update.status)) {
       this.ended.set(update.id, now);
       this.remove(update.id);
@@ -46,11 +59,18 @@ export class TenantGrants {
       return;
     }
     if (update.status !== 'active' || update.expiresAt === null) return;
-    const grant = { id: update.id, expiresAt: update.expiresAt, auditSession: update.auditSession };
+    const key = this.keyOf.get(update.id) ?? storedKey(accessKey(update.principal, update.action, update.resource));
     const list = this.byKey.get(key);
     const existing = list?.find((g) => g.id === update.id);
-    if (existing) existing.expiresAt = Math.max(existing.expiresAt, update.expiresAt);
-    else if (list) list.push(grant);
+    if (existing) {
+      if (update.expiresAt > existing.expiresAt) {
+        existing.expiresAt = update.expiresAt;
+        existing.expiresIso = null;
+      }
+      return;
+    }
+    const grant: CachedGrant = { id: update.id, expiresAt: update.expiresAt, auditSession: update.auditSession, expiresIso: null };
+    if (list) list.push(grant);
     // A literal, sized for the one grant most keys have (an empty array grows to 17 slots on its first push).
     else this.byKey.set(key, [grant]);
     this.keyOf.set(update.id, key);

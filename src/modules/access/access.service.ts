@@ -7,7 +7,7 @@ import { GRANT_STATUSES, GrantStatus } from '@/modules/grants/grant-state';
 import { GrantReads } from '@/modules/grants/grant-reads';
 import { ChangeFeed } from '@/modules/tenant-state/change-feed';
 import { TenantCounters, TenantStateRepository } from '@/modules/tenant-state/tenant-state.repository';
-import { accessKey, CachedGrant, GrantUpdate, TenantGrants } from './access-cache';
+import { accessKey, CachedGrant, expiresIso, GrantUpdate, TenantGrants } from './access-cache';
 import type { AccessQuery } from './check-access.pipe';
 
 export interface AccessAnswer {
@@ -20,7 +20,7 @@ export interface AccessAnswer {
 const DENIED: AccessAnswer = { allowed: false, grant_id: null, expires_at: null, audit_session: false };
 
 const answer = (grant: CachedGrant | null): AccessAnswer =>
-  grant ? { allowed: true, grant_id: grant.id, expires_at: new Date(grant.expiresAt).toISOString(), audit_session: grant.auditSession } : DENIED;
+  grant ? { allowed: true, grant_id: grant.id, expires_at: expiresIso(grant), audit_session: grant.auditSession } : DENIED;
 
 interface Loading {
   promise: Promise<TenantGrants>;

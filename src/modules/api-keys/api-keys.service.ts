@@ -18,10 +18,22 @@ import { ApiKeyRecord, ApiKeyView, CreatedApiKey, toApiKeyView } from './api-key
 import { ApiKeysRepository } from './api-keys.repository';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
 
+/** Presented keys remembered as proven, at most; only keys whose secret matched get in. */
+const MAX_PROVEN = 10_000;
+
+const authOf = (record: ApiKeyRecord): AuthContext => ({
+  tenantId: record.tenantId,
+  keyId: record.id,
+  roles: [record.role],
+  subjectEmail: record.subjectEmail,
+  person: null,
+});
 
 @Injectable()
 export class ApiKeysService implements OnModuleInit {
   private readonly cache: ApiKeyCache;
+  /** Presented key -> the cached row its secret was proven against: while that row is current, no hash again. */
+  private readonly proven = new Map<string, { keyId: string; record: ApiKeyRecord }>();
 
   constructor(
     private readonly prisma: PrismaService,
@@ -89,11 +101,27 @@ export class ApiKeysService implements OnModuleInit {
 
   /** Resolves an `X-API-Key` value; the steady state costs no database round trip. */
   async authenticate(raw: string | undefined): Promise<AuthContext | null> {
+    const known = raw === undefined ? undefined : this.proven.get(raw);
+    if (known) {
+      const record = await this.lookup(known.keyId);
+      // The same row object: not re-read, not revoked since (a revocation or a new read replaces the row).
+      if (record === known.record && !record.revokedAt) return authOf(record);
+      this.proven.delete(raw as string);
+    }
     const parsed = parseKey(raw);
     if (!parsed) return null;
     const record = await this.lookup(parsed.keyId);
     if (!record || record.revokedAt || !secretMatches(parsed.secret, record.secretHash)) return null;
-    return { tenantId: record.tenantId, keyId: record.id, roles: [record.role], subjectEmail: record.subjectEmail, person: null };
+    this.prove(raw as string, parsed.keyId, record);
+    return authOf(record);
+  }
+
+  private prove(raw: string, keyId: string, record: ApiKeyRecord): void {
+    if (this.proven.size >= MAX_PROVEN) {
+      const oldest = this.proven.keys().next().value;
+      if (oldest !== undefined) this.proven.delete(oldest);
+    }
+    this.proven.set(raw, { keyId, record });
   }
 
   /**
