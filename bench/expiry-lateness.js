@@ -50,7 +50,7 @@ async function main() {
     const { expiryBucket, tenantDueJobId } = require(path.join(DIST, 'modules/grants/grant-jobs.js'));
     const buckets = new Map();
     for (const g of seeded) {
-      const dueAt = expiryBucket(new Date(Number(g.due)));
+      const dueAt = expiryBucket(g.tenant_id, new Date(Number(g.due)));
       buckets.set(tenantDueJobId(g.tenant_id, dueAt), { tenantId: g.tenant_id, dueAt });
     }
     const jobs = [...buckets].map(([jobId, data]) => ({

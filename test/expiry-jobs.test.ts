@@ -48,7 +48,7 @@ describe('expiry jobs', () => {
 
   it('schedules one job per tenant and expiry bucket, not one per grant', async () => {
     const created = await Promise.all(Array.from({ length: 40 }, (_, i) => request(`bucketed-${i}`, 600)));
-    const expected = new Set(created.map((response) => tenantDueJobId(tenant.id, expiryBucket(new Date(response.body.expires_at as string)))));
+    const expected = new Set(created.map((response) => tenantDueJobId(tenant.id, expiryBucket(tenant.id, new Date(response.body.expires_at as string)))));
     const redis = new Redis(t.config.redisUrl);
     try {
       const prefix = `${t.config.redisPrefix}:bull:grants:`;

@@ -56,7 +56,7 @@ describe('expiry and timeouts', () => {
       const keys = await redis.keys(`${t.config.redisPrefix}:*`);
       if (keys.length) await redis.del(...keys);
       // The grant's delayed job is gone (the live worker may recreate its own bookkeeping keys at once).
-      const job = tenantDueJobId(tenant.id, expiryBucket(new Date(created.body.expires_at as string)));
+      const job = tenantDueJobId(tenant.id, expiryBucket(tenant.id, new Date(created.body.expires_at as string)));
       expect(await redis.exists(`${t.config.redisPrefix}:bull:grants:${job}`)).toBe(0);
     } finally {
       redis.disconnect();

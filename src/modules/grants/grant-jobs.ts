@@ -10,7 +10,7 @@ export interface GrantJobData {
   grantId: string;
 }
 
-/** Ends whatever of the tenant is due at `dueAt` (ms since the epoch, a multiple of EXPIRY_BUCKET_MS). */
+/** Ends whatever of the tenant is due at `dueAt` (ms since the epoch, the end of one of its buckets, see expiryBucket). */
 export interface TenantDueData {
   tenantId: string;
   dueAt: number;
@@ -35,8 +35,17 @@ export const GRANT_JOB_NAMES = ['expire_due', 'expire', 'time_out', 'sweep'] as 
  */
 export const EXPIRY_BUCKET_MS = 300;
 
-/** The end of the bucket `at` falls in (ms since the epoch). */
-export const expiryBucket = (at: Date): number => Math.ceil(at.getTime() / EXPIRY_BUCKET_MS) * EXPIRY_BUCKET_MS;
+/**
+ * Where the tenant's buckets start within EXPIRY_BUCKET_MS (ms), from its id: tenants' passes are spread over the
+ * bucket instead of all falling due at the same instant, which queued a hundred passes behind each other.
+ */
+export const expiryPhase = (tenantId: string): number => (parseInt(tenantId.slice(0, 8), 16) || 0) % EXPIRY_BUCKET_MS;
+
+/** The end of the tenant's bucket `at` falls in (ms since the epoch). */
+export const expiryBucket = (tenantId: string, at: Date): number => {
+  const phase = expiryPhase(tenantId);
+  return Math.ceil((at.getTime() - phase) / EXPIRY_BUCKET_MS) * EXPIRY_BUCKET_MS + phase;
+};
 // BullMQ refuses custom ids with a colon unless they have exactly three parts.
 export const tenantDueJobId = (tenantId: string, dueAt: number): string => `due-${tenantId}-${dueAt}`;
 const legacyExpireJobId = (grantId: string): string => `grant:${grantId}:expire`;
@@ -67,7 +76,7 @@ export class GrantJobs {
    * that exists is not added again), and a job left behind by an extension or a revoke finds nothing due and ends.
    */
   async scheduleExpiry(tenantId: string, at: Date): Promise<boolean> {
-    const dueAt = expiryBucket(at);
+    const dueAt = expiryBucket(tenantId, at);
     try {
       await this.redis.bounded(() => this.queue.add('expire_due', { tenantId, dueAt }, { ...RETRY, removeOnFail: true, jobId: tenantDueJobId(tenantId, dueAt), delay: Math.max(0, dueAt - Date.now()) }));
       return true;
