@@ -1,4 +1,6 @@
+import { Client } from 'pg';
 import { ApprovalTokensService } from '../src/modules/approvals/approval-tokens.service';
+import { GrantExpiry } from '../src/modules/grants/grant-expiry';
 import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 import { action, host, user } from './support/grants';
@@ -145,5 +147,24 @@ describe('extensions', () => {
     expect((await tenant.admin({ method: 'POST', url: `/v1/grants/${id}/revoke`, body: {} })).status).toBe(200);
     expect(await grant(id)).toMatchObject({ status: 'revoked', pending_extension: null, extensions: [{ status: 'cancelled' }] });
     expect((await decide(id, 'boss@example.com')).status).toBe(409);
+  });
+
+  it('a grant that expires is recorded as it ended, with its decided and pending extensions and their approvals', async () => {
+    const { id } = await approvedSudo();
+    expect((await extend(id, 600)).status).toBe(202);
+    expect((await decide(id, 'deputy@example.com')).status).toBe(201);
+    expect((await extend(id, 300)).status).toBe(202);
+    const db = new Client({ connectionString: t.config.databaseUrl });
+    await db.connect();
+    try {
+      await db.query(`UPDATE grants SET expires_at = now() - interval '1 second' WHERE id = $1`, [id]);
+    } finally {
+      await db.end();
+    }
+    expect(await t.app.get(GrantExpiry).expireDue(tenant.id)).toBe(1);
+    const { events: _events, ...ended } = await grant(id);
+    expect(ended).toMatchObject({ status: 'expired', pending_extension: null, extensions: [{ status: 'approved' }, { status: 'cancelled' }] });
+    const audited = await tenant.as('auditor')({ method: 'GET', url: `/v1/audit/events?target_id=${id}&action=grant.expired` });
+    expect(audited.body.data[0].data.grant).toEqual(ended);
   });
 });

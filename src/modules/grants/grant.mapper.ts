@@ -59,6 +59,40 @@ export const GRANT_ROW = Prisma.sql`id, tenant_id AS "tenantId", status, princip
   created_at AS "createdAt", activated_at AS "activatedAt", expires_at AS "expiresAt", ended_at AS "endedAt",
   ended_reason AS "endedReason", identity`;
 
+/**
+ * A grant's decisions and extensions as two JSON arrays named like GrantRow's (`approvalsJson`, `extensionsJson`), for
+ * a raw statement over `grants` (a `RETURNING` list): the whole grant in the statement's own round trip.
+ */
+export const GRANT_DETAILS_JSON = Prisma.sql`
+  (SELECT coalesce(json_agg(json_build_object('round', a.round, 'approverEmail', a.approver_email, 'decision', a.decision,
+     'comment', a.comment, 'decidedAt', a.decided_at) ORDER BY a.decided_at), '[]'::json)
+   FROM grant_approvals a WHERE a.grant_id = grants.id) AS "approvalsJson",
+  (SELECT coalesce(json_agg(json_build_object('id', e.id, 'round', e.round, 'addedSeconds', e.added_seconds, 'status', e.status,
+     'justification', e.justification, 'approvalGroups', e.approval_groups, 'policyId', e.policy_id,
+     'determiningRuleIds', e.determining_rule_ids, 'approvalDeadline', e.approval_deadline, 'createdAt', e.created_at,
+     'endedAt', e.ended_at, 'endedReason', e.ended_reason) ORDER BY e.round), '[]'::json)
+   FROM grant_extensions e WHERE e.grant_id = grants.id) AS "extensionsJson"`;
+
+type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+
+/** What a statement with GRANT_DETAILS_JSON returns besides the grants columns. */
+export interface GrantDetailsJson {
+  approvalsJson: Json<NonNullable<GrantRow['approvals']>[number]>[];
+  extensionsJson: Json<NonNullable<GrantRow['extensions']>[number]>[];
+}
+
+const date = (value: string): Date => new Date(value);
+const dateOrNull = (value: string | null): Date | null => (value === null ? null : new Date(value));
+
+/** GrantRow from a row with GRANT_ROW and GRANT_DETAILS_JSON (JSON timestamps back to Dates). */
+export function withDetailsFromJson({ approvalsJson, extensionsJson, ...row }: GrantRow & GrantDetailsJson): GrantRow {
+  return {
+    ...row,
+    approvals: approvalsJson.map((a) => ({ ...a, decidedAt: date(a.decidedAt) })),
+    extensions: extensionsJson.map((e) => ({ ...e, approvalDeadline: date(e.approvalDeadline), createdAt: date(e.createdAt), endedAt: dateOrNull(e.endedAt) })),
+  };
+}
+
 /** Include for reads that need the whole grant: decisions of every round and the extensions. */
 export const withDetails = {
   approvals: { orderBy: { decidedAt: 'asc' as const } },

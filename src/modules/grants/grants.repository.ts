@@ -5,7 +5,7 @@ import { afterCursor } from '@/infra/prisma/keyset';
 import type { EntityUid } from '@/infra/cedar/cedar-types';
 import type { Cursor } from '@/common/http/pagination';
 import { allowedFrom, GrantStatus, GrantTransition } from './grant-state';
-import { GRANT_ROW, GrantRow, toGrantRecord, withDetails } from './grant.mapper';
+import { GRANT_DETAILS_JSON, GRANT_ROW, GrantDetailsJson, GrantRow, toGrantRecord, withDetails, withDetailsFromJson } from './grant.mapper';
 import type { GrantFilters, GrantRecord, NewGrant } from './grant.types';
 import type { GrantApprovalGroup } from '@/modules/decisions/approval-groups';
 
@@ -161,16 +161,13 @@ export class GrantsRepository {
     if (due.length === 0) return { ended: [], skipped: 0 };
     await this.lockAccess(tx, tenantId, due.map(tripleOfRow));
     const ids = due.map((row) => row.id);
-    // The ended rows come back whole (named as GrantRow): reading them again through the model cost more than the
-    // rest of the pass. Only decisions and extensions, usually none, are read separately.
-    const rows = await tx.$queryRaw<GrantRow[]>`
+    // The ended rows come back whole, decisions and extensions included: reading them again through the model cost
+    // more than the rest of the pass.
+    const rows = await tx.$queryRaw<(GrantRow & GrantDetailsJson)[]>`
       UPDATE grants SET status = 'expired', ended_at = ${now}, ended_reason = 'expired'
       WHERE id IN (SELECT id FROM grants WHERE id = ANY(${ids}::uuid[]) AND status = 'active' AND expires_at <= ${now} FOR UPDATE SKIP LOCKED)
-      RETURNING ${GRANT_ROW}`;
-    if (rows.length === 0) return { ended: [], skipped: due.length };
-    const details = new Map((await tx.grant.findMany({ where: { tenantId, id: { in: rows.map((r) => r.id) } }, select: { id: true, ...withDetails } })).map((d) => [d.id, d]));
-    const ended = rows.map((row) => toGrantRecord({ ...row, approvals: details.get(row.id)?.approvals ?? [], extensions: details.get(row.id)?.extensions ?? [] }));
-    return { ended, skipped: due.length - rows.length };
+      RETURNING ${GRANT_ROW}, ${GRANT_DETAILS_JSON}`;
+    return { ended: rows.map((row) => toGrantRecord(withDetailsFromJson(row))), skipped: due.length - rows.length };
   }
 
   /** True when an active grant of the tenant has reached its expires_at. */
