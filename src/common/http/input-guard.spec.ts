@@ -1,4 +1,5 @@
-import { findUnsafeValue, MAX_DEPTH } from './input-guard';
+import fc from 'fast-check';
+import { findUnsafeValue, locateUnsafeValue, MAX_DEPTH } from './input-guard';
 
 const pathOf = (value: unknown) => findUnsafeValue(value)?.path ?? null;
 
@@ -46,5 +47,17 @@ describe('findUnsafeValue', () => {
 
   it('reports the first problem in document order', () => {
     expect(pathOf({ a: 'fine', b: '\u0000', c: '\u0000' })).toBe('b');
+  });
+
+  it('answers like the path-building walk for any JSON value, unsafe parts included', () => {
+    const unsafeString = fc.constantFrom('a\u0000b', '\ud800', 'x\udfffy', '\u0000');
+    const unsafeNumber = fc.constantFrom(2 ** 53, -(2 ** 60), Infinity, NaN);
+    const leaf = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), unsafeString, unsafeNumber);
+    const { value } = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('value'), { maxLength: 4 }), fc.dictionary(fc.oneof(fc.string(), unsafeString), tie('value'), { maxKeys: 4 })),
+    }));
+    fc.assert(fc.property(value, fc.integer({ min: 1, max: 6 }), (input, maxDepth) => {
+      expect(findUnsafeValue(input, maxDepth)).toEqual(locateUnsafeValue(input, maxDepth));
+    }), { numRuns: 2000 });
   });
 });

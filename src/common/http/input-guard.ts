@@ -33,9 +33,35 @@ function numberProblem(value: number): string | null {
  * The first value no part of the service can store or decide on: a string or key holding NUL (PostgreSQL refuses
  * it in text and jsonb) or a lone surrogate half (refused by PostgreSQL's JSON, Cedar and validators), a number
  * that is not finite (`1e400` parses as Infinity) or an integer beyond 2^53 (silently rounded), and nesting deeper
- * than MAX_DEPTH. Iterative, so a body nested 10,000 levels deep costs a loop, not the stack.
+ * than MAX_DEPTH. A body nested 10,000 levels deep costs at most MAX_DEPTH frames; nothing is allocated unless a
+ * value is unsafe.
  */
 export function findUnsafeValue(root: unknown, maxDepth = MAX_DEPTH): UnsafeValue | null {
+  return isSafe(root, 0, maxDepth) ? null : locateUnsafeValue(root, maxDepth);
+}
+
+/**
+ * The common case without allocating: true when nothing in `value` is unsafe. Recursion stops at `maxDepth`, so a
+ * deeply nested body costs at most that many frames.
+ */
+function isSafe(value: unknown, depth: number, maxDepth: number): boolean {
+  if (typeof value === 'string') return stringProblem(value) === null;
+  if (typeof value === 'number') return numberProblem(value) === null;
+  if (value === null || typeof value !== 'object') return true;
+  if (depth >= maxDepth) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) if (!isSafe(value[i], depth + 1, maxDepth)) return false;
+    return true;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    if (stringProblem(key) !== null || !isSafe(record[key], depth + 1, maxDepth)) return false;
+  }
+  return true;
+}
+
+/** Where the first unsafe value is, with its path; iterative. findUnsafeValue calls it only once something was found. */
+export function locateUnsafeValue(root: unknown, maxDepth: number): UnsafeValue | null {
   const stack: { value: unknown; path: string; depth: number }[] = [{ value: root, path: '', depth: 0 }];
   while (stack.length > 0) {
     const { value, path, depth } = stack.pop() as { value: unknown; path: string; depth: number };
