@@ -168,3 +168,31 @@ describe('extensions', () => {
     expect(audited.body.data[0].data.grant).toEqual(ended);
   });
 });
+
+describe('extensions after expires_at', () => {
+  // No worker: a grant past its expires_at stays `active` in the database until a pass ends it (up to a bucket and
+  // the pass later with a worker, longer when workers lag), while access checks already say no.
+  const t = useTestApp({ PROCESS_ROLE: 'api' });
+  let tenant: TestTenant;
+
+  beforeAll(async () => {
+    tenant = await createTenant(t);
+    const rules = [{ effect: 'permit', principal_scope_type: 'any', action_scope_type: 'eq', action_ids: ['ssh'], resource_scope_type: 'any' }];
+    expect((await tenant.admin({ method: 'POST', url: '/v1/policies', body: { name: 'ssh', max_duration_seconds: 3600, rules } })).status).toBe(201);
+  });
+
+  it.each(['requester', 'admin'] as const)('a grant whose expires_at has passed cannot be extended back to life (%s)', async (role) => {
+    const target = { principal: user('alice'), action: action('ssh'), resource: host(`late-${role}`) };
+    const created = await tenant.as('requester')({ method: 'POST', url: '/v1/grants', body: { ...target, duration_seconds: 1 } });
+    expect(created.body.status).toBe('active');
+    await new Promise((resolve) => setTimeout(resolve, Date.parse(created.body.expires_at as string) - Date.now() + 50));
+    const check = () => tenant.as('auditor')({ method: 'POST', url: '/v1/access/check', body: target });
+    expect((await check()).body.allowed).toBe(false);
+    const extended = await tenant.as(role)({ method: 'POST', url: `/v1/grants/${created.body.id}/extend`, body: { duration_seconds: 600 } });
+    expect(extended.status).toBe(409);
+    expect(extended.body).toMatchObject({ code: 'invalid_state', details: { status: 'expired' } });
+    expect((await check()).body.allowed).toBe(false);
+    const read = await tenant.as('auditor')({ method: 'GET', url: `/v1/grants/${created.body.id}` });
+    expect(read.body).toMatchObject({ expires_at: created.body.expires_at, duration_seconds: 1 });
+  });
+});
