@@ -149,6 +149,39 @@ describe('extensions', () => {
     expect((await decide(id, 'boss@example.com')).status).toBe(409);
   });
 
+  it('an extension asked for while an expiry pass ends its grant is refused or cancelled with it, never left waiting', async () => {
+    const { id } = await approvedSudo();
+    // The pass and the request both append audit events: holding the tenant's chain head lets the pass end the grant
+    // (uncommitted) while the request still reads it as active, then lets both commit, the pass first.
+    const holder = new Client({ connectionString: t.config.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT seq FROM audit_heads WHERE tenant_id = $1 FOR UPDATE', [tenant.id]);
+      const pass = t.app.get(GrantExpiry).expireDue(tenant.id, new Date(Date.now() + 3_600_000));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const asked = extend(id, 600);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await holder.query('COMMIT');
+      expect(await pass).toBeGreaterThanOrEqual(1);
+      const answer = await asked;
+      const ended = await grant(id);
+      expect(ended.status).toBe('expired');
+      if (answer.status === 202) expect(ended.extensions).toMatchObject([{ status: 'cancelled' }]);
+      else expect(answer.body).toMatchObject({ code: 'invalid_state' });
+      expect(ended.extensions.filter((e: { status: string }) => e.status === 'pending')).toEqual([]);
+    } finally {
+      await holder.end();
+    }
+  });
+
+  it('two extensions asked for at once: one waits, the other is 409', async () => {
+    const { id } = await approvedSudo();
+    const answers = await Promise.all([extend(id, 600), extend(id, 300)]);
+    expect(answers.map((a) => a.status).sort()).toEqual([202, 409]);
+    expect((await grant(id)).extensions).toHaveLength(1);
+  });
+
   it('a grant that expires is recorded as it ended, with its decided and pending extensions and their approvals', async () => {
     const { id } = await approvedSudo();
     expect((await extend(id, 600)).status).toBe(202);

@@ -105,6 +105,9 @@ export class GrantExtensions {
     const needsApproval = decision.decision === 'allow' && decision.policy?.approvalRequired === true && !hasRole(auth, 'admin');
     const groups = needsApproval && decision.policy ? await this.groupsFor(current, decision) : [];
     return this.prisma.$transaction(async (tx) => {
+      // The triple's access lock first (the order approvals take it), as an expiry pass takes it before its UPDATE:
+      // a pass under way ends the grant before this reads it, else it waits and sees what this adds.
+      await this.grants.lockAccess(tx, auth.tenantId, [current]);
       assertCurrent(auth.tenantId, decision, (await this.state.lockShared(tx, auth.tenantId)).policyVersion);
       // Cedar took time: a grant that reached its expires_at meanwhile is over, whatever its row says yet.
       refuseIfExpired(expiresAt, new Date());
@@ -114,6 +117,11 @@ export class GrantExtensions {
         return { grant: current, pending: false, changes: [change], denied: accessDenied(decision, { grant_id: id }) };
       }
       if (needsApproval && decision.policy) {
+        // Under the row lock: the grant as it is now, not as read before Cedar (a pass or another request may be done).
+        const locked = await this.grants.lockStatus(tx, auth.tenantId, id);
+        const fresh = locked && (await this.grants.find(auth.tenantId, id, tx));
+        if (fresh?.status !== 'active') throw invalidState(`The grant is ${fresh?.status ?? 'gone'}: extend is not possible`, { status: fresh?.status ?? null });
+        if (pendingExtension(fresh)) throw conflict('An extension of this grant is already waiting for approval', { field: 'duration_seconds' });
         const round = await this.extensions.nextRound(tx, auth.tenantId, id);
         const deadline = new Date(Math.min(expiresAt.getTime(), now.getTime() + decision.policy.approvalTimeoutSeconds * 1000));
         await this.extensions.create(tx, auth.tenantId, {
