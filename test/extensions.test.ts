@@ -149,6 +149,39 @@ describe('extensions', () => {
     expect((await decide(id, 'boss@example.com')).status).toBe(409);
   });
 
+  it('an extension asked for while an expiry pass ends its grant is refused or cancelled with it, never left waiting', async () => {
+    const { id } = await approvedSudo();
+    // The pass and the request both append audit events: holding the tenant's chain head lets the pass end the grant
+    // (uncommitted) while the request still reads it as active, then lets both commit, the pass first.
+    const holder = new Client({ connectionString: t.config.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT seq FROM audit_heads WHERE tenant_id = $1 FOR UPDATE', [tenant.id]);
+      const pass = t.app.get(GrantExpiry).expireDue(tenant.id, new Date(Date.now() + 3_600_000));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const asked = extend(id, 600);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await holder.query('COMMIT');
+      expect(await pass).toBeGreaterThanOrEqual(1);
+      const answer = await asked;
+      const ended = await grant(id);
+      expect(ended.status).toBe('expired');
+      if (answer.status === 202) expect(ended.extensions).toMatchObject([{ status: 'cancelled' }]);
+      else expect(answer.body).toMatchObject({ code: 'invalid_state' });
+      expect(ended.extensions.filter((e: { status: string }) => e.status === 'pending')).toEqual([]);
+    } finally {
+      await holder.end();
+    }
+  });
+
+  it('two extensions asked for at once: one waits, the other is 409', async () => {
+    const { id } = await approvedSudo();
+    const answers = await Promise.all([extend(id, 600), extend(id, 300)]);
+    expect(answers.map((a) => a.status).sort()).toEqual([202, 409]);
+    expect((await grant(id)).extensions).toHaveLength(1);
+  });
+
   it('a grant that expires is recorded as it ended, with its decided and pending extensions and their approvals', async () => {
     const { id } = await approvedSudo();
     expect((await extend(id, 600)).status).toBe(202);
@@ -166,5 +199,33 @@ describe('extensions', () => {
     expect(ended).toMatchObject({ status: 'expired', pending_extension: null, extensions: [{ status: 'approved' }, { status: 'cancelled' }] });
     const audited = await tenant.as('auditor')({ method: 'GET', url: `/v1/audit/events?target_id=${id}&action=grant.expired` });
     expect(audited.body.data[0].data.grant).toEqual(ended);
+  });
+});
+
+describe('extensions after expires_at', () => {
+  // No worker: a grant past its expires_at stays `active` in the database until a pass ends it (up to a bucket and
+  // the pass later with a worker, longer when workers lag), while access checks already say no.
+  const t = useTestApp({ PROCESS_ROLE: 'api' });
+  let tenant: TestTenant;
+
+  beforeAll(async () => {
+    tenant = await createTenant(t);
+    const rules = [{ effect: 'permit', principal_scope_type: 'any', action_scope_type: 'eq', action_ids: ['ssh'], resource_scope_type: 'any' }];
+    expect((await tenant.admin({ method: 'POST', url: '/v1/policies', body: { name: 'ssh', max_duration_seconds: 3600, rules } })).status).toBe(201);
+  });
+
+  it.each(['requester', 'admin'] as const)('a grant whose expires_at has passed cannot be extended back to life (%s)', async (role) => {
+    const target = { principal: user('alice'), action: action('ssh'), resource: host(`late-${role}`) };
+    const created = await tenant.as('requester')({ method: 'POST', url: '/v1/grants', body: { ...target, duration_seconds: 1 } });
+    expect(created.body.status).toBe('active');
+    await new Promise((resolve) => setTimeout(resolve, Date.parse(created.body.expires_at as string) - Date.now() + 50));
+    const check = () => tenant.as('auditor')({ method: 'POST', url: '/v1/access/check', body: target });
+    expect((await check()).body.allowed).toBe(false);
+    const extended = await tenant.as(role)({ method: 'POST', url: `/v1/grants/${created.body.id}/extend`, body: { duration_seconds: 600 } });
+    expect(extended.status).toBe(409);
+    expect(extended.body).toMatchObject({ code: 'invalid_state', details: { status: 'expired' } });
+    expect((await check()).body.allowed).toBe(false);
+    const read = await tenant.as('auditor')({ method: 'GET', url: `/v1/grants/${created.body.id}` });
+    expect(read.body).toMatchObject({ expires_at: created.body.expires_at, duration_seconds: 1 });
   });
 });

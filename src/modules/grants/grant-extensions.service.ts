@@ -27,6 +27,14 @@ export interface ExtensionOutcome {
 }
 
 /**
+ * A grant past its `expires_at` has ended (access checks already say no) even before the expiry pass marks it:
+ * `409 invalid_state` with status `expired`, so that an extension cannot bring it back.
+ */
+function refuseIfExpired(expiresAt: Date, now: Date): void {
+  if (expiresAt <= now) throw invalidState(`The grant expired at ${expiresAt.toISOString()}: extend is not possible`, { status: 'expired' });
+}
+
+/**
  * PRODUCT.md section 14: an extension lengthens access, so Cedar decides it with the new total duration and
  * `context.extension: true`. When the governing policy requires approval and the caller is not an admin, it waits
  * as a pending extension (approval round n of the grant) until the grant's approval groups approve it; only then,
@@ -88,21 +96,32 @@ export class GrantExtensions {
     assertMayActOn(auth, current);
     const expiresAt = current.expiresAt;
     if (current.status !== 'active' || !expiresAt) throw invalidState(`The grant is ${current.status}: extend is not possible`, { status: current.status });
-    if (pendingExtension(current)) throw conflict('An extension of this grant is already waiting for approval', { field: 'duration_seconds' });
     const now = new Date();
+    refuseIfExpired(expiresAt, now);
+    if (pendingExtension(current)) throw conflict('An extension of this grant is already waiting for approval', { field: 'duration_seconds' });
     const justification = dto.justification ?? null;
     const { decision, durationSeconds } = await this.decideExtension(current, dto.duration_seconds, justification, now);
     const actor = keyActor(auth);
     const needsApproval = decision.decision === 'allow' && decision.policy?.approvalRequired === true && !hasRole(auth, 'admin');
     const groups = needsApproval && decision.policy ? await this.groupsFor(current, decision) : [];
     return this.prisma.$transaction(async (tx) => {
+      // The triple's access lock first (the order approvals take it), as an expiry pass takes it before its UPDATE:
+      // a pass under way ends the grant before this reads it, else it waits and sees what this adds.
+      await this.grants.lockAccess(tx, auth.tenantId, [current]);
       assertCurrent(auth.tenantId, decision, (await this.state.lockShared(tx, auth.tenantId)).policyVersion);
+      // Cedar took time: a grant that reached its expires_at meanwhile is over, whatever its row says yet.
+      refuseIfExpired(expiresAt, new Date());
       const data = { added_seconds: dto.duration_seconds, justification, ...decisionData(decision, durationSeconds) };
       if (decision.decision === 'deny') {
         const change = await this.transitions.recordEvent(tx, auth.tenantId, current, 'grant.extension_denied', actor, { ...data, reason: 'denied by policy' });
         return { grant: current, pending: false, changes: [change], denied: accessDenied(decision, { grant_id: id }) };
       }
       if (needsApproval && decision.policy) {
+        // Under the row lock: the grant as it is now, not as read before Cedar (a pass or another request may be done).
+        const locked = await this.grants.lockStatus(tx, auth.tenantId, id);
+        const fresh = locked && (await this.grants.find(auth.tenantId, id, tx));
+        if (fresh?.status !== 'active') throw invalidState(`The grant is ${fresh?.status ?? 'gone'}: extend is not possible`, { status: fresh?.status ?? null });
+        if (pendingExtension(fresh)) throw conflict('An extension of this grant is already waiting for approval', { field: 'duration_seconds' });
         const round = await this.extensions.nextRound(tx, auth.tenantId, id);
         const deadline = new Date(Math.min(expiresAt.getTime(), now.getTime() + decision.policy.approvalTimeoutSeconds * 1000));
         await this.extensions.create(tx, auth.tenantId, {
