@@ -1,4 +1,15 @@
+import fc from 'fast-check';
 import { canonicalJson, ChainedEvent, ChainVerifier, eventHash, GENESIS_HASH } from './audit-chain';
+
+/** The first canonicalJson, which every stored hash was made with: the faster one must print the same text. */
+function firstCanonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(firstCanonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${firstCanonicalJson(v)}`).join(',')}}`;
+}
 
 const TENANT = '6f1c1b8e-2f7a-4a43-9a55-0d3c2b1a0001';
 
@@ -93,5 +104,16 @@ describe('ChainVerifier', () => {
     expect(verify(events.slice(0, 3), head)).toEqual({ valid: false, events_checked: 3, reason: 'head_mismatch' });
     expect(verify([], head)).toEqual({ valid: false, events_checked: 0, reason: 'head_mismatch' });
     expect(verify(events.slice(0, 3))).toEqual({ valid: true, events_checked: 3 });
+  });
+});
+
+describe('canonicalJson', () => {
+  it('prints what the first version printed, for any value (integer-like and unicode keys, undefined, holes)', () => {
+    const key = fc.oneof(fc.string(), fc.constantFrom('10', '2', '0', '01', 'é', 'e\u0301', '\ud83d\ude00', '__proto__x', ''));
+    const leaf = fc.oneof(fc.string(), fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined));
+    const { value } = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, leaf, fc.sparseArray(tie('value'), { maxLength: 5 }), fc.array(tie('value'), { maxLength: 5 }), fc.dictionary(key, tie('value'), { maxKeys: 6 })),
+    }));
+    fc.assert(fc.property(value, (input) => expect(canonicalJson(input)).toBe(firstCanonicalJson(input))), { numRuns: 3000 });
   });
 });
