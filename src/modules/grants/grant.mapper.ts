@@ -84,13 +84,14 @@ export interface GrantDetailsJson {
 const date = (value: string): Date => new Date(value);
 const dateOrNull = (value: string | null): Date | null => (value === null ? null : new Date(value));
 
-/** GrantRow from a row with GRANT_ROW and GRANT_DETAILS_JSON (JSON timestamps back to Dates). */
-export function withDetailsFromJson({ approvalsJson, extensionsJson, ...row }: GrantRow & GrantDetailsJson): GrantRow {
-  return {
-    ...row,
-    approvals: approvalsJson.map((a) => ({ ...a, decidedAt: date(a.decidedAt) })),
-    extensions: extensionsJson.map((e) => ({ ...e, approvalDeadline: date(e.approvalDeadline), createdAt: date(e.createdAt), endedAt: dateOrNull(e.endedAt) })),
-  };
+/**
+ * A row with GRANT_ROW and GRANT_DETAILS_JSON as a GrantRow (JSON timestamps back to Dates). It fills in the row it
+ * is given, a fresh result row, instead of copying its 27 columns: passes map hundreds of them.
+ */
+export function withDetailsFromJson(row: GrantRow & GrantDetailsJson): GrantRow {
+  row.approvals = row.approvalsJson.map((a) => ({ ...a, decidedAt: date(a.decidedAt) }));
+  row.extensions = row.extensionsJson.map((e) => ({ ...e, approvalDeadline: date(e.approvalDeadline), createdAt: date(e.createdAt), endedAt: dateOrNull(e.endedAt) }));
+  return row;
 }
 
 /** Include for reads that need the whole grant: decisions of every round and the extensions. */
