@@ -2,6 +2,8 @@
 // with 10 in flight; afterwards the tenant's audit chain must verify (valid, gap-free, every event counted).
 // PostgreSQL's own ceiling on this machine is printed beside it: pgbench, single-row INSERT transactions.
 // Usage: npm run build && node bench/grant-decision.js   (BENCH_REQUESTS=1000, BENCH_SECONDS=20 for the loop)
+// Also prints the CPU per grant of the service and of its PostgreSQL backends during the loop (Linux /proc): on a
+// shared machine it stays comparable when the rates do not.
 const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -39,6 +41,35 @@ async function pgbenchCeiling(clients) {
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await admin.end();
   }
+}
+
+/**
+ * CPU seconds (user + system) used so far by the service process and by the PostgreSQL backends serving its
+ * database (Linux /proc; NaN elsewhere). On a shared machine this stays comparable when wall-clock rates do not.
+ */
+async function cpuSeconds(pid, databaseUrl) {
+  const ticks = (p) => {
+    try {
+      const fields = fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
+      return Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return NaN;
+    }
+  };
+  const hz = 100; // USER_HZ on Linux
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  const { rows } = await db.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+  await db.end();
+  const backends = new Map(rows.map((row) => [row.pid, ticks(row.pid) / hz]));
+  return { service: ticks(pid) / hz, backends };
+}
+
+/** CPU ms per grant between two cpuSeconds readings (backends that closed in between are not counted). */
+function cpuPerGrant(before, after, grants) {
+  let postgres = 0;
+  for (const [pid, seconds] of after.backends) postgres += seconds - (before.backends.get(pid) ?? 0);
+  return { service: ((after.service - before.service) * 1000) / grants, postgres: (postgres * 1000) / grants };
 }
 
 async function main() {
@@ -81,6 +112,7 @@ async function main() {
     for (let i = 0; i < REQUESTS; i += 1) sequential.push(await one(i));
     // Closed loop: IN_FLIGHT workers, each sending its next request as soon as the last one is answered.
     const concurrent = [];
+    const cpuBefore = await cpuSeconds(app.pid, database.url);
     const loopStart = Date.now();
     const deadline = loopStart + SECONDS * 1000;
     let n = 0;
@@ -88,6 +120,7 @@ async function main() {
       while (Date.now() < deadline) concurrent.push(await one(`c${n++}`));
     }));
     const perSecond = concurrent.length / ((Date.now() - loopStart) / 1000);
+    const cpu = cpuPerGrant(cpuBefore, await cpuSeconds(app.pid, database.url), concurrent.length);
     const verify = await (await fetch(`${base}/v1/audit/verify`, { headers })).json();
     const pgOne = await pgbenchCeiling(1);
     const pgTen = await pgbenchCeiling(IN_FLIGHT);
@@ -109,6 +142,7 @@ async function main() {
     console.log(`| ${IN_FLIGHT} in flight (closed loop, ${SECONDS} s) | ${concurrent.length} | ${perSecond.toFixed(0)} | ${con.p50.toFixed(1)} | ${con.p99.toFixed(1)} |`);
     console.log(`| pgbench, single-row INSERT transactions, 1 client (PostgreSQL's ceiling) | - | ${pgOne.toFixed(0)} | - | - |`);
     console.log(`| pgbench, single-row INSERT transactions, ${IN_FLIGHT} clients (PostgreSQL's ceiling) | - | ${pgTen.toFixed(0)} | - | - |`);
+    console.log(`CPU per grant with ${IN_FLIGHT} in flight: service ${cpu.service.toFixed(2)} ms, its PostgreSQL backends ${cpu.postgres.toFixed(2)} ms (load average ${os.loadavg()[0].toFixed(1)})`);
     console.log(`audit chain after the run: ${JSON.stringify(verify)} (at least ${expectedAtLeast} grant events expected)`);
     console.log(`${perSecond >= TARGET_PER_S ? 'MET' : 'MISSED'}: ${perSecond.toFixed(0)} grants/s with ${IN_FLIGHT} in flight (target >= ${TARGET_PER_S}; ${((perSecond / pgTen) * 100).toFixed(0)}% of pgbench's ${IN_FLIGHT}-client insert rate)`);
     console.log(`${con.p99 < TARGET_P99_MS ? 'MET' : 'MISSED'}: p99 ${con.p99.toFixed(1)} ms with ${IN_FLIGHT} in flight (target < ${TARGET_P99_MS} ms)`);

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { PrismaService } from '../src/infra/prisma/prisma.service';
 import { AuditPendingRepository } from '../src/modules/audit/audit-pending.repository';
+import { startTestApp } from './support/app';
 import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 import { action, host, permitPolicy, user, waitFor } from './support/grants';
@@ -49,6 +50,30 @@ describe('audit group commit (staged events, chained after commit)', () => {
     const head = await db.query('SELECT seq::int AS seq FROM audit_heads WHERE tenant_id = $1', [tenant.id]);
     expect(head.rows[0].seq).toBe(rows.length);
     expect((await tenant.as('auditor')({ method: 'GET', url: '/v1/audit/verify' })).body).toEqual({ valid: true, events_checked: rows.length });
+  }, 120_000);
+
+  it('stays gap-free when two processes chain one tenant at once: a pass whose head moved falls back to the head lock', async () => {
+    const second = await startTestApp({ DATABASE_URL: t.config.databaseUrl, REDIS_PREFIX: t.config.redisPrefix, PROCESS_ROLE: 'api' });
+    try {
+      const body = (name: string) => ({ principal: user('alice'), action: action('ssh'), resource: host(name) });
+      const headers = { 'x-api-key': tenant.keys.admin, 'x-tenant-id': tenant.id };
+      const responses = await Promise.all(
+        Array.from({ length: GRANTS }, (_v, i) => [
+          tenant.admin({ method: 'POST', url: '/v1/grants', body: body(`one${i}`) }),
+          second.request({ method: 'POST', url: '/v1/grants', headers, body: body(`two${i}`) }),
+        ]).flat(),
+      );
+      expect(responses.map((r) => r.status)).toEqual(responses.map(() => 201));
+      expect(await staged()).toBe(0);
+      const rows = await seqs();
+      expect(rows.map((row) => row.seq)).toEqual(rows.map((_row, i) => i + 1));
+      for (const response of responses) {
+        expect(rows.filter((row) => row.target_id === response.body.id).map((row) => row.action)).toEqual(['grant.requested', 'grant.activated']);
+      }
+      expect((await tenant.as('auditor')({ method: 'GET', url: '/v1/audit/verify' })).body).toEqual({ valid: true, events_checked: rows.length });
+    } finally {
+      await second.app.close();
+    }
   }, 120_000);
 
   it('chains an event staged by a process that stopped before chaining: at the next audit read', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { Prisma } from '@/generated/prisma/client';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
 import type { ActorType, AuditEventInput, StagedEvent } from './audit-chain';
 
@@ -16,6 +17,36 @@ interface PendingRow {
   data: unknown;
 }
 
+/** Events with their id and staging time, ready for `stageSql`. */
+export function toStage(inputs: AuditEventInput[], occurredAt = new Date()): StagedEvent[] {
+  return inputs.map((input) => ({ ...input, id: randomUUID(), occurredAt }));
+}
+
+/**
+ * The INSERT that stages events, in the given order (append_order follows the row order), as SQL; with `gate` (a
+ * CTE name) only when the gate has a row.
+ */
+export function stageSql(tenantId: string, events: StagedEvent[], gate?: Prisma.Sql): Prisma.Sql {
+  const column = <T>(pick: (event: StagedEvent) => T) => events.map(pick);
+  return Prisma.sql`
+    INSERT INTO audit_pending (id, tenant_id, occurred_at, actor_type, actor_id, actor_email, action, target_type, target_id, data)
+    SELECT id, ${tenantId}::uuid, occurred_at, actor_type, actor_id, actor_email, action, target_type, target_id, data
+    FROM unnest(${column((e) => e.id)}::uuid[], ${column((e) => e.occurredAt.toISOString())}::timestamptz[], ${column((e) => e.actor.type)}::text[],
+      ${column((e) => e.actor.id)}::text[], ${column((e) => e.actor.email ?? null)}::text[], ${column((e) => e.action)}::text[],
+      ${column((e) => e.targetType)}::text[], ${column((e) => e.targetId)}::text[], ${column((e) => JSON.stringify(e.data))}::jsonb[]) WITH ORDINALITY
+      AS e(id, occurred_at, actor_type, actor_id, actor_email, action, target_type, target_id, data, n)
+    ${gate ? Prisma.sql`WHERE EXISTS (SELECT 1 FROM ${gate})` : Prisma.empty}
+    ORDER BY n`;
+}
+
+/** How many of these staged events are still in audit_pending, as a scalar subquery (statement snapshot). */
+export const countStagedSql = (tenantId: string, ids: string[]): Prisma.Sql =>
+  Prisma.sql`(SELECT count(*)::int FROM audit_pending WHERE tenant_id = ${tenantId}::uuid AND id = ANY(${ids}::uuid[]))`;
+
+/** Removes these staged events when `gate` (a CTE name) has a row. */
+export const removeStagedSql = (tenantId: string, ids: string[], gate: Prisma.Sql): Prisma.Sql =>
+  Prisma.sql`DELETE FROM audit_pending WHERE tenant_id = ${tenantId}::uuid AND id = ANY(${ids}::uuid[]) AND EXISTS (SELECT 1 FROM ${gate})`;
+
 /** audit_pending: events committed with their change, waiting for the chainer (audit-chainer.ts). */
 @Injectable()
 export class AuditPendingRepository {
@@ -26,18 +57,8 @@ export class AuditPendingRepository {
    * concurrent changes do not queue here.
    */
   async stage(tx: Tx, tenantId: string, inputs: AuditEventInput[]): Promise<StagedEvent[]> {
-    const occurredAt = new Date();
-    const events: StagedEvent[] = inputs.map((input) => ({ ...input, id: randomUUID(), occurredAt }));
-    const column = <T>(pick: (event: StagedEvent) => T) => events.map(pick);
-    // One array per column, in staging order (append_order follows the row order of the insert).
-    await tx.$executeRaw`
-      INSERT INTO audit_pending (id, tenant_id, occurred_at, actor_type, actor_id, actor_email, action, target_type, target_id, data)
-      SELECT id, ${tenantId}::uuid, ${occurredAt}, actor_type, actor_id, actor_email, action, target_type, target_id, data
-      FROM unnest(${column((e) => e.id)}::uuid[], ${column((e) => e.actor.type)}::text[], ${column((e) => e.actor.id)}::text[],
-        ${column((e) => e.actor.email ?? null)}::text[], ${column((e) => e.action)}::text[], ${column((e) => e.targetType)}::text[],
-        ${column((e) => e.targetId)}::text[], ${column((e) => JSON.stringify(e.data))}::jsonb[]) WITH ORDINALITY
-        AS e(id, actor_type, actor_id, actor_email, action, target_type, target_id, data, n)
-      ORDER BY n`;
+    const events = toStage(inputs);
+    await tx.$executeRaw(stageSql(tenantId, events));
     return events;
   }
 

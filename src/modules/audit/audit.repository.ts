@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { Prisma } from '@/generated/prisma/client';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
+import { countStagedSql, removeStagedSql } from './audit-pending.repository';
 import { AuditEventInput, ChainedEvent, ChainHead, eventHash, GENESIS_HASH, StagedEvent } from './audit-chain';
 
 export interface AuditFilter {
@@ -20,6 +22,53 @@ export interface SeqRange {
   /** Only events up to this seq (a head read earlier), so that a long read ends where it started. */
   upTo?: bigint;
   limit: number;
+}
+
+interface Linked {
+  events: ChainedEvent[];
+  /** Each event's data as JSON text: hashed as PostgreSQL will hand it back, and inserted as the same text. */
+  json: string[];
+  head: ChainHead;
+}
+
+/** Gives events their seqs and hashes after `head`, in order (no I/O). */
+function link(tenantId: string, inputs: StagedEvent[], head: ChainHead): Linked {
+  let { seq, hash } = head;
+  const json = inputs.map((input) => JSON.stringify(input.data));
+  const events = inputs.map((input, i): ChainedEvent => {
+    seq += 1n;
+    const unhashed = {
+      id: input.id,
+      tenantId,
+      seq,
+      occurredAt: input.occurredAt,
+      actorType: input.actor.type,
+      actorId: input.actor.id,
+      actorEmail: input.actor.email ?? null,
+      action: input.action,
+      targetType: input.targetType,
+      targetId: input.targetId,
+      data: JSON.parse(json[i]) as unknown,
+    };
+    const event = { ...unhashed, prevHash: hash, hash: eventHash(hash, unhashed) };
+    hash = event.hash;
+    return event;
+  });
+  return { events, json, head: { seq, hash } };
+}
+
+/** The INSERT of linked events, one array per column; with `gate` (a CTE name) only when the gate has a row. */
+function insertSql(tenantId: string, { events, json }: Linked, gate?: Prisma.Sql): Prisma.Sql {
+  const column = <T>(pick: (event: ChainedEvent) => T) => events.map(pick);
+  return Prisma.sql`
+    INSERT INTO audit_events (id, tenant_id, seq, occurred_at, actor_type, actor_id, actor_email, action, target_type, target_id, data, prev_hash, hash)
+    SELECT id, ${tenantId}::uuid, seq, occurred_at, actor_type, actor_id, actor_email, action, target_type, target_id, data, prev_hash, hash
+    FROM unnest(${column((e) => e.id)}::uuid[], ${column((e) => e.seq.toString())}::bigint[], ${column((e) => e.occurredAt.toISOString())}::timestamptz[],
+      ${column((e) => e.actorType)}::text[], ${column((e) => e.actorId)}::text[], ${column((e) => e.actorEmail)}::text[], ${column((e) => e.action)}::text[],
+      ${column((e) => e.targetType)}::text[], ${column((e) => e.targetId)}::text[], ${json}::jsonb[],
+      ${column((e) => e.prevHash)}::text[], ${column((e) => e.hash)}::text[])
+      AS e(id, seq, occurred_at, actor_type, actor_id, actor_email, action, target_type, target_id, data, prev_hash, hash)
+    ${gate ? Prisma.sql`WHERE EXISTS (SELECT 1 FROM ${gate})` : Prisma.empty}`;
 }
 
 @Injectable()
@@ -45,43 +94,34 @@ export class AuditRepository {
    */
   async chain(tx: Tx, tenantId: string, inputs: StagedEvent[], locked?: ChainHead): Promise<ChainedEvent[]> {
     if (inputs.length === 0) return [];
-    let { seq, hash } = locked ?? (await this.lockHead(tx, tenantId));
-    // Serialised once: the hash is over the data as PostgreSQL will hand it back, and the insert sends the same text.
-    const json = inputs.map((input) => JSON.stringify(input.data));
-    const events = inputs.map((input, i): ChainedEvent => {
-      seq += 1n;
-      const unhashed = {
-        id: input.id,
-        tenantId,
-        seq,
-        occurredAt: input.occurredAt,
-        actorType: input.actor.type,
-        actorId: input.actor.id,
-        actorEmail: input.actor.email ?? null,
-        action: input.action,
-        targetType: input.targetType,
-        targetId: input.targetId,
-        data: JSON.parse(json[i]) as unknown,
-      };
-      const event = { ...unhashed, prevHash: hash, hash: eventHash(hash, unhashed) };
-      hash = event.hash;
-      return event;
-    });
-    // One statement with one array per column: the cost no longer grows with a query built per row (500-event batches).
-    const column = <T>(pick: (event: ChainedEvent) => T) => events.map(pick);
+    const linked = link(tenantId, inputs, locked ?? (await this.lockHead(tx, tenantId)));
     // The head moves in the same statement (a data-modifying CTE always runs to completion): one round trip.
     await tx.$executeRaw`
-      WITH appended AS (
-      INSERT INTO audit_events (id, tenant_id, seq, occurred_at, actor_type, actor_id, actor_email, action, target_type, target_id, data, prev_hash, hash)
-      SELECT id, ${tenantId}::uuid, seq, occurred_at, actor_type, actor_id, actor_email, action, target_type, target_id, data, prev_hash, hash
-      FROM unnest(${column((e) => e.id)}::uuid[], ${column((e) => e.seq.toString())}::bigint[], ${column((e) => e.occurredAt.toISOString())}::timestamptz[],
-        ${column((e) => e.actorType)}::text[], ${column((e) => e.actorId)}::text[], ${column((e) => e.actorEmail)}::text[], ${column((e) => e.action)}::text[],
-        ${column((e) => e.targetType)}::text[], ${column((e) => e.targetId)}::text[], ${json}::jsonb[],
-        ${column((e) => e.prevHash)}::text[], ${column((e) => e.hash)}::text[])
-        AS e(id, seq, occurred_at, actor_type, actor_id, actor_email, action, target_type, target_id, data, prev_hash, hash)
-      RETURNING 1)
-      UPDATE audit_heads SET seq = ${seq}, hash = ${hash} WHERE tenant_id = ${tenantId}::uuid`;
-    return events;
+      WITH appended AS (${insertSql(tenantId, linked)} RETURNING 1)
+      UPDATE audit_heads SET seq = ${linked.head.seq}, hash = ${linked.head.hash} WHERE tenant_id = ${tenantId}::uuid`;
+    return linked.events;
+  }
+
+  /**
+   * Chains staged events after `expected` in one statement (autocommit, no transaction of its own), only if the
+   * tenant's head is still `expected` and every one of them is still staged: the head row's update is the
+   * compare-and-set (it waits for the head lock and compares with the committed head), and the staged rows are
+   * removed and the events inserted only when it matched. Null when it did not (nothing written): the caller
+   * falls back to a pass under the head lock. The new head otherwise.
+   */
+  async chainIfHead(tenantId: string, staged: StagedEvent[], expected: ChainHead): Promise<ChainHead | null> {
+    const linked = link(tenantId, staged, expected);
+    const ids = staged.map((event) => event.id);
+    const [row] = await this.prisma.$queryRaw<{ moved: number }[]>`
+      WITH moved AS (
+        UPDATE audit_heads SET seq = ${linked.head.seq}, hash = ${linked.head.hash}
+        WHERE tenant_id = ${tenantId}::uuid AND seq = ${expected.seq} AND hash = ${expected.hash}
+          AND ${countStagedSql(tenantId, ids)} = ${ids.length}::int
+        RETURNING 1),
+      taken AS (${removeStagedSql(tenantId, ids, Prisma.raw('moved'))}),
+      appended AS (${insertSql(tenantId, linked, Prisma.raw('moved'))})
+      SELECT count(*)::int AS moved FROM moved`;
+    return row.moved === 1 ? linked.head : null;
   }
 
   /** Locks the tenant's head row (created at genesis if missing) until the transaction ends, and reads it. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { Prisma } from '@/generated/prisma/client';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
 
 export interface PendingEffectRow {
@@ -11,23 +12,37 @@ export interface PendingEffectRow {
   createdAt: Date;
 }
 
+export interface OutboxChange {
+  grantId: string;
+  event: string;
+  auditEventId: string | null;
+}
+
+/** Outbox rows for these changes (ids and time chosen here), ready for `addOutboxSql`. */
+export function outboxRows(tenantId: string, changes: OutboxChange[], createdAt = new Date()): PendingEffectRow[] {
+  return changes.map((change) => ({ id: randomUUID(), tenantId, grantId: change.grantId, event: change.event, auditEventId: change.auditEventId, createdAt }));
+}
+
+/** The INSERT of outbox rows as SQL (rows of one tenant and time); with `gate` (a CTE name) only when it has a row. */
+export function addOutboxSql(tenantId: string, rows: PendingEffectRow[], gate?: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO grant_effects (id, tenant_id, grant_id, event, audit_event_id, created_at)
+    SELECT id, ${tenantId}::uuid, grant_id, event, audit_event_id, ${rows[0]?.createdAt.toISOString() ?? null}::timestamptz
+    FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.grantId)}::uuid[], ${rows.map((r) => r.event)}::text[], ${rows.map((r) => r.auditEventId)}::uuid[])
+      AS r(id, grant_id, event, audit_event_id)
+    ${gate ? Prisma.sql`WHERE EXISTS (SELECT 1 FROM ${gate})` : Prisma.empty}`;
+}
+
 /** The outbox of grant changes: a row per change whose after-commit effects have not been confirmed yet. */
 @Injectable()
 export class GrantEffectsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async add(tx: Tx, tenantId: string, changes: { grantId: string; event: string; auditEventId: string | null }[]): Promise<PendingEffectRow[]> {
-    const createdAt = new Date();
-    const rows = changes.map((change) => ({ id: randomUUID(), tenantId, grantId: change.grantId, event: change.event, auditEventId: change.auditEventId, createdAt }));
+  async add(tx: Tx, tenantId: string, changes: OutboxChange[]): Promise<PendingEffectRow[]> {
+    const rows = outboxRows(tenantId, changes);
     // One array per column: an expiry pass writes 500 rows, which Prisma's createMany built and mapped slowly
     // (about 0.4 ms a row, the largest part of a pass).
-    if (rows.length > 0) {
-      await tx.$executeRaw`
-        INSERT INTO grant_effects (id, tenant_id, grant_id, event, audit_event_id, created_at)
-        SELECT id, ${tenantId}::uuid, grant_id, event, audit_event_id, ${createdAt}
-        FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.grantId)}::uuid[], ${rows.map((r) => r.event)}::text[], ${rows.map((r) => r.auditEventId)}::uuid[])
-          AS r(id, grant_id, event, audit_event_id)`;
-    }
+    if (rows.length > 0) await tx.$executeRaw(addOutboxSql(tenantId, rows));
     return rows;
   }
 

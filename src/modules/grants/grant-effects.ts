@@ -5,6 +5,7 @@ import { GRANT_EVENTS, GrantEventName } from './grant-events';
 import type { GrantRecord } from './grant.types';
 import { GrantEffectsRepository } from './grant-effects.repository';
 import { GrantJobs } from './grant-jobs';
+import { OutboxRemovals } from './outbox-removals';
 import { GrantsRepository } from './grants.repository';
 
 const REPLAY_BATCH = 200;
@@ -42,6 +43,7 @@ export interface PendingEffects {
 export class GrantEffects {
   private readonly logger = new Logger('GrantEffects');
   private readonly listeners: GrantListener[] = [];
+  private readonly removals = new OutboxRemovals((tenantId, ids) => this.outbox.remove(tenantId, ids));
 
   constructor(
     private readonly outbox: GrantEffectsRepository,
@@ -84,7 +86,7 @@ export class GrantEffects {
       if (results[i]) done.set(change.grant.tenantId, [...(done.get(change.grant.tenantId) ?? []), change.id]);
     });
     for (const [tenantId, ids] of done) {
-      await this.outbox.remove(tenantId, ids).catch((error: unknown) => this.logger.error({ err: error }, 'could not clear the outbox; the sweep will replay'));
+      await this.removals.add(tenantId, ids).catch((error: unknown) => this.logger.error({ err: error }, 'could not clear the outbox; the sweep will replay'));
     }
     return results.every(Boolean);
   }

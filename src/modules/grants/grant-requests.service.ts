@@ -1,24 +1,24 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@/infra/prisma/prisma.service';
 import type { AuthContext } from '@/common/auth/roles';
 import { conflict, DomainError, ErrorBody, invalidInput } from '@/common/errors/domain-error';
 import { canonicalJson } from '@/modules/audit/audit-chain';
 import { keyActor } from '@/modules/audit/actors';
 import { AuditChainer } from '@/modules/audit/audit-chainer';
-import { assertCurrent, withCurrentDecision } from '@/modules/decisions/current-decision';
+import { StalePolicySet, withCurrentDecision } from '@/modules/decisions/current-decision';
 import { evaluationErrorsView, GoverningPolicy } from '@/modules/decisions/decision.types';
 import type { Decision } from '@/modules/decisions/decision.types';
 import { PolicyEngine } from '@/modules/decisions/policy-engine';
 import { EmailListsService } from '@/modules/email-lists/email-lists.service';
-import { TenantStateRepository } from '@/modules/tenant-state/tenant-state.repository';
 import { GrantApprovalGroup, snapshotGroups, unsatisfiableGroups } from '@/modules/decisions/approval-groups';
 import { GrantEffects } from './grant-effects';
 import { decidedAtCreation } from './grant-state';
 import { GrantTransitions } from './grant-transitions';
 import { GrantView, toGrantView } from './grant-view';
-import type { NewGrant } from './grant.types';
-import { GrantsRepository } from './grants.repository';
+import type { GrantRecord, NewGrant } from './grant.types';
+import type { GrantEventName } from './grant-events';
+import type { PendingEffects } from './grant-effects';
+import { GrantRequestRepository } from './grant-request.repository';
 import { IdempotencyRepository } from './idempotency.repository';
 import { CreateGrantDto } from './dto/create-grant.dto';
 import { BoundRequest, bindRequester } from './requester-binding';
@@ -48,13 +48,11 @@ export const accessDenied = (decision: Decision, details: Record<string, unknown
 @Injectable()
 export class GrantRequests {
   constructor(
-    private readonly prisma: PrismaService,
-    private readonly grants: GrantsRepository,
+    private readonly store: GrantRequestRepository,
     private readonly idempotency: IdempotencyRepository,
     private readonly transitions: GrantTransitions,
     private readonly effects: GrantEffects,
     private readonly engine: PolicyEngine,
-    private readonly state: TenantStateRepository,
     private readonly emailLists: EmailListsService,
     private readonly chainer: AuditChainer,
   ) {}
@@ -71,16 +69,16 @@ export class GrantRequests {
     const stored = await withCurrentDecision(() => this.decideAndStore(auth, dto, bound, requestHash, idempotencyKey), (tenantId) => this.engine.invalidate(tenantId));
     if (stored.replayed) return this.replay(stored.replayed, requestHash);
     // The events were staged with the grant; answering after they are chained keeps "answered means audited".
-    await this.chainer.chainCommitted(auth.tenantId);
+    await this.chainer.chainCommitted(auth.tenantId, stored.staged);
     await this.effects.committed(stored.changes);
     if (stored.denied) throw stored.denied;
     return toGrantView(stored.changes[0].grant);
   }
 
   /**
-   * One attempt: the decision, then one transaction that checks the decision was made on the committed policy set
-   * (share lock on the tenant's counters), stores the grant with its `grant.requested` event and, when decided at
-   * once, its `grant.activated` or `grant.denied` event.
+   * One attempt: the decision, then one statement (GrantRequestRepository) that checks the decision was made on
+   * the committed policy set (share lock on the tenant's counters) and stores the grant with its `grant.requested`
+   * event and, when decided at once, its `grant.activated` or `grant.denied` event.
    */
   private async decideAndStore(auth: AuthContext, dto: CreateGrantDto, bound: BoundRequest, requestHash: string, idempotencyKey?: string) {
     const now = new Date();
@@ -96,35 +94,41 @@ export class GrantRequests {
     });
     const grant = await this.build(auth.tenantId, dto, bound, decision, durationSeconds, now);
     const denied = grant.status === 'denied' ? accessDenied(decision, { grant_id: grant.id }) : null;
-    const response = denied ? { status: 403, body: denied.toBody() } : { status: 201, body: toGrantView({ ...grant, tenantId: auth.tenantId, approvals: [], extensions: [] }) };
-    return this.prisma.$transaction(async (tx) => {
-      if (grant.status === 'active') await this.grants.lockAccess(tx, auth.tenantId, [grant]);
-      assertCurrent(auth.tenantId, decision, (await this.state.lockShared(tx, auth.tenantId)).policyVersion);
-      if (idempotencyKey !== undefined && !(await this.idempotency.save(tx, auth.tenantId, idempotencyKey, { requestHash, ...response }))) {
-        const winner = await this.idempotency.find(auth.tenantId, idempotencyKey);
-        if (!winner) throw conflict('A request with this Idempotency-Key is in flight');
-        return { replayed: winner, changes: [], denied: null };
-      }
-      const created = await this.grants.create(tx, auth.tenantId, grant);
-      const actor = keyActor(auth, created.requesterEmail);
-      const decided = decidedAtCreation(created.status);
-      const changes = await this.transitions.stageEvents(tx, auth.tenantId, created, actor, [
-        {
-          event: 'grant.requested',
-          data: {
-            status: created.status,
-            principal: created.principal,
-            action: created.action,
-            resource: created.resource,
-            justification: created.justification,
-            requester_email: created.requesterEmail,
-            ...decisionData(decision, durationSeconds),
-          },
+    const record: GrantRecord = { ...grant, tenantId: auth.tenantId, approvals: [], extensions: [] };
+    const response = denied ? { status: 403, body: denied.toBody() } : { status: 201, body: toGrantView(record) };
+    const decided = decidedAtCreation(grant.status);
+    const events: { event: GrantEventName; data: Record<string, unknown> }[] = [
+      {
+        event: 'grant.requested',
+        data: {
+          status: grant.status,
+          principal: grant.principal,
+          action: grant.action,
+          resource: grant.resource,
+          justification: grant.justification,
+          requester_email: grant.requesterEmail,
+          ...decisionData(decision, durationSeconds),
         },
-        ...(decided ? [{ event: decided, data: { from: 'requested', to: created.status } }] : []),
-      ]);
-      return { replayed: null, changes, denied };
+      },
+      ...(decided ? [{ event: decided, data: { from: 'requested', to: grant.status } }] : []),
+    ];
+    const { staged, outbox } = await this.transitions.firstEvents(auth.tenantId, record, keyActor(auth, grant.requesterEmail), events);
+    const stored = await this.store.store(auth.tenantId, {
+      grant,
+      lockAccess: grant.status === 'active',
+      policySetVersion: decision.policySetVersion,
+      idempotency: idempotencyKey === undefined ? null : { key: idempotencyKey, response: { requestHash, ...response } },
+      events: staged,
+      outbox,
     });
+    if (stored.outcome === 'stale') throw new StalePolicySet(auth.tenantId);
+    if (stored.outcome === 'key_taken') {
+      const winner = await this.idempotency.find(auth.tenantId, idempotencyKey ?? '');
+      if (!winner) throw conflict('A request with this Idempotency-Key is in flight');
+      return { replayed: winner, changes: [], staged: [], denied: null };
+    }
+    const changes: PendingEffects[] = outbox.map((row, i) => ({ id: row.id, grant: stored.grant, event: events[i].event, auditEventId: row.auditEventId }));
+    return { replayed: null, changes, staged, denied };
   }
 
   private async build(tenantId: string, dto: CreateGrantDto, bound: BoundRequest, decision: Decision, durationSeconds: number, now: Date): Promise<NewGrant> {

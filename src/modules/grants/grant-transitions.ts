@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
 import { invalidState, notFound } from '@/common/errors/domain-error';
-import { AuditPendingRepository } from '@/modules/audit/audit-pending.repository';
+import { toStage } from '@/modules/audit/audit-pending.repository';
 import { AuditRepository } from '@/modules/audit/audit.repository';
-import type { Actor } from '@/modules/audit/audit-chain';
+import type { Actor, StagedEvent } from '@/modules/audit/audit-chain';
 import { TenantStateRepository } from '@/modules/tenant-state/tenant-state.repository';
 import { GrantEffects, PendingEffects } from './grant-effects';
 import { endsGrant, GrantEventName } from './grant-events';
+import { outboxRows, PendingEffectRow } from './grant-effects.repository';
 import { GrantExtensionsRepository } from './grant-extensions.repository';
 import { eventName, GrantTransition, isTerminal, nextStatus } from './grant-state';
 import { toGrantView } from './grant-view';
@@ -49,7 +50,6 @@ export class GrantTransitions {
     private readonly extensions: GrantExtensionsRepository,
     private readonly state: TenantStateRepository,
     private readonly audit: AuditRepository,
-    private readonly pending: AuditPendingRepository,
     private readonly effects: GrantEffects,
   ) {}
 
@@ -92,18 +92,15 @@ export class GrantTransitions {
   }
 
   /**
-   * Like recordEvent for a grant's first events (requested, then activated or denied at once), staged in order
-   * with one audit statement and one outbox statement (no head lock in this transaction): the caller must call
-   * AuditChainer.chain(tenantId) once the transaction has committed (group commit, audit-chainer.ts).
+   * A new grant's first events (requested, then activated or denied at once) and their outbox rows, to be written
+   * with the grant (GrantRequestRepository): the events are staged, not chained, so the caller must hand them to
+   * AuditChainer.chainCommitted once written (group commit, audit-chainer.ts).
    */
-  async stageEvents(tx: Tx, tenantId: string, grant: GrantRecord, actor: Actor, events: { event: GrantEventName; data: Record<string, unknown> }[]): Promise<PendingEffects[]> {
-    const live = events.some(({ event }) => endsGrant(event)) ? await this.grants.liveFor(tx, tenantId, [grant], new Date()) : undefined;
-    const staged = await this.pending.stage(
-      tx,
-      tenantId,
-      events.map(({ event, data }) => ({ actor, action: event, targetType: 'grant', targetId: grant.id, data: grantEventData(event, grant, data, live) })),
-    );
-    return this.effects.record(tx, tenantId, events.map(({ event }, i) => ({ grant, event, auditEventId: staged[i].id })));
+  async firstEvents(tenantId: string, grant: GrantRecord, actor: Actor, events: { event: GrantEventName; data: Record<string, unknown> }[]): Promise<{ staged: StagedEvent[]; outbox: PendingEffectRow[] }> {
+    const live = events.some(({ event }) => endsGrant(event)) ? await this.grants.liveFor(this.prisma, tenantId, [grant], new Date()) : undefined;
+    const staged = toStage(events.map(({ event, data }) => ({ actor, action: event, targetType: 'grant', targetId: grant.id, data: grantEventData(event, grant, data, live) })));
+    const outbox = outboxRows(tenantId, events.map(({ event }, i) => ({ grantId: grant.id, event, auditEventId: staged[i].id })));
+    return { staged, outbox };
   }
 
   private async record(tx: Tx, tenantId: string, grant: GrantRecord, event: GrantEventName, actor: Actor, data: Record<string, unknown>, triple: AccessTriple, now: Date): Promise<PendingEffects> {

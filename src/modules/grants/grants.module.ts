@@ -12,6 +12,7 @@ import { GrantJobs, GRANTS_QUEUE } from './grant-jobs';
 import { GrantLifecycle } from './grant-lifecycle.service';
 import { GrantQueries } from './grant-queries.service';
 import { GrantReads } from './grant-reads';
+import { GrantRequestRepository } from './grant-request.repository';
 import { GrantRequests } from './grant-requests.service';
 import { GrantTransitions } from './grant-transitions';
 import { GrantsController } from './grants.controller';
@@ -37,6 +38,7 @@ export class GrantsModule {
         GrantEffectsRepository,
         GrantEffects,
         GrantTransitions,
+        GrantRequestRepository,
         GrantRequests,
         GrantQueries,
         GrantReads,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
 import { afterCursor } from '@/infra/prisma/keyset';
+import { Prisma } from '@/generated/prisma/client';
 import type { EntityUid } from '@/infra/cedar/cedar-types';
 import type { Cursor } from '@/common/http/pagination';
 import { allowedFrom, GrantStatus, GrantTransition } from './grant-state';
@@ -62,31 +63,43 @@ const tripleOfRow = (r: TripleRow): AccessTriple => ({
   resource: { type: r.resource_type, id: r.resource_id },
 });
 
+/**
+ * lockAccess as one statement's SQL (one row, column `locked`): the locks are taken in key order when the row is
+ * read, so a statement that needs them before its row locks reads it first (grant-request.repository.ts).
+ */
+export function accessLockSql(tenantId: string, triples: AccessTriple[]): Prisma.Sql {
+  const keys = [...new Set(triples.map((t) => lockKey(tenantId, t)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return Prisma.sql`SELECT count(pg_advisory_xact_lock(k))::int AS locked FROM (SELECT unnest(${keys}::bigint[]) AS k ORDER BY k) AS ordered`;
+}
+
+const iso = (date: Date | null): string | null => date?.toISOString() ?? null;
+
+/**
+ * The INSERT of a new grant as SQL, one row per row of `gate` (a CTE name; one row or none), returning the row as
+ * GrantRow names it. Types as the model wrote them: jsonb from JSON text, timestamptz(3) from ISO strings.
+ */
+export function insertGrantSql(tenantId: string, grant: NewGrant, gate: Prisma.Sql): Prisma.Sql {
+  const { principal, action, resource } = grant;
+  return Prisma.sql`
+    INSERT INTO grants (id, tenant_id, status, principal_type, principal_id, action_type, action_id, resource_type, resource_id,
+      duration_seconds, justification, requester_email, context, policy_id, determining_rule_ids, notices, audit_session,
+      policy_set_version, approval_groups, max_duration_seconds, approval_deadline, created_at, activated_at, expires_at,
+      ended_at, ended_reason, identity)
+    SELECT ${grant.id}::uuid, ${tenantId}::uuid, ${grant.status}::text, ${principal.type}::text, ${principal.id}::text, ${action.type}::text,
+      ${action.id}::text, ${resource.type}::text, ${resource.id}::text, ${grant.durationSeconds}::int, ${grant.justification}::text, ${grant.requesterEmail}::text,
+      ${JSON.stringify(grant.context)}::jsonb, ${grant.policyId}::uuid, ${grant.determiningRuleIds}::text[], ${grant.notices}::text[],
+      ${grant.auditSession}::boolean, ${grant.policySetVersion?.toString() ?? null}::bigint, ${JSON.stringify(grant.approvalGroups)}::jsonb,
+      ${grant.maxDurationSeconds}::int, ${iso(grant.approvalDeadline)}::timestamptz, ${iso(grant.createdAt)}::timestamptz,
+      ${iso(grant.activatedAt)}::timestamptz, ${iso(grant.expiresAt)}::timestamptz, ${iso(grant.endedAt)}::timestamptz,
+      ${grant.endedReason}::text, ${grant.identity ? JSON.stringify(grant.identity) : null}::jsonb
+    FROM ${gate}
+    RETURNING ${GRANT_ROW}`;
+}
+
 /** The only code on the grants table. */
 @Injectable()
 export class GrantsRepository {
   constructor(private readonly prisma: PrismaService) {}
-
-  async create(tx: Tx, tenantId: string, grant: NewGrant): Promise<GrantRecord> {
-    const { principal, action, resource, context, approvalGroups, identity, ...rest } = grant;
-    const row = await tx.grant.create({
-      data: {
-        ...rest,
-        tenantId,
-        principalType: principal.type,
-        principalId: principal.id,
-        actionType: action.type,
-        actionId: action.id,
-        resourceType: resource.type,
-        resourceId: resource.id,
-        context: context as object,
-        approvalGroups: approvalGroups as unknown as object,
-        ...(identity && { identity: { ...identity } }),
-      },
-    });
-    // A new grant has no decisions or extensions yet: reading them back would cost two queries per request.
-    return toGrantRecord({ ...row, approvals: [], extensions: [] });
-  }
 
   async find(tenantId: string, id: string, tx: Tx = this.prisma): Promise<GrantRecord | null> {
     const row = await tx.grant.findFirst({ where: { tenantId, id }, include: withDetails });
@@ -112,9 +125,7 @@ export class GrantsRepository {
    * them before any row lock.
    */
   async lockAccess(tx: Tx, tenantId: string, triples: AccessTriple[]): Promise<void> {
-    const keys = [...new Set(triples.map((t) => lockKey(tenantId, t)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    if (keys.length === 0) return;
-    await tx.$queryRaw`SELECT count(pg_advisory_xact_lock(k))::int AS locked FROM (SELECT unnest(${keys}::bigint[]) AS k ORDER BY k) AS ordered`;
+    if (triples.length > 0) await tx.$queryRaw(accessLockSql(tenantId, triples));
   }
 
   /** Locks the grant's row for the rest of the transaction and tells its status (null: no such grant). */

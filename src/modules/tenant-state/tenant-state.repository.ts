@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Prisma } from '@/generated/prisma/client';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
 
 /** A tenant's change counters (table tenant_state); all zero for a tenant that never changed anything. */
@@ -11,6 +12,13 @@ export interface TenantCounters {
 export const ZERO_COUNTERS: TenantCounters = { policyVersion: 0n, grantRevocations: 0n, keyRevocations: 0n };
 
 type Counter = 'policy_version' | 'grant_revocations' | 'key_revocations';
+
+/**
+ * lockShared's SELECT as one statement's SQL (column `policy_version`; no row for a tenant without one, see
+ * `ensure`): `after` is a condition evaluated before the row is locked (locks that must come first).
+ */
+export const sharedLockSql = (tenantId: string, after: Prisma.Sql = Prisma.sql`true`): Prisma.Sql =>
+  Prisma.sql`SELECT policy_version FROM tenant_state WHERE tenant_id = ${tenantId}::uuid AND ${after} FOR SHARE`;
 
 /**
  * The only code on tenant_state. Each counter is bumped inside the transaction of the change it counts, which
@@ -43,10 +51,15 @@ export class TenantStateRepository {
     // The row almost always exists: one statement then, two more only for a tenant that never had one.
     let [row] = await select();
     if (!row) {
-      await tx.$executeRaw`INSERT INTO tenant_state (tenant_id) VALUES (${tenantId}::uuid) ON CONFLICT (tenant_id) DO NOTHING`;
+      await this.ensure(tenantId, tx);
       [row] = await select();
     }
     return { policyVersion: row.policy_version, grantRevocations: row.grant_revocations, keyRevocations: row.key_revocations };
+  }
+
+  /** Creates the tenant's row (all zero) if it has none, so that there is a row to lock. */
+  async ensure(tenantId: string, tx: Tx = this.prisma): Promise<void> {
+    await tx.$executeRaw`INSERT INTO tenant_state (tenant_id) VALUES (${tenantId}::uuid) ON CONFLICT (tenant_id) DO NOTHING`;
   }
 
   async find(tenantId: string, tx: Tx = this.prisma): Promise<TenantCounters> {
