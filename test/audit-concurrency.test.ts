@@ -2,6 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { Client } from 'pg';
 import { PrismaClient } from '../src/generated/prisma/client';
 import type { PrismaService } from '../src/infra/prisma/prisma.service';
+import { AuditPendingRepository } from '../src/modules/audit/audit-pending.repository';
 import { AuditRepository } from '../src/modules/audit/audit.repository';
 import { startTestApp, TestApp } from './support/app';
 import { createTenant, TestTenant } from './support/factories';
@@ -29,7 +30,8 @@ describe('audit chain under concurrent appends', () => {
     const before = (await tenant.as('auditor')({ method: 'GET', url: '/v1/audit/verify' })).body.events_checked as number;
     const writers = clients.map(async (client, writer) => {
       // Each client is its own connection pool, as another process would be; only `append` is used.
-      const audit = new AuditRepository(client as unknown as PrismaService);
+      const prisma = client as unknown as PrismaService;
+      const audit = new AuditRepository(prisma, new AuditPendingRepository(prisma));
       for (let i = 0; i < EACH; i += 1) {
         await client.$transaction((tx) =>
           audit.append(tx, tenant.id, {

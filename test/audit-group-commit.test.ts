@@ -76,6 +76,23 @@ describe('audit group commit (staged events, chained after commit)', () => {
     }
   }, 120_000);
 
+  it('chains events committed before a direct append ahead of it: a change after a grant request never precedes its events', async () => {
+    // A request whose process stopped between its commit and its pass (or whose pass lost the head lock to this
+    // append): its events are staged when a later change appends under the head lock.
+    const [event] = await t.app.get(PrismaService).$transaction((tx) =>
+      t.app.get(AuditPendingRepository).stage(tx, tenant.id, [{ actor: { type: 'system', id: null }, action: 'test.before_append', targetType: 'test', targetId: 'committed-first', data: {} }]),
+    );
+    const key = await tenant.admin({ method: 'POST', url: '/v1/api-keys', body: { name: 'after-staged', role: 'requester' } });
+    expect(key.status).toBe(201);
+    expect(await staged()).toBe(0);
+    const rows = await seqs();
+    expect(rows.map((row) => row.seq)).toEqual(rows.map((_row, i) => i + 1));
+    const stagedAt = rows.findIndex((row) => row.target_id === 'committed-first');
+    expect(stagedAt).toBe(rows.length - 2);
+    expect(rows[stagedAt].action).toBe('test.before_append');
+    expect(event.id).toBeDefined();
+  });
+
   it('chains an event staged by a process that stopped before chaining: at the next audit read', async () => {
     const [event] = await stage('left-behind');
     expect(await staged()).toBe(1);

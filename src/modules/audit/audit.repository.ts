@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@/generated/prisma/client';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
-import { countStagedSql, removeStagedSql } from './audit-pending.repository';
+import { AuditPendingRepository, countStagedSql, removeStagedSql } from './audit-pending.repository';
 import { AuditEventInput, ChainedEvent, ChainHead, eventHash, GENESIS_HASH, StagedEvent } from './audit-chain';
 
 export interface AuditFilter {
@@ -71,9 +71,15 @@ function insertSql(tenantId: string, { events, json }: Linked, gate?: Prisma.Sql
     ${gate ? Prisma.sql`WHERE EXISTS (SELECT 1 FROM ${gate})` : Prisma.empty}`;
 }
 
+/** Staged events taken per statement by a direct append. */
+const TAKE = 1000;
+
 @Injectable()
 export class AuditRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly pending: AuditPendingRepository,
+  ) {}
 
   /** Appends inside the caller's transaction: the head row lock orders concurrent appends of one tenant. */
   async append(tx: Tx, tenantId: string, input: AuditEventInput): Promise<ChainedEvent> {
@@ -81,10 +87,21 @@ export class AuditRepository {
     return event;
   }
 
-  /** Several events under one head lock, chained in order (bulk expiry). */
+  /**
+   * Several events under one head lock, chained in order (bulk expiry), after every event staged and committed
+   * before the lock was taken: a change that commits after a grant request (a revoke of a grant seen in a listing)
+   * never precedes that request's events in the chain, even when their pass has not run yet or lost the lock.
+   */
   async appendMany(tx: Tx, tenantId: string, inputs: AuditEventInput[]): Promise<ChainedEvent[]> {
     const occurredAt = new Date();
-    return this.chain(tx, tenantId, inputs.map((input) => ({ ...input, id: randomUUID(), occurredAt })));
+    let head = await this.lockHead(tx, tenantId);
+    for (;;) {
+      const staged = await this.pending.take(tx, tenantId, TAKE);
+      const chained = await this.chain(tx, tenantId, staged, head);
+      if (chained.length > 0) head = chained[chained.length - 1];
+      if (staged.length < TAKE) break;
+    }
+    return this.chain(tx, tenantId, inputs.map((input) => ({ ...input, id: randomUUID(), occurredAt })), head);
   }
 
   /**
