@@ -27,10 +27,15 @@ describe('a paused process holding transactions', () => {
     const lastDue = Math.max(...due.map((r) => Date.parse(r.body.expires_at)));
 
     // Pause the process in the middle of a burst of writes to the same tenant, until one of its sessions is caught
-    // inside a transaction that holds the tenant's audit head (every audited write of the tenant needs it).
+    // inside a transaction that holds the tenant's audit head (every audited write of the tenant needs it). A grant
+    // request's own write and its usual chaining are single statements, so the burst revokes each grant it gets:
+    // a revoke chains its event inside its transaction, holding the head until it commits.
     let caught = 0;
     for (let attempt = 0; attempt < 40 && caught === 0; attempt++) {
-      const burst = inBatches(40, 10, (i) => requestGrant(stalled, tenant, `burst${attempt}-${i}`, 'ssh', { duration_seconds: 600 }));
+      const burst = inBatches(40, 10, async (i) => {
+        const grant = await requestGrant(stalled, tenant, `burst${attempt}-${i}`, 'ssh', { duration_seconds: 600 });
+        if (grant.status === 201) await call(stalled, 'POST', `/v1/grants/${grant.body.id}/revoke`, { key: tenant.admin, tenant: tenant.id, body: { reason: 'burst' } });
+      });
       await sleep(150 + attempt * 20);
       stalled.signal('SIGSTOP');
       await sleep(300);
