@@ -1,8 +1,10 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
 import { PrismaClient } from '@/generated/prisma/client';
 import { APP_CONFIG } from '@/config/config.module';
 import type { AppConfig } from '@/config/config';
+import { RawQueryable, rawTransaction, RawTx } from './raw-sql';
 
 export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
 
@@ -27,25 +29,42 @@ const CONNECT_TIMEOUT_MS = 5000;
  */
 @Injectable()
 export class PrismaService extends PrismaClient implements OnApplicationShutdown {
+  /** The pool under Prisma's adapter, shared with the raw statements of hot paths (raw-sql.ts). */
+  private readonly pool: Pool;
+  /** Autocommit raw statements on the pool, without Prisma's client runtime (see RawTx). */
+  readonly raw: RawTx;
+
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    const pool = new Pool({
+      connectionString: config.databaseUrl,
+      max: 10,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      statement_timeout: config.dbStatementTimeoutMs,
+      lock_timeout: config.dbLockTimeoutMs,
+      idle_in_transaction_session_timeout: config.dbIdleInTransactionTimeoutMs,
+      query_timeout: config.dbStatementTimeoutMs + CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+    });
+    // An idle connection that breaks (the server restarts) is dropped by the pool; without a listener the pool's
+    // 'error' event would end the process. The next query reconnects or fails with a 503.
+    pool.on('error', () => undefined);
     super({
-      adapter: new PrismaPg({
-        connectionString: config.databaseUrl,
-        max: 10,
-        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-        statement_timeout: config.dbStatementTimeoutMs,
-        lock_timeout: config.dbLockTimeoutMs,
-        idle_in_transaction_session_timeout: config.dbIdleInTransactionTimeoutMs,
-        query_timeout: config.dbStatementTimeoutMs + CONNECT_TIMEOUT_MS,
-        keepAlive: true,
-      }),
+      adapter: new PrismaPg(pool),
       // Transactions of one grant or tenant queue on its locks by design (advisory, row, counters): up to 5 s to
       // get a pooled connection and 15 s to finish, instead of Prisma's 2 s and 5 s.
       transactionOptions: { maxWait: 5_000, timeout: 15_000 },
     });
+    this.pool = pool;
+    this.raw = new RawQueryable(pool);
+  }
+
+  /** A transaction of raw statements on the pool (raw-sql.ts rawTransaction): for hot paths written in raw SQL. */
+  rawTransaction<T>(work: (tx: RawTx) => Promise<T>): Promise<T> {
+    return rawTransaction(this.pool, work);
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
+    await this.pool.end();
   }
 }

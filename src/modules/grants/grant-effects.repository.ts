@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@/generated/prisma/client';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
+import type { RawTx } from '@/infra/prisma/raw-sql';
 
 export interface PendingEffectRow {
   id: string;
@@ -38,7 +39,7 @@ export function addOutboxSql(tenantId: string, rows: PendingEffectRow[], gate?: 
 export class GrantEffectsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async add(tx: Tx, tenantId: string, changes: OutboxChange[]): Promise<PendingEffectRow[]> {
+  async add(tx: RawTx, tenantId: string, changes: OutboxChange[]): Promise<PendingEffectRow[]> {
     const rows = outboxRows(tenantId, changes);
     // One array per column: an expiry pass writes 500 rows, which Prisma's createMany built and mapped slowly
     // (about 0.4 ms a row, the largest part of a pass).
@@ -47,7 +48,7 @@ export class GrantEffectsRepository {
   }
 
   async remove(tenantId: string, ids: string[]): Promise<void> {
-    if (ids.length > 0) await this.prisma.$executeRaw`DELETE FROM grant_effects WHERE tenant_id = ${tenantId}::uuid AND id = ANY(${ids}::uuid[])`;
+    if (ids.length > 0) await this.prisma.raw.$executeRaw`DELETE FROM grant_effects WHERE tenant_id = ${tenantId}::uuid AND id = ANY(${ids}::uuid[])`;
   }
 
   /** Across tenants, for the sweep: changes whose effects should have gone out by `before`. */

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Tx } from '@/infra/prisma/prisma.service';
+import type { RawTx } from '@/infra/prisma/raw-sql';
 import { InvalidationBus } from '@/infra/redis/invalidation-bus';
 import { GRANT_EVENTS, GrantEventName } from './grant-events';
 import type { GrantRecord } from './grant.types';
@@ -58,7 +58,7 @@ export class GrantEffects {
   }
 
   /** Inside the change's transaction: one outbox row per change. */
-  async record(tx: Tx, tenantId: string, changes: { grant: GrantRecord; event: GrantEventName; auditEventId: string | null }[]): Promise<PendingEffects[]> {
+  async record(tx: RawTx, tenantId: string, changes: { grant: GrantRecord; event: GrantEventName; auditEventId: string | null }[]): Promise<PendingEffects[]> {
     const rows = await this.outbox.add(
       tx,
       tenantId,

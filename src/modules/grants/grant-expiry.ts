@@ -84,7 +84,7 @@ export class GrantExpiry {
     let total = 0;
     for (let round = 0; round < 100; round += 1) {
       let skipped = 0;
-      const ended = await this.prisma.$transaction(async (tx) => {
+      const ended = await this.prisma.rawTransaction(async (tx) => {
         const due = await this.grants.expireDue(tx, tenantId, now, EXPIRY_BATCH);
         skipped = due.skipped;
         const expired = due.ended;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
+import type { RawTx } from '@/infra/prisma/raw-sql';
 import type { GrantApprovalGroup } from '@/modules/decisions/approval-groups';
 import type { ExtensionStatus } from './grant.types';
 
@@ -40,9 +41,10 @@ export class GrantExtensionsRepository {
   }
 
   /** Ends the pending extensions of grants that have just ended (their access is gone, so is the question). */
-  async cancelPendingOf(tx: Tx, tenantId: string, grantIds: string[], endedAt: Date, endedReason: string): Promise<void> {
+  async cancelPendingOf(tx: RawTx, tenantId: string, grantIds: string[], endedAt: Date, endedReason: string): Promise<void> {
     if (grantIds.length === 0) return;
-    await tx.grantExtension.updateMany({ where: { tenantId, grantId: { in: grantIds }, status: 'pending' }, data: { status: 'cancelled', endedAt, endedReason } });
+    await tx.$executeRaw`UPDATE grant_extensions SET status = 'cancelled', ended_at = ${endedAt}, ended_reason = ${endedReason}
+      WHERE tenant_id = ${tenantId}::uuid AND grant_id = ANY(${grantIds}::uuid[]) AND status = 'pending'`;
   }
 
   /** Sweeper, across tenants: pending extensions past their approval deadline. */

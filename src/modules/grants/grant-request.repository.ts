@@ -48,11 +48,11 @@ export class GrantRequestRepository {
   ) {}
 
   async store(tenantId: string, write: NewGrantWrite): Promise<NewGrantResult> {
-    let [row] = await this.prisma.$queryRaw<ResultRow[]>(this.statement(tenantId, write));
+    let [row] = await this.prisma.raw.$queryRaw<ResultRow[]>(this.statement(tenantId, write));
     if (row.committed_version === null) {
       // A tenant without a counters row (never changed anything): create it, so that there is a row to lock.
       await this.state.ensure(tenantId);
-      [row] = await this.prisma.$queryRaw<ResultRow[]>(this.statement(tenantId, write));
+      [row] = await this.prisma.raw.$queryRaw<ResultRow[]>(this.statement(tenantId, write));
     }
     if (row.committed_version !== write.policySetVersion) return { outcome: 'stale' };
     if (!row.id) return { outcome: 'key_taken' };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
+import type { RawTx } from '@/infra/prisma/raw-sql';
 import { afterCursor } from '@/infra/prisma/keyset';
 import { Prisma } from '@/generated/prisma/client';
 import type { EntityUid } from '@/infra/cedar/cedar-types';
@@ -124,7 +125,7 @@ export class GrantsRepository {
    * advisory locks, taken in key order), so that `access_remains` computed inside `tx` stays true at commit. Take
    * them before any row lock.
    */
-  async lockAccess(tx: Tx, tenantId: string, triples: AccessTriple[]): Promise<void> {
+  async lockAccess(tx: RawTx, tenantId: string, triples: AccessTriple[]): Promise<void> {
     if (triples.length > 0) await tx.$queryRaw(accessLockSql(tenantId, triples));
   }
 
@@ -165,7 +166,7 @@ export class GrantsRepository {
    * Ends up to `limit` of the tenant's due grants: their access locks first, then one statement; rows another
    * transaction holds are skipped (counted in `skipped`: their jobs look again).
    */
-  async expireDue(tx: Tx, tenantId: string, now: Date, limit: number): Promise<{ ended: GrantRecord[]; skipped: number }> {
+  async expireDue(tx: RawTx, tenantId: string, now: Date, limit: number): Promise<{ ended: GrantRecord[]; skipped: number }> {
     const due = await tx.$queryRaw<(TripleRow & { id: string })[]>`
       SELECT id, principal_type, principal_id, action_type, action_id, resource_type, resource_id FROM grants
       WHERE tenant_id = ${tenantId}::uuid AND status = 'active' AND expires_at <= ${now} ORDER BY expires_at LIMIT ${limit}`;
@@ -187,7 +188,7 @@ export class GrantsRepository {
   }
 
   /** For each triple, the active grant with the latest expiry after `now`, if any (keyed by tripleKey). */
-  async liveFor(tx: Tx, tenantId: string, triples: AccessTriple[], now: Date): Promise<Map<string, LiveGrant>> {
+  async liveFor(tx: RawTx, tenantId: string, triples: AccessTriple[], now: Date): Promise<Map<string, LiveGrant>> {
     const unique = [...new Map(triples.map((t) => [tripleKey(t), t])).values()];
     if (unique.length === 0) return new Map();
     const column = (pick: (t: AccessTriple) => string) => unique.map(pick);
@@ -236,7 +237,7 @@ export class GrantsRepository {
     const member = JSON.stringify([{ members: [email] }]);
     const at = after?.createdAt ?? new Date('9999-12-31T00:00:00Z');
     const id = after?.id ?? 'ffffffff-ffff-ffff-ffff-ffffffffffff';
-    const ids = await this.prisma.$queryRaw<{ id: string }[]>`
+    const ids = await this.prisma.raw.$queryRaw<{ id: string }[]>`
       SELECT g.id::text AS id FROM grants g
       WHERE g.tenant_id = ${tenantId}::uuid AND (g.created_at, g.id) < (${at}::timestamptz, ${id}::uuid) AND (
         (g.status = 'pending_approval' AND g.approval_deadline > now() AND g.approval_groups @> ${member}::jsonb

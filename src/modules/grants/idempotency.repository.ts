@@ -37,6 +37,6 @@ export class IdempotencyRepository {
   }
 
   async purgeExpired(): Promise<number> {
-    return this.prisma.$executeRaw`DELETE FROM idempotency_keys WHERE created_at <= now() - make_interval(hours => ${TTL_HOURS})`;
+    return this.prisma.raw.$executeRaw`DELETE FROM idempotency_keys WHERE created_at <= now() - make_interval(hours => ${TTL_HOURS})`;
   }
 }

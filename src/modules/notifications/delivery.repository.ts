@@ -75,7 +75,7 @@ export class DeliveryRepository {
   async plan(rows: PlannedDelivery[]): Promise<void> {
     if (rows.length === 0) return;
     // One array per column (an expiry pass plans hundreds at once; Prisma's createMany cost a fraction of a ms a row).
-    await this.prisma.$executeRaw`
+    await this.prisma.raw.$executeRaw`
       INSERT INTO deliveries (id, tenant_id, kind, job, run_at)
       SELECT id, tenant_id, kind, job, run_at
       FROM unnest(${rows.map((r) => r.id)}::text[], ${rows.map((r) => r.tenantId)}::uuid[], ${rows.map((r) => r.kind)}::text[],

@@ -70,7 +70,7 @@ export class TenantStateRepository {
   /** Counters of several tenants in one query; tenants without a row are absent (all zero). */
   async findMany(tenantIds: string[]): Promise<Map<string, TenantCounters>> {
     // One array parameter, not one per tenant: the change feed asks this for every cached tenant once a second.
-    const rows = await this.prisma.$queryRaw<{ tenant_id: string; policy_version: bigint; grant_revocations: bigint; key_revocations: bigint }[]>`
+    const rows = await this.prisma.raw.$queryRaw<{ tenant_id: string; policy_version: bigint; grant_revocations: bigint; key_revocations: bigint }[]>`
       SELECT tenant_id::text, policy_version, grant_revocations, key_revocations FROM tenant_state WHERE tenant_id = ANY(${tenantIds}::uuid[])`;
     return new Map(rows.map((row) => [row.tenant_id, { policyVersion: row.policy_version, grantRevocations: row.grant_revocations, keyRevocations: row.key_revocations }]));
   }
