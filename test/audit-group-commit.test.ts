@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { PrismaService } from '../src/infra/prisma/prisma.service';
 import { AuditPendingRepository } from '../src/modules/audit/audit-pending.repository';
+import { GrantExpiry } from '../src/modules/grants/grant-expiry';
 import { startTestApp } from './support/app';
 import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
@@ -91,6 +92,32 @@ describe('audit group commit (staged events, chained after commit)', () => {
     expect(stagedAt).toBe(rows.length - 2);
     expect(rows[stagedAt].action).toBe('test.before_append');
     expect(event.id).toBeDefined();
+  });
+
+  it('chains events committed before an expiry pass ahead of its grant.expired events', async () => {
+    const grant = await tenant.admin({ method: 'POST', url: '/v1/grants', body: { principal: user('alice'), action: action('ssh'), resource: host('ends'), duration_seconds: 60 } });
+    expect(grant.status).toBe(201);
+    await waitFor(staged, (n) => n === 0, 5_000);
+    await db.query(`UPDATE grants SET expires_at = now() - interval '1 second' WHERE id = $1`, [grant.body.id]);
+    const [event] = await t.app.get(PrismaService).$transaction((tx) =>
+      t.app.get(AuditPendingRepository).stage(tx, tenant.id, [{ actor: { type: 'system', id: null }, action: 'test.before_expiry', targetType: 'test', targetId: 'before-expiry', data: {} }]),
+    );
+    expect(await t.app.get(GrantExpiry).expireDue(tenant.id)).toBe(1);
+    expect(await staged()).toBe(0);
+    // The pass's outbox row was written with its event and removed once the effects went out.
+    const outbox = await db.query('SELECT count(*)::int AS n FROM grant_effects WHERE grant_id = $1', [grant.body.id]);
+    expect(outbox.rows[0].n).toBe(0);
+    const ended = await db.query(`SELECT status FROM grants WHERE id = $1`, [grant.body.id]);
+    expect(ended.rows[0].status).toBe('expired');
+    const rows = await seqs();
+    expect(rows.map((row) => row.seq)).toEqual(rows.map((_row, i) => i + 1));
+    expect(rows.slice(-2).map((row) => [row.action, row.target_id])).toEqual([
+      ['test.before_expiry', 'before-expiry'],
+      ['grant.expired', grant.body.id],
+    ]);
+    expect(event.id).toBeDefined();
+    const verified = await tenant.as('auditor')({ method: 'GET', url: '/v1/audit/verify' });
+    expect(verified.body.valid).toBe(true);
   });
 
   it('chains an event staged by a process that stopped before chaining: at the next audit read', async () => {

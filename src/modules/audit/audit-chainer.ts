@@ -145,13 +145,13 @@ export class AuditChainer implements OnModuleInit, OnApplicationShutdown {
   private async drain(tenantId: string): Promise<void> {
     this.heads.delete(tenantId);
     for (;;) {
-      const { moved, head } = await this.prisma.$transaction(async (tx) => {
+      const { moved, head } = await this.prisma.rawTransaction(async (tx) => {
         // Under the head lock, so that no other pass (in any process) takes the same staged rows.
         const locked = await this.events.lockHead(tx, tenantId);
         const taken = await this.pending.take(tx, tenantId, BATCH);
         const chained = await this.events.chain(tx, tenantId, taken, locked);
         const last = chained[chained.length - 1];
-        return { moved: taken, head: last ? { seq: last.seq, hash: last.hash } : locked };
+        return { moved: taken, head: last ? { seq: last.seq, hash: last.hash } : { seq: locked.seq, hash: locked.hash } };
       });
       this.heads.set(tenantId, head);
       // Events handed in meanwhile that this pass took need no pass of their own.

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@/generated/prisma/client';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
+import type { RawTx } from '@/infra/prisma/raw-sql';
 import type { ActorType, AuditEventInput, StagedEvent } from './audit-chain';
 
 interface PendingRow {
@@ -39,6 +40,9 @@ export function stageSql(tenantId: string, events: StagedEvent[], gate?: Prisma.
     ORDER BY n`;
 }
 
+/** Whether the tenant has staged events, as a boolean scalar subquery (statement snapshot). */
+export const stagedExistSql = (tenantId: string): Prisma.Sql => Prisma.sql`EXISTS (SELECT 1 FROM audit_pending WHERE tenant_id = ${tenantId}::uuid)`;
+
 /** How many of these staged events are still in audit_pending, as a scalar subquery (statement snapshot). */
 export const countStagedSql = (tenantId: string, ids: string[]): Prisma.Sql =>
   Prisma.sql`(SELECT count(*)::int FROM audit_pending WHERE tenant_id = ${tenantId}::uuid AND id = ANY(${ids}::uuid[]))`;
@@ -67,7 +71,7 @@ export class AuditPendingRepository {
    * the caller holds the head lock, so no other pass takes the same rows, and its transaction puts them back if it
    * fails).
    */
-  async take(tx: Tx, tenantId: string, limit: number): Promise<StagedEvent[]> {
+  async take(tx: RawTx, tenantId: string, limit: number): Promise<StagedEvent[]> {
     const rows = await tx.$queryRaw<PendingRow[]>`
       DELETE FROM audit_pending WHERE id IN (
         SELECT id FROM audit_pending WHERE tenant_id = ${tenantId}::uuid ORDER BY append_order LIMIT ${limit})
@@ -91,7 +95,7 @@ export class AuditPendingRepository {
 
   /** Tenants with staged events (left by a process that stopped before chaining them, or not chained yet). */
   async tenantsWithPending(limit: number): Promise<string[]> {
-    const rows = await this.prisma.$queryRaw<{ tenant_id: string }[]>`SELECT DISTINCT tenant_id::text FROM audit_pending LIMIT ${limit}`;
+    const rows = await this.prisma.raw.$queryRaw<{ tenant_id: string }[]>`SELECT DISTINCT tenant_id::text FROM audit_pending LIMIT ${limit}`;
     return rows.map((row) => row.tenant_id);
   }
 }

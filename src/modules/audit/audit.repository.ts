@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@/generated/prisma/client';
-import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
-import { AuditPendingRepository, countStagedSql, removeStagedSql } from './audit-pending.repository';
+import { PrismaService } from '@/infra/prisma/prisma.service';
+import type { RawTx } from '@/infra/prisma/raw-sql';
+import { AuditPendingRepository, countStagedSql, removeStagedSql, stagedExistSql, toStage } from './audit-pending.repository';
 import { AuditEventInput, ChainedEvent, ChainHead, eventHash, GENESIS_HASH, StagedEvent } from './audit-chain';
 
 export interface AuditFilter {
@@ -71,6 +71,21 @@ function insertSql(tenantId: string, { events, json }: Linked, gate?: Prisma.Sql
     ${gate ? Prisma.sql`WHERE EXISTS (SELECT 1 FROM ${gate})` : Prisma.empty}`;
 }
 
+/** The tenant's head as locked, and whether any of its events were staged (not chained yet) at that time. */
+export interface LockedHead extends ChainHead {
+  staged: boolean;
+}
+
+/**
+ * Locks the tenant's head row and reads it (seq, hash) with `staged` (LockedHead), as one statement's SQL; no row
+ * when the tenant has no head yet (AuditRepository.lockHead creates it). `staged` reads the statement's snapshot,
+ * taken before the lock was granted: events staged by changes committed before the statement began (every change
+ * the caller's transaction saw) count; a change committing while the lock is awaited is concurrent with the
+ * caller's and may be chained after it.
+ */
+export const lockHeadSql = (tenantId: string): Prisma.Sql =>
+  Prisma.sql`SELECT seq, hash, ${stagedExistSql(tenantId)} AS staged FROM audit_heads WHERE tenant_id = ${tenantId}::uuid FOR UPDATE`;
+
 /** Staged events taken per statement by a direct append. */
 const TAKE = 1000;
 
@@ -82,7 +97,7 @@ export class AuditRepository {
   ) {}
 
   /** Appends inside the caller's transaction: the head row lock orders concurrent appends of one tenant. */
-  async append(tx: Tx, tenantId: string, input: AuditEventInput): Promise<ChainedEvent> {
+  async append(tx: RawTx, tenantId: string, input: AuditEventInput): Promise<ChainedEvent> {
     const [event] = await this.appendMany(tx, tenantId, [input]);
     return event;
   }
@@ -92,29 +107,41 @@ export class AuditRepository {
    * before the lock was taken: a change that commits after a grant request (a revoke of a grant seen in a listing)
    * never precedes that request's events in the chain, even when their pass has not run yet or lost the lock.
    */
-  async appendMany(tx: Tx, tenantId: string, inputs: AuditEventInput[]): Promise<ChainedEvent[]> {
-    const occurredAt = new Date();
-    let head = await this.lockHead(tx, tenantId);
-    for (;;) {
+  async appendMany(tx: RawTx, tenantId: string, inputs: AuditEventInput[]): Promise<ChainedEvent[]> {
+    return this.appendLocked(tx, tenantId, await this.lockHead(tx, tenantId), toStage(inputs));
+  }
+
+  /**
+   * appendMany's second half, for a caller that locked the head itself (lockHead, or lockHeadSql within its own
+   * statement): the staged events first when `locked.staged`, then `events`, with `also` (a data-modifying
+   * statement, e.g. the outbox rows of the change) in the same statement as the last insert.
+   */
+  async appendLocked(tx: RawTx, tenantId: string, locked: LockedHead, events: StagedEvent[], also?: Prisma.Sql): Promise<ChainedEvent[]> {
+    let head: ChainHead = locked;
+    for (let more = locked.staged; more; ) {
       const staged = await this.pending.take(tx, tenantId, TAKE);
       const chained = await this.chain(tx, tenantId, staged, head);
       if (chained.length > 0) head = chained[chained.length - 1];
-      if (staged.length < TAKE) break;
+      more = staged.length === TAKE;
     }
-    return this.chain(tx, tenantId, inputs.map((input) => ({ ...input, id: randomUUID(), occurredAt })), head);
+    return this.chain(tx, tenantId, events, head, also);
   }
 
   /**
    * Appends events that already have their id and time (staged ones, audit-chainer.ts) after the tenant's head, in
    * the given order, under the head row lock, which it holds until the caller's transaction ends. `locked`: the
-   * head as the caller's lockHead returned it in this transaction.
+   * head as the caller's lockHead returned it in this transaction; `also`: a data-modifying statement run in the
+   * same statement.
    */
-  async chain(tx: Tx, tenantId: string, inputs: StagedEvent[], locked?: ChainHead): Promise<ChainedEvent[]> {
-    if (inputs.length === 0) return [];
+  async chain(tx: RawTx, tenantId: string, inputs: StagedEvent[], locked?: ChainHead, also?: Prisma.Sql): Promise<ChainedEvent[]> {
+    if (inputs.length === 0) {
+      if (also) await tx.$executeRaw(also);
+      return [];
+    }
     const linked = link(tenantId, inputs, locked ?? (await this.lockHead(tx, tenantId)));
     // The head moves in the same statement (a data-modifying CTE always runs to completion): one round trip.
     await tx.$executeRaw`
-      WITH appended AS (${insertSql(tenantId, linked)} RETURNING 1)
+      WITH appended AS (${insertSql(tenantId, linked)} RETURNING 1)${also ? Prisma.sql`, also AS (${also})` : Prisma.empty}
       UPDATE audit_heads SET seq = ${linked.head.seq}, hash = ${linked.head.hash} WHERE tenant_id = ${tenantId}::uuid`;
     return linked.events;
   }
@@ -129,7 +156,7 @@ export class AuditRepository {
   async chainIfHead(tenantId: string, staged: StagedEvent[], expected: ChainHead): Promise<ChainHead | null> {
     const linked = link(tenantId, staged, expected);
     const ids = staged.map((event) => event.id);
-    const [row] = await this.prisma.$queryRaw<{ moved: number }[]>`
+    const [row] = await this.prisma.raw.$queryRaw<{ moved: number }[]>`
       WITH moved AS (
         UPDATE audit_heads SET seq = ${linked.head.seq}, hash = ${linked.head.hash}
         WHERE tenant_id = ${tenantId}::uuid AND seq = ${expected.seq} AND hash = ${expected.hash}
@@ -141,14 +168,16 @@ export class AuditRepository {
     return row.moved === 1 ? linked.head : null;
   }
 
-  /** Locks the tenant's head row (created at genesis if missing) until the transaction ends, and reads it. */
-  async lockHead(tx: Tx, tenantId: string): Promise<ChainHead> {
-    const lock = () => tx.$queryRaw<ChainHead[]>`SELECT seq, hash FROM audit_heads WHERE tenant_id = ${tenantId}::uuid FOR UPDATE`;
-    let [head] = await lock();
+  /**
+   * Locks the tenant's head row (created at genesis if missing) until the transaction ends, and reads it, with
+   * whether events were staged when the statement began (see lockHeadSql).
+   */
+  async lockHead(tx: RawTx, tenantId: string): Promise<LockedHead> {
+    let [head] = await tx.$queryRaw<LockedHead[]>(lockHeadSql(tenantId));
     if (!head) {
       await tx.$executeRaw`INSERT INTO audit_heads (tenant_id, seq, hash) VALUES (${tenantId}::uuid, 0, ${GENESIS_HASH})
         ON CONFLICT (tenant_id) DO NOTHING`;
-      [head] = await lock();
+      [head] = await tx.$queryRaw<LockedHead[]>(lockHeadSql(tenantId));
     }
     return head;
   }

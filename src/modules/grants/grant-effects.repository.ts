@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@/generated/prisma/client';
-import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
+import { PrismaService } from '@/infra/prisma/prisma.service';
 import type { RawTx } from '@/infra/prisma/raw-sql';
 
 export interface PendingEffectRow {
@@ -49,6 +49,13 @@ export class GrantEffectsRepository {
 
   async remove(tenantId: string, ids: string[]): Promise<void> {
     if (ids.length > 0) await this.prisma.raw.$executeRaw`DELETE FROM grant_effects WHERE tenant_id = ${tenantId}::uuid AND id = ANY(${ids}::uuid[])`;
+  }
+
+  /** Rows of several tenants in one statement (OutboxRemovals), each matched on its tenant and id. */
+  async removeMany(rows: { tenantId: string; id: string }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.prisma.raw.$executeRaw`DELETE FROM grant_effects WHERE (tenant_id, id) IN (
+      SELECT * FROM unnest(${rows.map((row) => row.tenantId)}::uuid[], ${rows.map((row) => row.id)}::uuid[]))`;
   }
 
   /** Across tenants, for the sweep: changes whose effects should have gone out by `before`. */

@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Prisma } from '@/generated/prisma/client';
 import type { RawTx } from '@/infra/prisma/raw-sql';
 import { InvalidationBus } from '@/infra/redis/invalidation-bus';
 import { GRANT_EVENTS, GrantEventName } from './grant-events';
 import type { GrantRecord } from './grant.types';
-import { GrantEffectsRepository } from './grant-effects.repository';
+import { addOutboxSql, GrantEffectsRepository, outboxRows } from './grant-effects.repository';
 import { GrantJobs } from './grant-jobs';
 import { OutboxRemovals } from './outbox-removals';
 import { GrantsRepository } from './grants.repository';
@@ -33,6 +34,9 @@ export interface PendingEffects {
   auditEventId: string | null;
 }
 
+/** A change written in the caller's transaction, whose outbox row is to be added. */
+export type RecordedChange = Omit<PendingEffects, 'id'>;
+
 /**
  * What follows a grant change once it has committed: every process's access cache, the grant's jobs, and the
  * listeners (notifications, metrics). Each change leaves an outbox row in its own transaction, removed when all of
@@ -43,7 +47,7 @@ export interface PendingEffects {
 export class GrantEffects {
   private readonly logger = new Logger('GrantEffects');
   private readonly listeners: GrantListener[] = [];
-  private readonly removals = new OutboxRemovals((tenantId, ids) => this.outbox.remove(tenantId, ids));
+  private readonly removals = new OutboxRemovals((rows) => this.outbox.removeMany(rows));
 
   constructor(
     private readonly outbox: GrantEffectsRepository,
@@ -58,13 +62,22 @@ export class GrantEffects {
   }
 
   /** Inside the change's transaction: one outbox row per change. */
-  async record(tx: RawTx, tenantId: string, changes: { grant: GrantRecord; event: GrantEventName; auditEventId: string | null }[]): Promise<PendingEffects[]> {
+  async record(tx: RawTx, tenantId: string, changes: RecordedChange[]): Promise<PendingEffects[]> {
     const rows = await this.outbox.add(
       tx,
       tenantId,
       changes.map(({ grant, event, auditEventId }) => ({ grantId: grant.id, event, auditEventId })),
     );
     return rows.map((row, i) => ({ id: row.id, ...changes[i] }));
+  }
+
+  /**
+   * record's outbox rows as a data-modifying statement (addOutboxSql) for the caller to run inside the change's
+   * own statement (an expiry pass appends them with its audit events), with what to hand to `committed` after.
+   */
+  plan(tenantId: string, changes: RecordedChange[]): { sql: Prisma.Sql; effects: PendingEffects[] } {
+    const rows = outboxRows(tenantId, changes.map(({ grant, event, auditEventId }) => ({ grantId: grant.id, event, auditEventId })));
+    return { sql: addOutboxSql(tenantId, rows), effects: rows.map((row, i) => ({ id: row.id, ...changes[i] })) };
   }
 
   /** After commit. Never throws: what could not go out stays in the outbox for the sweep. True when all went out. */
@@ -81,12 +94,9 @@ export class GrantEffects {
         }),
       ),
     );
-    const done = new Map<string, string[]>();
-    changes.forEach((change, i) => {
-      if (results[i]) done.set(change.grant.tenantId, [...(done.get(change.grant.tenantId) ?? []), change.id]);
-    });
-    for (const [tenantId, ids] of done) {
-      await this.removals.add(tenantId, ids).catch((error: unknown) => this.logger.error({ err: error }, 'could not clear the outbox; the sweep will replay'));
+    const done = changes.filter((_change, i) => results[i]).map((change) => ({ tenantId: change.grant.tenantId, id: change.id }));
+    if (done.length > 0) {
+      await this.removals.add(done).catch((error: unknown) => this.logger.error({ err: error }, 'could not clear the outbox; the sweep will replay'));
     }
     return results.every(Boolean);
   }

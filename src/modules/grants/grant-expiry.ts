@@ -6,6 +6,7 @@ import type { AppConfig } from '@/config/config';
 import { PrismaService } from '@/infra/prisma/prisma.service';
 import { AuditRepository } from '@/modules/audit/audit.repository';
 import { systemActor } from '@/modules/audit/actors';
+import { toStage } from '@/modules/audit/audit-pending.repository';
 import { GrantEffects } from './grant-effects';
 import { GrantExtensionsRepository } from './grant-extensions.repository';
 import { GrantExtensions } from './grant-extensions.service';
@@ -92,10 +93,8 @@ export class GrantExpiry {
         const extending = expired.filter((grant) => grant.extensions.some((e) => e.status === 'pending')).map((grant) => grant.id);
         if (extending.length > 0) await this.extensions.cancelPendingOf(tx, tenantId, extending, now, 'the grant expired');
         const grants = expired.map((grant) => withPendingExtensionsEnded(grant, 'cancelled', now, 'the grant expired'));
-        const live = await this.grants.liveFor(tx, tenantId, grants, now);
-        const events = await this.audit.appendMany(
-          tx,
-          tenantId,
+        const { live, head } = await this.grants.liveForLockingHead(tx, tenantId, grants, now);
+        const events = toStage(
           grants.map((grant) => ({
             actor: systemActor,
             action: 'grant.expired',
@@ -104,7 +103,10 @@ export class GrantExpiry {
             data: grantEventData('grant.expired', grant, { from: 'active', to: 'expired', expires_at: grant.expiresAt?.toISOString() ?? null }, live),
           })),
         );
-        return this.effects.record(tx, tenantId, grants.map((grant, i) => ({ grant, event: 'grant.expired' as const, auditEventId: events[i].id })));
+        // The outbox rows go in with the events: one statement after the head lock's.
+        const outbox = this.effects.plan(tenantId, grants.map((grant, i) => ({ grant, event: 'grant.expired' as const, auditEventId: events[i].id })));
+        await this.audit.appendLocked(tx, tenantId, head ?? (await this.audit.lockHead(tx, tenantId)), events, outbox.sql);
+        return outbox.effects;
       });
       for (const change of ended) this.recentlyEnded.add(change.grant.id);
       await this.effects.committed(ended);

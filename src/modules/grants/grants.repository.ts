@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
 import type { RawTx } from '@/infra/prisma/raw-sql';
+import { LockedHead, lockHeadSql } from '@/modules/audit/audit.repository';
 import { afterCursor } from '@/infra/prisma/keyset';
 import { Prisma } from '@/generated/prisma/client';
 import type { EntityUid } from '@/infra/cedar/cedar-types';
@@ -71,6 +72,29 @@ const tripleOfRow = (r: TripleRow): AccessTriple => ({
 export function accessLockSql(tenantId: string, triples: AccessTriple[]): Prisma.Sql {
   const keys = [...new Set(triples.map((t) => lockKey(tenantId, t)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return Prisma.sql`SELECT count(pg_advisory_xact_lock(k))::int AS locked FROM (SELECT unnest(${keys}::bigint[]) AS k ORDER BY k) AS ordered`;
+}
+
+type LiveRow = { n: number; id: string; expires_at: Date };
+
+/**
+ * liveFor's SELECT as SQL (rows n, id, expires_at; n numbers the distinct triples from 1) and how to read its rows;
+ * null when there is no triple.
+ */
+function liveForSql(tenantId: string, triples: AccessTriple[], now: Date): { sql: Prisma.Sql; read: (rows: LiveRow[]) => Map<string, LiveGrant> } | null {
+  const unique = [...new Map(triples.map((t) => [tripleKey(t), t])).values()];
+  if (unique.length === 0) return null;
+  const column = (pick: (t: AccessTriple) => string) => unique.map(pick);
+  const sql = Prisma.sql`
+    SELECT t.n::int AS n, g.id, g.expires_at
+    FROM unnest(${column((t) => t.principal.type)}::text[], ${column((t) => t.principal.id)}::text[], ${column((t) => t.action.type)}::text[],
+                ${column((t) => t.action.id)}::text[], ${column((t) => t.resource.type)}::text[], ${column((t) => t.resource.id)}::text[])
+         WITH ORDINALITY AS t(pt, pi, at, ai, rt, ri, n)
+    CROSS JOIN LATERAL (
+      SELECT id, expires_at FROM grants g
+      WHERE g.tenant_id = ${tenantId}::uuid AND g.status = 'active' AND g.principal_type = t.pt AND g.principal_id = t.pi
+        AND g.action_type = t.at AND g.action_id = t.ai AND g.resource_type = t.rt AND g.resource_id = t.ri AND g.expires_at > ${now}
+      ORDER BY g.expires_at DESC LIMIT 1) g`;
+  return { sql, read: (rows) => new Map(rows.map((row) => [tripleKey(unique[row.n - 1]), { id: row.id, expiresAt: row.expires_at }])) };
 }
 
 const iso = (date: Date | null): string | null => date?.toISOString() ?? null;
@@ -171,13 +195,15 @@ export class GrantsRepository {
       SELECT id, principal_type, principal_id, action_type, action_id, resource_type, resource_id FROM grants
       WHERE tenant_id = ${tenantId}::uuid AND status = 'active' AND expires_at <= ${now} ORDER BY expires_at LIMIT ${limit}`;
     if (due.length === 0) return { ended: [], skipped: 0 };
-    await this.lockAccess(tx, tenantId, due.map(tripleOfRow));
     const ids = due.map((row) => row.id);
-    // The ended rows come back whole, decisions and extensions included: reading them again through the model cost
-    // more than the rest of the pass.
+    // The access locks first (the row subquery's one-time filter reads them before any row is locked), then the
+    // rows, each re-checked on its latest version; the ended rows come back whole, decisions and extensions
+    // included: reading them again through the model cost more than the rest of the pass.
     const rows = await tx.$queryRaw<(GrantRow & GrantDetailsJson)[]>`
+      WITH access AS (${accessLockSql(tenantId, due.map(tripleOfRow))})
       UPDATE grants SET status = 'expired', ended_at = ${now}, ended_reason = 'expired'
-      WHERE id IN (SELECT id FROM grants WHERE id = ANY(${ids}::uuid[]) AND status = 'active' AND expires_at <= ${now} FOR UPDATE SKIP LOCKED)
+      WHERE id IN (SELECT id FROM grants WHERE (SELECT locked FROM access) IS NOT NULL
+        AND id = ANY(${ids}::uuid[]) AND status = 'active' AND expires_at <= ${now} FOR UPDATE SKIP LOCKED)
       RETURNING ${GRANT_ROW}, ${GRANT_DETAILS_JSON}`;
     return { ended: rows.map((row) => toGrantRecord(withDetailsFromJson(row))), skipped: due.length - rows.length };
   }
@@ -189,20 +215,25 @@ export class GrantsRepository {
 
   /** For each triple, the active grant with the latest expiry after `now`, if any (keyed by tripleKey). */
   async liveFor(tx: RawTx, tenantId: string, triples: AccessTriple[], now: Date): Promise<Map<string, LiveGrant>> {
-    const unique = [...new Map(triples.map((t) => [tripleKey(t), t])).values()];
-    if (unique.length === 0) return new Map();
-    const column = (pick: (t: AccessTriple) => string) => unique.map(pick);
-    const rows = await tx.$queryRaw<{ n: number; id: string; expires_at: Date }[]>`
-      SELECT t.n::int AS n, g.id, g.expires_at
-      FROM unnest(${column((t) => t.principal.type)}::text[], ${column((t) => t.principal.id)}::text[], ${column((t) => t.action.type)}::text[],
-                  ${column((t) => t.action.id)}::text[], ${column((t) => t.resource.type)}::text[], ${column((t) => t.resource.id)}::text[])
-           WITH ORDINALITY AS t(pt, pi, at, ai, rt, ri, n)
-      CROSS JOIN LATERAL (
-        SELECT id, expires_at FROM grants g
-        WHERE g.tenant_id = ${tenantId}::uuid AND g.status = 'active' AND g.principal_type = t.pt AND g.principal_id = t.pi
-          AND g.action_type = t.at AND g.action_id = t.ai AND g.resource_type = t.rt AND g.resource_id = t.ri AND g.expires_at > ${now}
-        ORDER BY g.expires_at DESC LIMIT 1) g`;
-    return new Map(rows.map((row) => [tripleKey(unique[row.n - 1]), { id: row.id, expiresAt: row.expires_at }]));
+    const live = liveForSql(tenantId, triples, now);
+    if (!live) return new Map();
+    return live.read(await tx.$queryRaw<LiveRow[]>(live.sql));
+  }
+
+  /**
+   * liveFor and the tenant's audit head lock (audit.repository.ts lockHeadSql) in one statement, for a change that
+   * appends next (an expiry pass): `head` is null when the tenant has no head row yet.
+   */
+  async liveForLockingHead(tx: RawTx, tenantId: string, triples: AccessTriple[], now: Date): Promise<{ live: Map<string, LiveGrant>; head: LockedHead | null }> {
+    const live = liveForSql(tenantId, triples, now);
+    const rows = await tx.$queryRaw<(Partial<LiveRow> & { seq: bigint | null; hash: string | null; staged: boolean | null })[]>`
+      WITH head AS (${lockHeadSql(tenantId)})${live ? Prisma.sql`, live AS (${live.sql})` : Prisma.empty}
+      SELECT head.seq, head.hash, head.staged${live ? Prisma.sql`, live.n, live.id, live.expires_at` : Prisma.empty}
+      FROM (SELECT 1) AS one LEFT JOIN head ON true${live ? Prisma.sql` LEFT JOIN live ON true` : Prisma.empty}`;
+    const [first] = rows;
+    const head = first.seq !== null && first.hash !== null ? { seq: first.seq, hash: first.hash, staged: first.staged === true } : null;
+    const found = rows.filter((row): row is LiveRow & typeof row => row.n !== undefined && row.n !== null);
+    return { live: live ? live.read(found) : new Map<string, LiveGrant>(), head };
   }
 
   async list(tenantId: string, filters: GrantFilters, limit: number, after?: Cursor): Promise<GrantRecord[]> {

@@ -1,22 +1,23 @@
-import { OutboxRemovals } from './outbox-removals';
+import { OutboxKey, OutboxRemovals } from './outbox-removals';
+
+const keys = (tenantId: string, ...ids: string[]): OutboxKey[] => ids.map((id) => ({ tenantId, id }));
 
 describe('OutboxRemovals', () => {
-  it('takes the ids handed in while a removal runs in one next removal, per tenant', async () => {
-    const calls: [string, string[]][] = [];
+  it('takes the rows handed in while a removal runs, of any tenant, in one next removal', async () => {
+    const calls: OutboxKey[][] = [];
     let release: () => void = () => undefined;
-    const removals = new OutboxRemovals((tenantId, ids) => {
-      calls.push([tenantId, [...ids]]);
+    const removals = new OutboxRemovals((rows) => {
+      calls.push([...rows]);
       return calls.length === 1 ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve();
     });
-    const first = removals.add('t1', ['a']);
-    const waiting = [removals.add('t1', ['b']), removals.add('t1', ['c', 'd'])];
-    const other = removals.add('t2', ['x']);
-    expect(calls).toEqual([['t1', ['a']], ['t2', ['x']]]);
+    const first = removals.add(keys('t1', 'a'));
+    const waiting = [removals.add(keys('t1', 'b')), removals.add(keys('t2', 'x', 'y')), removals.add(keys('t1', 'c'))];
+    expect(calls).toEqual([keys('t1', 'a')]);
     release();
-    await Promise.all([first, ...waiting, other]);
-    expect(calls).toEqual([['t1', ['a']], ['t2', ['x']], ['t1', ['b', 'c', 'd']]]);
-    await removals.add('t1', ['e']);
-    expect(calls[calls.length - 1]).toEqual(['t1', ['e']]);
+    await Promise.all([first, ...waiting]);
+    expect(calls).toEqual([keys('t1', 'a'), [...keys('t1', 'b'), ...keys('t2', 'x', 'y'), ...keys('t1', 'c')]]);
+    await removals.add(keys('t3', 'e'));
+    expect(calls[calls.length - 1]).toEqual(keys('t3', 'e'));
   });
 
   it('rejects the callers of a failed removal and goes on with the next', async () => {
@@ -24,10 +25,11 @@ describe('OutboxRemovals', () => {
     const removals = new OutboxRemovals(async () => {
       if (fail) throw new Error('database away');
     });
-    const failed = removals.add('t1', ['a']);
+    const failed = removals.add(keys('t1', 'a'));
     fail = false;
-    const next = removals.add('t1', ['b']);
+    const next = removals.add(keys('t1', 'b'));
     await expect(failed).rejects.toThrow('database away');
     await expect(next).resolves.toBeUndefined();
+    await expect(removals.add(keys('t1', 'c'))).resolves.toBeUndefined();
   });
 });

@@ -1,37 +1,48 @@
+/** An outbox row whose effects went out. */
+export interface OutboxKey {
+  tenantId: string;
+  id: string;
+}
+
 interface Batch {
-  ids: string[];
+  rows: OutboxKey[];
   done: Promise<void>;
 }
 
 /**
- * Removes outbox rows whose effects went out, per tenant: ids handed in while a removal runs wait for the next one,
- * which takes them all in one statement (ten concurrent grant requests: one DELETE instead of ten). Each caller's
- * promise settles when the statement holding its ids has (rejects with it).
+ * Removes outbox rows whose effects went out: rows handed in while a removal runs wait for the next one, which
+ * takes them all in one statement, whatever their tenants (ten concurrent grant requests, or the expiry passes of
+ * many tenants: one DELETE instead of one each). Each caller's promise settles when the statement holding its rows
+ * has (rejects with it).
  */
 export class OutboxRemovals {
-  private readonly tenants = new Map<string, { running: Promise<void>; next?: Batch }>();
+  private running: Promise<void> | null = null;
+  private next: Batch | null = null;
 
-  constructor(private readonly remove: (tenantId: string, ids: string[]) => Promise<void>) {}
+  constructor(private readonly remove: (rows: OutboxKey[]) => Promise<void>) {}
 
-  add(tenantId: string, ids: string[]): Promise<void> {
-    const state = this.tenants.get(tenantId);
-    if (!state) return this.run(tenantId, ids);
-    if (state.next) {
-      state.next.ids.push(...ids);
-      return state.next.done;
+  add(rows: OutboxKey[]): Promise<void> {
+    if (!this.running) return this.run(rows);
+    if (this.next) {
+      this.next.rows.push(...rows);
+      return this.next.done;
     }
-    const batch: Batch = { ids: [...ids], done: Promise.resolve() };
-    batch.done = state.running.catch(() => undefined).then(() => this.run(tenantId, batch.ids));
-    state.next = batch;
+    const batch: Batch = { rows: [...rows], done: Promise.resolve() };
+    batch.done = this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.next = null;
+        return this.run(batch.rows);
+      });
+    this.next = batch;
     return batch.done;
   }
 
-  private run(tenantId: string, ids: string[]): Promise<void> {
-    const running: Promise<void> = this.remove(tenantId, ids).finally(() => {
-      const state = this.tenants.get(tenantId);
-      if (state?.running === running && !state.next) this.tenants.delete(tenantId);
+  private run(rows: OutboxKey[]): Promise<void> {
+    const running: Promise<void> = this.remove(rows).finally(() => {
+      if (this.running === running) this.running = null;
     });
-    this.tenants.set(tenantId, { running });
+    this.running = running;
     return running;
   }
 }
