@@ -3,7 +3,8 @@
 // a grant past its expires_at (probed all along the window with batch checks of grants falling due around then).
 // Runs the built app (API + worker) in a child process.
 // Usage: npm run build && node bench/expiry-lateness.js   (BENCH_GRANTS=100000, BENCH_TENANTS=100, BENCH_WINDOW_SECONDS=60,
-//   BENCH_WORKERS=0: API and worker in one process; n: an API process and n worker processes)
+//   BENCH_WORKERS=0: API and worker in one process; n: an API process and n worker processes; BENCH_SLICES=1: lateness
+//   per 5 s of the window)
 const { spawn } = require('node:child_process');
 const os = require('node:os');
 const path = require('node:path');
@@ -111,6 +112,14 @@ async function main() {
     const probeError = await probe;
     if (probeError) throw probeError;
     const { rows } = await db.query(`SELECT extract(epoch FROM (ended_at - expires_at)) * 1000 AS late FROM grants WHERE status = 'expired'`);
+    if (process.env.BENCH_SLICES) {
+      // BENCH_SLICES=1: lateness of the grants due in each 5 s of the window, to see where it grows.
+      const slices = await db.query(`SELECT floor(extract(epoch FROM expires_at - $1::timestamptz) / 5)::int * 5 AS at, count(*)::int AS n,
+          percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM (ended_at - expires_at))) * 1000 AS p50,
+          percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM (ended_at - expires_at))) * 1000 AS p99
+        FROM grants WHERE status = 'expired' GROUP BY 1 ORDER BY 1`, [new Date(start)]);
+      for (const r of slices.rows) console.log(`due at +${r.at} s: ${r.n} grants, lateness p50 ${Math.round(r.p50)} ms, p99 ${Math.round(r.p99)} ms`);
+    }
     const late = rows.map((r) => Number(r.late)).sort((a, b) => a - b);
     const p99 = percentile(late, 99);
     console.log(`expiry of ${GRANTS} grants over ${TENANTS} tenants due within ${WINDOW_MS / 1000} s (seeded with their jobs in ${(seededIn / 1000).toFixed(1)} s); ${layout}, ${os.cpus().length} cores`);

@@ -46,6 +46,25 @@ describe('raw SQL on the pool under Prisma', () => {
     expect(viaPool).toBe(viaPrisma);
   });
 
+  it('gives a REPEATABLE READ transaction one snapshot, and a default one a snapshot per statement', async () => {
+    const read = (tx: { $queryRaw: PrismaService['raw']['$queryRaw'] }) =>
+      tx.$queryRaw<{ justification: string }[]>`SELECT justification FROM grants WHERE id = ${grantId}::uuid`.then(([row]) => row.justification);
+    const setTo = (text: string) => prisma.raw.$executeRaw`UPDATE grants SET justification = ${text} WHERE id = ${grantId}::uuid`;
+    await setTo('before');
+    const repeatable = await prisma.rawTransaction(async (tx) => {
+      const first = await read(tx);
+      await setTo('during repeatable');
+      return [first, await read(tx)];
+    }, 'REPEATABLE READ');
+    expect(repeatable).toEqual(['before', 'before']);
+    const committed = await prisma.rawTransaction(async (tx) => {
+      const first = await read(tx);
+      await setTo('during read committed');
+      return [first, await read(tx)];
+    });
+    expect(committed).toEqual(['during repeatable', 'during read committed']);
+  });
+
   it('commits a transaction whose work resolves and rolls back one whose work or statement throws', async () => {
     const note = (text: string) => prisma.raw.$queryRaw<{ justification: string }[]>`SELECT justification FROM grants WHERE id = ${grantId}::uuid`.then(([row]) => row.justification === text);
     const write = (tx: { $executeRaw: PrismaService['raw']['$executeRaw'] }, text: string) => tx.$executeRaw`UPDATE grants SET justification = ${text} WHERE id = ${grantId}::uuid`;

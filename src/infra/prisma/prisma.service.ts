@@ -4,7 +4,7 @@ import { Pool } from 'pg';
 import { PrismaClient } from '@/generated/prisma/client';
 import { APP_CONFIG } from '@/config/config.module';
 import type { AppConfig } from '@/config/config';
-import { RawQueryable, rawTransaction, RawTx } from './raw-sql';
+import { RawIsolation, RawQueryable, rawTransaction, RawTx } from './raw-sql';
 
 export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
 
@@ -59,8 +59,8 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
   }
 
   /** A transaction of raw statements on the pool (raw-sql.ts rawTransaction): for hot paths written in raw SQL. */
-  rawTransaction<T>(work: (tx: RawTx) => Promise<T>): Promise<T> {
-    return rawTransaction(this.pool, work);
+  rawTransaction<T>(work: (tx: RawTx) => Promise<T>, isolation?: RawIsolation): Promise<T> {
+    return rawTransaction(this.pool, work, isolation);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -49,16 +49,19 @@ export class RawQueryable implements RawTx {
   }
 }
 
+/** Isolation levels a raw transaction may ask for (READ COMMITTED, PostgreSQL's default, when none is given). */
+export type RawIsolation = 'REPEATABLE READ' | 'SERIALIZABLE';
+
 /**
  * Runs `work` in a transaction on one pooled connection (BEGIN, COMMIT; ROLLBACK when `work` or the commit throws,
  * and the error is rethrown). A connection whose rollback failed is destroyed rather than returned to the pool.
  * The session limits of the pool's connections apply (lock, statement and idle-in-transaction timeouts).
  */
-export async function rawTransaction<T>(pool: Pool, work: (tx: RawTx) => Promise<T>): Promise<T> {
+export async function rawTransaction<T>(pool: Pool, work: (tx: RawTx) => Promise<T>, isolation?: RawIsolation): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    await client.query('BEGIN');
+    await client.query(isolation ? `BEGIN ISOLATION LEVEL ${isolation}` : 'BEGIN');
     const result = await work(new RawQueryable(client));
     await client.query('COMMIT');
     return result;

@@ -1,5 +1,4 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { Prisma } from '@/generated/prisma/client';
 import { PrismaService } from '@/infra/prisma/prisma.service';
 import type { BusMessage } from '@/infra/redis/bus-topics';
 import { InvalidationBus } from '@/infra/redis/invalidation-bus';
@@ -98,9 +97,9 @@ export class AccessService implements OnModuleInit {
     entry.promise = (async () => {
       try {
         // The active grants and the revocation counter they reflect, in one snapshot.
-        const { rows, counters } = await this.prisma.$transaction(
+        const { rows, counters } = await this.prisma.rawTransaction(
           async (tx) => ({ counters: await this.state.find(tenantId, tx), rows: await this.grants.listActive(tenantId, tx) }),
-          { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },
+          'REPEATABLE READ',
         );
         const grants = new TenantGrants();
         for (const row of rows) grants.apply({ ...row, expiresAt: row.expiresAt?.getTime() ?? null });

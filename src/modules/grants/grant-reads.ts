@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '@/infra/prisma/prisma.service';
+import type { RawTx } from '@/infra/prisma/raw-sql';
 import type { GrantRecord } from './grant.types';
 import { AccessTriple, GrantsRepository, ImpactRow } from './grants.repository';
 
@@ -16,7 +17,7 @@ export class GrantReads {
   }
 
   /** Active grants of a tenant (inside the caller's snapshot). */
-  listActive(tenantId: string, tx: Tx): Promise<GrantRecord[]> {
+  listActive(tenantId: string, tx: RawTx): Promise<GrantRecord[]> {
     return this.grants.listActive(tenantId, tx);
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@/generated/prisma/client';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
+import type { RawTx } from '@/infra/prisma/raw-sql';
 
 /** A tenant's change counters (table tenant_state); all zero for a tenant that never changed anything. */
 export interface TenantCounters {
@@ -62,9 +63,10 @@ export class TenantStateRepository {
     await tx.$executeRaw`INSERT INTO tenant_state (tenant_id) VALUES (${tenantId}::uuid) ON CONFLICT (tenant_id) DO NOTHING`;
   }
 
-  async find(tenantId: string, tx: Tx = this.prisma): Promise<TenantCounters> {
-    const row = await tx.tenantState.findUnique({ where: { tenantId } });
-    return row ? { policyVersion: row.policyVersion, grantRevocations: row.grantRevocations, keyRevocations: row.keyRevocations } : ZERO_COUNTERS;
+  async find(tenantId: string, tx: RawTx = this.prisma.raw): Promise<TenantCounters> {
+    const [row] = await tx.$queryRaw<{ policy_version: bigint; grant_revocations: bigint; key_revocations: bigint }[]>`
+      SELECT policy_version, grant_revocations, key_revocations FROM tenant_state WHERE tenant_id = ${tenantId}::uuid`;
+    return row ? { policyVersion: row.policy_version, grantRevocations: row.grant_revocations, keyRevocations: row.key_revocations } : ZERO_COUNTERS;
   }
 
   /** Counters of several tenants in one query; tenants without a row are absent (all zero). */
