@@ -83,4 +83,14 @@ describe('raw SQL on the pool under Prisma', () => {
     const results = await Promise.all(Array.from({ length: 12 }, () => prisma.rawTransaction((tx) => tx.$queryRaw<{ ok: number }[]>`SELECT 1::int AS ok`)));
     expect(results.flat()).toEqual(Array.from({ length: 12 }, () => ({ ok: 1 })));
   });
+
+  it('fails only the transaction whose connection dies (PostgreSQL restarted, session ended), not the process', async () => {
+    // A connection that ends while checked out emits 'error' on its pg client; without a listener that is an
+    // uncaught exception, which ends the process (a worker in an expiry pass, an API process chaining).
+    const ended = prisma.rawTransaction((tx) => tx.$queryRaw`SELECT pg_terminate_backend(pg_backend_pid())`);
+    await expect(ended).rejects.toThrow();
+    await new Promise((done) => setTimeout(done, 200));
+    await expect(prisma.raw.$queryRaw`SELECT 1::int AS ok`).resolves.toEqual([{ ok: 1 }]);
+    await expect(prisma.rawTransaction((tx) => tx.$queryRaw`SELECT 2::int AS ok`)).resolves.toEqual([{ ok: 2 }]);
+  });
 });

@@ -54,12 +54,20 @@ export type RawIsolation = 'REPEATABLE READ' | 'SERIALIZABLE';
 
 /**
  * Runs `work` in a transaction on one pooled connection (BEGIN, COMMIT; ROLLBACK when `work` or the commit throws,
- * and the error is rethrown). A connection whose rollback failed is destroyed rather than returned to the pool.
+ * and the error is rethrown). A connection that failed (its rollback, or the connection itself) is destroyed rather
+ * than returned to the pool.
  * The session limits of the pool's connections apply (lock, statement and idle-in-transaction timeouts).
  */
 export async function rawTransaction<T>(pool: Pool, work: (tx: RawTx) => Promise<T>, isolation?: RawIsolation): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A checked-out client has no listener of the pool's: a connection that ends meanwhile (PostgreSQL restarted, the
+  // session ended by idle_in_transaction_session_timeout or pg_terminate_backend) emits 'error', which without this
+  // listener is an uncaught exception that ends the process. The pending query rejects with it anyway.
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', onError);
   try {
     await client.query(isolation ? `BEGIN ISOLATION LEVEL ${isolation}` : 'BEGIN');
     const result = await work(new RawQueryable(client));
@@ -71,6 +79,7 @@ export async function rawTransaction<T>(pool: Pool, work: (tx: RawTx) => Promise
     });
     throw error;
   } finally {
+    client.removeListener('error', onError);
     client.release(broken);
   }
 }
