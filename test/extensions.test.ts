@@ -175,6 +175,33 @@ describe('extensions', () => {
     }
   });
 
+  it('an extension that holds its grant\'s access lock when an expiry pass starts is cancelled with the grant', async () => {
+    const { id } = await approvedSudo();
+    // The request takes the triple's access lock and the grant's row, then waits for the chain head (held here);
+    // the pass starts meanwhile and waits for the access lock. The request commits first: the pass must see its
+    // pending extension (it ends it, and its grant.expired event shows it ended), not the rows as they were when
+    // its statement began.
+    const holder = new Client({ connectionString: t.config.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT seq FROM audit_heads WHERE tenant_id = $1 FOR UPDATE', [tenant.id]);
+      const asked = extend(id, 600);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const pass = t.app.get(GrantExpiry).expireDue(tenant.id, new Date(Date.now() + 3_600_000));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await holder.query('COMMIT');
+      expect((await asked).status).toBe(202);
+      expect(await pass).toBeGreaterThanOrEqual(1);
+      const { events: _events, ...ended } = await grant(id);
+      expect(ended).toMatchObject({ status: 'expired', pending_extension: null, extensions: [{ status: 'cancelled', ended_reason: 'the grant expired' }] });
+      const audited = await tenant.as('auditor')({ method: 'GET', url: `/v1/audit/events?target_id=${id}&action=grant.expired` });
+      expect(audited.body.data[0].data.grant).toEqual(ended);
+    } finally {
+      await holder.end();
+    }
+  });
+
   it('two extensions asked for at once: one waits, the other is 409', async () => {
     const { id } = await approvedSudo();
     const answers = await Promise.all([extend(id, 600), extend(id, 300)]);

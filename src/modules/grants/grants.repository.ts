@@ -196,14 +196,16 @@ export class GrantsRepository {
       WHERE tenant_id = ${tenantId}::uuid AND status = 'active' AND expires_at <= ${now} ORDER BY expires_at LIMIT ${limit}`;
     if (due.length === 0) return { ended: [], skipped: 0 };
     const ids = due.map((row) => row.id);
-    // The access locks first (the row subquery's one-time filter reads them before any row is locked), then the
-    // rows, each re-checked on its latest version; the ended rows come back whole, decisions and extensions
+    // The access locks first, in a statement of their own: the UPDATE's snapshot must be taken once they are held,
+    // so that it sees what a transaction that held one committed (a pending extension asked for while the pass
+    // waited: its details are read in that snapshot, and left pending if not seen). In one statement with the
+    // UPDATE, the snapshot predated the wait.
+    await this.lockAccess(tx, tenantId, due.map(tripleOfRow));
+    // The rows, each re-checked on its latest version; the ended rows come back whole, decisions and extensions
     // included: reading them again through the model cost more than the rest of the pass.
     const rows = await tx.$queryRaw<(GrantRow & GrantDetailsJson)[]>`
-      WITH access AS (${accessLockSql(tenantId, due.map(tripleOfRow))})
       UPDATE grants SET status = 'expired', ended_at = ${now}, ended_reason = 'expired'
-      WHERE id IN (SELECT id FROM grants WHERE (SELECT locked FROM access) IS NOT NULL
-        AND id = ANY(${ids}::uuid[]) AND status = 'active' AND expires_at <= ${now} FOR UPDATE SKIP LOCKED)
+      WHERE id IN (SELECT id FROM grants WHERE id = ANY(${ids}::uuid[]) AND status = 'active' AND expires_at <= ${now} FOR UPDATE SKIP LOCKED)
       RETURNING ${GRANT_ROW}, ${GRANT_DETAILS_JSON}`;
     return { ended: rows.map((row) => toGrantRecord(withDetailsFromJson(row))), skipped: due.length - rows.length };
   }
