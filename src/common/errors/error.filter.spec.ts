@@ -42,7 +42,9 @@ describe('toErrorResponse', () => {
     const unreachable = { code: 'P1001', meta: { driverAdapterError: { cause: { kind: 'DatabaseNotReachable' } } } };
     const timedOut = { code: 'P2010', meta: { driverAdapterError: { cause: { kind: 'postgres', originalCode: '57014' } } } };
     const lockWait = { code: 'P2039', meta: { driverAdapterError: { cause: { kind: 'postgres', originalCode: '55P03' } } } };
-    for (const error of [unreachable, timedOut, lockWait, new Error('Connection terminated unexpectedly')]) {
+    // pg's client-side query_timeout (DB_STATEMENT_TIMEOUT_MS + 5 s): the server stopped answering (paused, partitioned).
+    const serverSilent = new Error('Query read timeout');
+    for (const error of [unreachable, timedOut, lockWait, new Error('Connection terminated unexpectedly'), serverSilent]) {
       expect(toErrorResponse(error)).toMatchObject({ status: 503, body: { code: 'unavailable' } });
     }
   });

@@ -7,6 +7,8 @@ const MESSAGES = [
   /Connection terminated/i,
   /connection error and is not queryable/i,
   /timeout exceeded when trying to connect/i,
+  // pg's query_timeout: a connection whose server stopped answering (the statement timeout cannot fire there).
+  /Query read timeout/i,
   /Can't reach database server/i,
   /Connection is closed/i,
   /Stream isn't writeable/i,
