@@ -149,20 +149,28 @@ describe('extensions', () => {
     expect((await decide(id, 'boss@example.com')).status).toBe(409);
   });
 
+  /** A second session holding the tenant's chain head until `release` (idempotent) commits and closes it. */
+  const holdChainHead = async () => {
+    const holder = new Client({ connectionString: t.config.databaseUrl });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query('SELECT seq FROM audit_heads WHERE tenant_id = $1 FOR UPDATE', [tenant.id]);
+    let released: Promise<void> | undefined;
+    return { release: () => (released ??= holder.query('COMMIT').then(() => holder.end())) };
+  };
+  const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
   it('an extension asked for while an expiry pass ends its grant is refused or cancelled with it, never left waiting', async () => {
     const { id } = await approvedSudo();
     // The pass and the request both append audit events: holding the tenant's chain head lets the pass end the grant
     // (uncommitted) while the request still reads it as active, then lets both commit, the pass first.
-    const holder = new Client({ connectionString: t.config.databaseUrl });
-    await holder.connect();
+    const head = await holdChainHead();
     try {
-      await holder.query('BEGIN');
-      await holder.query('SELECT seq FROM audit_heads WHERE tenant_id = $1 FOR UPDATE', [tenant.id]);
       const pass = t.app.get(GrantExpiry).expireDue(tenant.id, new Date(Date.now() + 3_600_000));
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await later(300);
       const asked = extend(id, 600);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      await holder.query('COMMIT');
+      await later(300);
+      await head.release();
       expect(await pass).toBeGreaterThanOrEqual(1);
       const answer = await asked;
       const ended = await grant(id);
@@ -171,7 +179,7 @@ describe('extensions', () => {
       else expect(answer.body).toMatchObject({ code: 'invalid_state' });
       expect(ended.extensions.filter((e: { status: string }) => e.status === 'pending')).toEqual([]);
     } finally {
-      await holder.end();
+      await head.release();
     }
   });
 
@@ -181,16 +189,13 @@ describe('extensions', () => {
     // the pass starts meanwhile and waits for the access lock. The request commits first: the pass must see its
     // pending extension (it ends it, and its grant.expired event shows it ended), not the rows as they were when
     // its statement began.
-    const holder = new Client({ connectionString: t.config.databaseUrl });
-    await holder.connect();
+    const head = await holdChainHead();
     try {
-      await holder.query('BEGIN');
-      await holder.query('SELECT seq FROM audit_heads WHERE tenant_id = $1 FOR UPDATE', [tenant.id]);
       const asked = extend(id, 600);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await later(300);
       const pass = t.app.get(GrantExpiry).expireDue(tenant.id, new Date(Date.now() + 3_600_000));
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      await holder.query('COMMIT');
+      await later(300);
+      await head.release();
       expect((await asked).status).toBe(202);
       expect(await pass).toBeGreaterThanOrEqual(1);
       const { events: _events, ...ended } = await grant(id);
@@ -198,7 +203,7 @@ describe('extensions', () => {
       const audited = await tenant.as('auditor')({ method: 'GET', url: `/v1/audit/events?target_id=${id}&action=grant.expired` });
       expect(audited.body.data[0].data.grant).toEqual(ended);
     } finally {
-      await holder.end();
+      await head.release();
     }
   });
 
