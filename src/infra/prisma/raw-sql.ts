@@ -29,23 +29,21 @@ const TYPES = {
   getTypeParser: ((oid: number, format: 'text' | 'binary' = 'text') => (format === 'text' && PARSERS[oid]) || builtin(oid, format)) as typeof pgTypes.getTypeParser,
 };
 
-const toSql = (query: TemplateStringsArray | Prisma.Sql, values: unknown[]): Prisma.Sql =>
-  query instanceof Prisma.Sql ? query : Prisma.sql(query, ...(values as Prisma.Sql[]));
-
 /** Raw statements straight on a pg client or pool, with Prisma's result types (see RawTx). */
 export class RawQueryable implements RawTx {
   constructor(private readonly client: Queryable) {}
 
   async $queryRaw<T = unknown>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<T> {
-    const sql = toSql(query, values);
-    const result = await this.client.query({ text: sql.text, values: sql.values, types: TYPES });
-    return result.rows as T;
+    return (await this.run(query, values)).rows as T;
   }
 
   async $executeRaw(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<number> {
-    const sql = toSql(query, values);
-    const result = await this.client.query({ text: sql.text, values: sql.values, types: TYPES });
-    return result.rowCount ?? 0;
+    return (await this.run(query, values)).rowCount ?? 0;
+  }
+
+  private run(query: TemplateStringsArray | Prisma.Sql, values: unknown[]) {
+    const sql = query instanceof Prisma.Sql ? query : Prisma.sql(query, ...(values as Prisma.Sql[]));
+    return this.client.query({ text: sql.text, values: sql.values, types: TYPES });
   }
 }
 

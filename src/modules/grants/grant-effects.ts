@@ -4,7 +4,7 @@ import type { RawTx } from '@/infra/prisma/raw-sql';
 import { InvalidationBus } from '@/infra/redis/invalidation-bus';
 import { GRANT_EVENTS, GrantEventName } from './grant-events';
 import type { GrantRecord } from './grant.types';
-import { addOutboxSql, GrantEffectsRepository, outboxRows } from './grant-effects.repository';
+import { addOutboxSql, GrantEffectsRepository, OutboxChange, outboxRows } from './grant-effects.repository';
 import { GrantJobs } from './grant-jobs';
 import { OutboxRemovals } from './outbox-removals';
 import { GrantsRepository } from './grants.repository';
@@ -37,6 +37,10 @@ export interface PendingEffects {
 /** A change written in the caller's transaction, whose outbox row is to be added. */
 export type RecordedChange = Omit<PendingEffects, 'id'>;
 
+const toOutbox = ({ grant, event, auditEventId }: RecordedChange): OutboxChange => ({ grantId: grant.id, event, auditEventId });
+/** The changes with their outbox rows' ids, in order. */
+const owed = (rows: { id: string }[], changes: RecordedChange[]): PendingEffects[] => rows.map((row, i) => ({ id: row.id, ...changes[i] }));
+
 /**
  * What follows a grant change once it has committed: every process's access cache, the grant's jobs, and the
  * listeners (notifications, metrics). Each change leaves an outbox row in its own transaction, removed when all of
@@ -63,12 +67,7 @@ export class GrantEffects {
 
   /** Inside the change's transaction: one outbox row per change. */
   async record(tx: RawTx, tenantId: string, changes: RecordedChange[]): Promise<PendingEffects[]> {
-    const rows = await this.outbox.add(
-      tx,
-      tenantId,
-      changes.map(({ grant, event, auditEventId }) => ({ grantId: grant.id, event, auditEventId })),
-    );
-    return rows.map((row, i) => ({ id: row.id, ...changes[i] }));
+    return owed(await this.outbox.add(tx, tenantId, changes.map(toOutbox)), changes);
   }
 
   /**
@@ -76,8 +75,8 @@ export class GrantEffects {
    * own statement (an expiry pass appends them with its audit events), with what to hand to `committed` after.
    */
   plan(tenantId: string, changes: RecordedChange[]): { sql: Prisma.Sql; effects: PendingEffects[] } {
-    const rows = outboxRows(tenantId, changes.map(({ grant, event, auditEventId }) => ({ grantId: grant.id, event, auditEventId })));
-    return { sql: addOutboxSql(tenantId, rows), effects: rows.map((row, i) => ({ id: row.id, ...changes[i] })) };
+    const rows = outboxRows(tenantId, changes.map(toOutbox));
+    return { sql: addOutboxSql(tenantId, rows), effects: owed(rows, changes) };
   }
 
   /** After commit. Never throws: what could not go out stays in the outbox for the sweep. True when all went out. */
