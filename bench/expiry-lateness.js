@@ -3,8 +3,8 @@
 // a grant past its expires_at (probed all along the window with batch checks of grants falling due around then).
 // Runs the built app (API + worker) in a child process.
 // Usage: npm run build && node bench/expiry-lateness.js   (BENCH_GRANTS=100000, BENCH_TENANTS=100, BENCH_WINDOW_SECONDS=60,
-//   BENCH_WORKERS=0: API and worker in one process; n: an API process and n worker processes; BENCH_SLICES=1: lateness
-//   per 5 s of the window)
+//   BENCH_WORKERS=0: API and worker in one process; n: an API process and n worker processes; BENCH_SLICES=n: lateness
+//   per n seconds of the window)
 const { spawn } = require('node:child_process');
 const os = require('node:os');
 const path = require('node:path');
@@ -47,15 +47,15 @@ async function main() {
     // Grant n of every tenant falls due at start + (n / PER_TENANT) of the window: the tenants interleave.
     await seedGrants(database.url, tenants.map((t) => t.tenantId), PER_TENANT, `to_timestamp(${start / 1000} + n::float8 / ${PER_TENANT} * ${WINDOW_MS / 1000})`);
     const { rows: seeded } = await db.query(`SELECT id, tenant_id, (extract(epoch FROM expires_at) * 1000)::float8 AS due FROM grants WHERE status = 'active'`);
-    // Exactly what GrantJobs.scheduleExpiry enqueues for activated grants: one job per tenant and bucket.
-    const { expiryBucket, tenantDueJobId } = require(path.join(DIST, 'modules/grants/grant-jobs.js'));
+    // Exactly what GrantJobs.scheduleExpiry enqueues for activated grants: one job per bucket, across tenants.
+    const { expiryBucket, bucketJobId } = require(path.join(DIST, 'modules/grants/grant-jobs.js'));
     const buckets = new Map();
     for (const g of seeded) {
-      const dueAt = expiryBucket(g.tenant_id, new Date(Number(g.due)));
-      buckets.set(tenantDueJobId(g.tenant_id, dueAt), { tenantId: g.tenant_id, dueAt });
+      const dueAt = expiryBucket(new Date(Number(g.due)));
+      buckets.set(bucketJobId(dueAt), { dueAt });
     }
     const jobs = [...buckets].map(([jobId, data]) => ({
-      name: 'expire_due',
+      name: 'expire_bucket',
       data,
       opts: { jobId, delay: Math.max(0, data.dueAt - Date.now()), attempts: 10, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: true, removeOnFail: true },
     }));
@@ -125,8 +125,9 @@ async function main() {
     if (probeError) throw probeError;
     const { rows } = await db.query(`SELECT extract(epoch FROM (ended_at - expires_at)) * 1000 AS late FROM grants WHERE status = 'expired'`);
     if (process.env.BENCH_SLICES) {
-      // BENCH_SLICES=1: lateness of the grants due in each 5 s of the window, to see where it grows.
-      const slices = await db.query(`SELECT floor(extract(epoch FROM expires_at - $1::timestamptz) / 5)::int * 5 AS at, count(*)::int AS n,
+      // BENCH_SLICES=n: lateness of the grants due in each n seconds of the window, to see where it grows.
+      const width = Number(process.env.BENCH_SLICES) || 5;
+      const slices = await db.query(`SELECT floor(extract(epoch FROM expires_at - $1::timestamptz) / ${width})::int * ${width} AS at, count(*)::int AS n,
           percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM (ended_at - expires_at))) * 1000 AS p50,
           percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM (ended_at - expires_at))) * 1000 AS p99
         FROM grants WHERE status = 'expired' GROUP BY 1 ORDER BY 1`, [new Date(start)]);

@@ -9,6 +9,8 @@ async function seedTenants(databaseUrl, count, role = 'auditor') {
   await db.connect();
   try {
     await db.query(`INSERT INTO tenants (id, name) SELECT unnest($1::uuid[]), 'bench'`, [tenants.map((t) => t.tenantId)]);
+    // Its audit chain's head, at genesis: a tenant created through the API has one from its tenant.created event.
+    await db.query(`INSERT INTO audit_heads (tenant_id, seq, hash) SELECT unnest($1::uuid[]), 0, repeat('0', 64)`, [tenants.map((t) => t.tenantId)]);
     await db.query(
       `INSERT INTO api_keys (id, tenant_id, name, role, secret_hash) SELECT k, t, 'bench', $3, decode(h, 'hex') FROM unnest($1::uuid[], $2::uuid[], $4::text[]) AS x(k, t, h)`,
       [tenants.map((t) => t.keyId), tenants.map((t) => t.tenantId), role, tenants.map((t) => createHash('sha256').update(t.secret).digest('hex'))],

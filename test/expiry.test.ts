@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { expiryBucket, tenantDueJobId } from '@/modules/grants/grant-jobs';
+import { bucketJobId, expiryBucket } from '@/modules/grants/grant-jobs';
 import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 import { action, host, permitPolicy, user, waitFor } from './support/grants';
@@ -56,7 +56,7 @@ describe('expiry and timeouts', () => {
       const keys = await redis.keys(`${t.config.redisPrefix}:*`);
       if (keys.length) await redis.del(...keys);
       // The grant's delayed job is gone (the live worker may recreate its own bookkeeping keys at once).
-      const job = tenantDueJobId(tenant.id, expiryBucket(tenant.id, new Date(created.body.expires_at as string)));
+      const job = bucketJobId(expiryBucket(new Date(created.body.expires_at as string)));
       expect(await redis.exists(`${t.config.redisPrefix}:bull:grants:${job}`)).toBe(0);
     } finally {
       redis.disconnect();

@@ -57,17 +57,19 @@ function link(tenantId: string, inputs: StagedEvent[], head: ChainHead): Linked 
   return { events, json, head: { seq, hash } };
 }
 
-/** The INSERT of linked events, one array per column; with `gate` (a CTE name) only when the gate has a row. */
-function insertSql(tenantId: string, { events, json }: Linked, gate?: Prisma.Sql): Prisma.Sql {
+/** The INSERT of linked events (of one tenant or several), one array per column; with `gate` (a CTE name) only when the gate has a row. */
+function insertSql(chains: { tenantId: string; linked: Linked }[], gate?: Prisma.Sql): Prisma.Sql {
+  const events = chains.flatMap(({ linked }) => linked.events);
+  const json = chains.flatMap(({ linked }) => linked.json);
   const column = <T>(pick: (event: ChainedEvent) => T) => events.map(pick);
   return Prisma.sql`
     INSERT INTO audit_events (id, tenant_id, seq, occurred_at, actor_type, actor_id, actor_email, action, target_type, target_id, data, prev_hash, hash)
-    SELECT id, ${tenantId}::uuid, seq, occurred_at, actor_type, actor_id, actor_email, action, target_type, target_id, data, prev_hash, hash
-    FROM unnest(${column((e) => e.id)}::uuid[], ${column((e) => e.seq.toString())}::bigint[], ${column((e) => e.occurredAt.toISOString())}::timestamptz[],
-      ${column((e) => e.actorType)}::text[], ${column((e) => e.actorId)}::text[], ${column((e) => e.actorEmail)}::text[], ${column((e) => e.action)}::text[],
-      ${column((e) => e.targetType)}::text[], ${column((e) => e.targetId)}::text[], ${json}::jsonb[],
-      ${column((e) => e.prevHash)}::text[], ${column((e) => e.hash)}::text[])
-      AS e(id, seq, occurred_at, actor_type, actor_id, actor_email, action, target_type, target_id, data, prev_hash, hash)
+    SELECT id, tenant_id, seq, occurred_at, actor_type, actor_id, actor_email, action, target_type, target_id, data, prev_hash, hash
+    FROM unnest(${column((e) => e.id)}::uuid[], ${column((e) => e.tenantId)}::uuid[], ${column((e) => e.seq.toString())}::bigint[],
+      ${column((e) => e.occurredAt.toISOString())}::timestamptz[], ${column((e) => e.actorType)}::text[], ${column((e) => e.actorId)}::text[],
+      ${column((e) => e.actorEmail)}::text[], ${column((e) => e.action)}::text[], ${column((e) => e.targetType)}::text[], ${column((e) => e.targetId)}::text[],
+      ${json}::jsonb[], ${column((e) => e.prevHash)}::text[], ${column((e) => e.hash)}::text[])
+      AS e(id, tenant_id, seq, occurred_at, actor_type, actor_id, actor_email, action, target_type, target_id, data, prev_hash, hash)
     ${gate ? Prisma.sql`WHERE EXISTS (SELECT 1 FROM ${gate})` : Prisma.empty}`;
 }
 
@@ -117,14 +119,54 @@ export class AuditRepository {
    * statement, e.g. the outbox rows of the change) in the same statement as the last insert.
    */
   async appendLocked(tx: RawTx, tenantId: string, locked: LockedHead, events: StagedEvent[], also?: Prisma.Sql): Promise<ChainedEvent[]> {
-    let head: ChainHead = locked;
-    for (let more = locked.staged; more; ) {
-      const staged = await this.pending.take(tx, tenantId, TAKE);
-      const chained = await this.chain(tx, tenantId, staged, head);
-      if (chained.length > 0) head = chained[chained.length - 1];
-      more = staged.length === TAKE;
+    return this.appendAcross(tx, new Map([[tenantId, locked]]), new Map([[tenantId, events]]), also);
+  }
+
+  /**
+   * appendLocked for several tenants at once, each after its head as the caller locked it (`heads`: lockHead or
+   * tryLockHeads in this transaction): every tenant's staged events first when its head says so, then the events
+   * of all tenants and the moves of their heads in one statement, with `also`. Events of a tenant absent from
+   * `heads` are a programming error (thrown before anything is written).
+   */
+  async appendAcross(tx: RawTx, heads: Map<string, LockedHead>, events: Map<string, StagedEvent[]>, also?: Prisma.Sql): Promise<ChainedEvent[]> {
+    const chains: { tenantId: string; linked: Linked }[] = [];
+    for (const tenantId of events.keys()) if (!heads.has(tenantId)) throw new Error(`appendAcross: the head of tenant ${tenantId} is not locked`);
+    for (const [tenantId, inputs] of events) {
+      const locked = heads.get(tenantId) as LockedHead;
+      let head: ChainHead = locked;
+      for (let more = locked.staged; more; ) {
+        const staged = await this.pending.take(tx, tenantId, TAKE);
+        const chained = await this.chain(tx, tenantId, staged, head);
+        if (chained.length > 0) head = chained[chained.length - 1];
+        more = staged.length === TAKE;
+      }
+      if (inputs.length > 0) chains.push({ tenantId, linked: link(tenantId, inputs, head) });
     }
-    return this.chain(tx, tenantId, events, head, also);
+    if (chains.length === 0) {
+      if (also) await tx.$executeRaw(also);
+      return [];
+    }
+    // The heads move in the same statement (a data-modifying CTE always runs to completion): one round trip.
+    await tx.$executeRaw`
+      WITH appended AS (${insertSql(chains)} RETURNING 1)${also ? Prisma.sql`, also AS (${also})` : Prisma.empty}
+      UPDATE audit_heads h SET seq = v.seq, hash = v.hash
+      FROM unnest(${chains.map((c) => c.tenantId)}::uuid[], ${chains.map((c) => c.linked.head.seq.toString())}::bigint[],
+        ${chains.map((c) => c.linked.head.hash)}::text[]) AS v(tenant_id, seq, hash)
+      WHERE h.tenant_id = v.tenant_id`;
+    return chains.flatMap((c) => c.linked.events);
+  }
+
+  /**
+   * The heads of these tenants that no other transaction holds, locked until the transaction ends without waiting
+   * (SKIP LOCKED), each with `staged` as lockHeadSql reads it. A tenant without a head row is left out (lockHead
+   * creates it).
+   */
+  async tryLockHeads(tx: RawTx, tenantIds: string[]): Promise<Map<string, LockedHead>> {
+    if (tenantIds.length === 0) return new Map();
+    const rows = await tx.$queryRaw<(LockedHead & { tenant_id: string })[]>`
+      SELECT h.tenant_id, h.seq, h.hash, EXISTS (SELECT 1 FROM audit_pending p WHERE p.tenant_id = h.tenant_id) AS staged
+      FROM audit_heads h WHERE h.tenant_id = ANY(${tenantIds}::uuid[]) FOR UPDATE OF h SKIP LOCKED`;
+    return new Map(rows.map((row) => [row.tenant_id, { seq: row.seq, hash: row.hash, staged: row.staged }]));
   }
 
   /**
@@ -141,7 +183,7 @@ export class AuditRepository {
     const linked = link(tenantId, inputs, locked ?? (await this.lockHead(tx, tenantId)));
     // The head moves in the same statement (a data-modifying CTE always runs to completion): one round trip.
     await tx.$executeRaw`
-      WITH appended AS (${insertSql(tenantId, linked)} RETURNING 1)${also ? Prisma.sql`, also AS (${also})` : Prisma.empty}
+      WITH appended AS (${insertSql([{ tenantId, linked }])} RETURNING 1)${also ? Prisma.sql`, also AS (${also})` : Prisma.empty}
       UPDATE audit_heads SET seq = ${linked.head.seq}, hash = ${linked.head.hash} WHERE tenant_id = ${tenantId}::uuid`;
     return linked.events;
   }
@@ -163,7 +205,7 @@ export class AuditRepository {
           AND ${countStagedSql(tenantId, ids)} = ${ids.length}::int
         RETURNING 1),
       taken AS (${removeStagedSql(tenantId, ids, Prisma.raw('moved'))}),
-      appended AS (${insertSql(tenantId, linked, Prisma.raw('moved'))})
+      appended AS (${insertSql([{ tenantId, linked }], Prisma.raw('moved'))})
       SELECT count(*)::int AS moved FROM moved`;
     return row.moved === 1 ? linked.head : null;
   }

@@ -14,23 +14,24 @@ export interface PendingEffectRow {
 }
 
 export interface OutboxChange {
+  tenantId: string;
   grantId: string;
   event: string;
   auditEventId: string | null;
 }
 
 /** Outbox rows for these changes (ids and time chosen here), ready for `addOutboxSql`. */
-export function outboxRows(tenantId: string, changes: OutboxChange[], createdAt = new Date()): PendingEffectRow[] {
-  return changes.map((change) => ({ id: randomUUID(), tenantId, grantId: change.grantId, event: change.event, auditEventId: change.auditEventId, createdAt }));
+export function outboxRows(changes: OutboxChange[], createdAt = new Date()): PendingEffectRow[] {
+  return changes.map((change) => ({ id: randomUUID(), ...change, createdAt }));
 }
 
-/** The INSERT of outbox rows as SQL (rows of one tenant and time); with `gate` (a CTE name) only when it has a row. */
-export function addOutboxSql(tenantId: string, rows: PendingEffectRow[], gate?: Prisma.Sql): Prisma.Sql {
+/** The INSERT of outbox rows as SQL (rows of one time, of one tenant or several); with `gate` (a CTE name) only when it has a row. */
+export function addOutboxSql(rows: PendingEffectRow[], gate?: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`
     INSERT INTO grant_effects (id, tenant_id, grant_id, event, audit_event_id, created_at)
-    SELECT id, ${tenantId}::uuid, grant_id, event, audit_event_id, ${rows[0]?.createdAt.toISOString() ?? null}::timestamptz
-    FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.grantId)}::uuid[], ${rows.map((r) => r.event)}::text[], ${rows.map((r) => r.auditEventId)}::uuid[])
-      AS r(id, grant_id, event, audit_event_id)
+    SELECT id, tenant_id, grant_id, event, audit_event_id, ${rows[0]?.createdAt.toISOString() ?? null}::timestamptz
+    FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.tenantId)}::uuid[], ${rows.map((r) => r.grantId)}::uuid[], ${rows.map((r) => r.event)}::text[],
+      ${rows.map((r) => r.auditEventId)}::uuid[]) AS r(id, tenant_id, grant_id, event, audit_event_id)
     ${gate ? Prisma.sql`WHERE EXISTS (SELECT 1 FROM ${gate})` : Prisma.empty}`;
 }
 
@@ -39,11 +40,11 @@ export function addOutboxSql(tenantId: string, rows: PendingEffectRow[], gate?: 
 export class GrantEffectsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async add(tx: RawTx, tenantId: string, changes: OutboxChange[]): Promise<PendingEffectRow[]> {
-    const rows = outboxRows(tenantId, changes);
+  async add(tx: RawTx, changes: OutboxChange[]): Promise<PendingEffectRow[]> {
+    const rows = outboxRows(changes);
     // One array per column: an expiry pass writes 500 rows, which Prisma's createMany built and mapped slowly
     // (about 0.4 ms a row, the largest part of a pass).
-    if (rows.length > 0) await tx.$executeRaw(addOutboxSql(tenantId, rows));
+    if (rows.length > 0) await tx.$executeRaw(addOutboxSql(rows));
     return rows;
   }
 

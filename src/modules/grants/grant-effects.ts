@@ -37,7 +37,7 @@ export interface PendingEffects {
 /** A change written in the caller's transaction, whose outbox row is to be added. */
 export type RecordedChange = Omit<PendingEffects, 'id'>;
 
-const toOutbox = ({ grant, event, auditEventId }: RecordedChange): OutboxChange => ({ grantId: grant.id, event, auditEventId });
+const toOutbox = ({ grant, event, auditEventId }: RecordedChange): OutboxChange => ({ tenantId: grant.tenantId, grantId: grant.id, event, auditEventId });
 /** The changes with their outbox rows' ids, in order. */
 const owed = (rows: { id: string }[], changes: RecordedChange[]): PendingEffects[] => rows.map((row, i) => ({ id: row.id, ...changes[i] }));
 
@@ -65,18 +65,18 @@ export class GrantEffects {
     this.listeners.push(listener);
   }
 
-  /** Inside the change's transaction: one outbox row per change. */
-  async record(tx: RawTx, tenantId: string, changes: RecordedChange[]): Promise<PendingEffects[]> {
-    return owed(await this.outbox.add(tx, tenantId, changes.map(toOutbox)), changes);
+  /** Inside the change's transaction: one outbox row per change (of the grant's tenant). */
+  async record(tx: RawTx, changes: RecordedChange[]): Promise<PendingEffects[]> {
+    return owed(await this.outbox.add(tx, changes.map(toOutbox)), changes);
   }
 
   /**
    * record's outbox rows as a data-modifying statement (addOutboxSql) for the caller to run inside the change's
    * own statement (an expiry pass appends them with its audit events), with what to hand to `committed` after.
    */
-  plan(tenantId: string, changes: RecordedChange[]): { sql: Prisma.Sql; effects: PendingEffects[] } {
-    const rows = outboxRows(tenantId, changes.map(toOutbox));
-    return { sql: addOutboxSql(tenantId, rows), effects: owed(rows, changes) };
+  plan(changes: RecordedChange[]): { sql: Prisma.Sql; effects: PendingEffects[] } {
+    const rows = outboxRows(changes.map(toOutbox));
+    return { sql: addOutboxSql(rows), effects: owed(rows, changes) };
   }
 
   /** After commit. Never throws: what could not go out stays in the outbox for the sweep. True when all went out. */

@@ -3,21 +3,19 @@ import { APP_CONFIG } from '@/config/config.module';
 import { KeyedCoalescer } from '@/common/async/keyed-coalescer';
 import { RecentSet } from '@/common/async/recent-set';
 import type { AppConfig } from '@/config/config';
-import { PrismaService } from '@/infra/prisma/prisma.service';
-import { AuditRepository } from '@/modules/audit/audit.repository';
 import { systemActor } from '@/modules/audit/actors';
-import { toStage } from '@/modules/audit/audit-pending.repository';
+import { ExpiryPass, PassResult } from './expiry-pass';
 import { GrantEffects } from './grant-effects';
-import { GrantExtensionsRepository } from './grant-extensions.repository';
 import { GrantExtensions } from './grant-extensions.service';
-import { grantEventData, GrantTransitions } from './grant-transitions';
-import { withPendingExtensionsEnded } from './grant.types';
+import { GrantTransitions } from './grant-transitions';
 import { GrantsRepository } from './grants.repository';
 import { IdempotencyRepository } from './idempotency.repository';
 
 const SWEEP_BATCH = 500;
 const EXPIRY_BATCH = 500;
 const RECHECK_MS = 1000;
+/** Tenants handed to passes of their own after a pass across tenants, at most, per job. */
+const BEHIND_TENANTS = 100;
 
 export type DueResult = { done: true } | { done: false; retryAt: Date };
 
@@ -26,15 +24,15 @@ export type DueResult = { done: true } | { done: false; retryAt: Date };
 export class GrantExpiry {
   private readonly logger = new Logger('GrantExpiry');
   private readonly passes = new KeyedCoalescer((tenantId) => this.pass(tenantId, new Date()));
+  /** Passes across tenants: one in flight in this process, shared by the bucket jobs that arrive meanwhile. */
+  private readonly passesAcross = new KeyedCoalescer(() => this.batches(() => this.expiryPass.across(new Date(), EXPIRY_BATCH), true));
   /** Grants this process ended lately: their own jobs, arriving after the pass that ended them, need no query. */
   private readonly recentlyEnded = new RecentSet(60_000, 50_000);
 
   constructor(
-    private readonly prisma: PrismaService,
     private readonly grants: GrantsRepository,
-    private readonly extensions: GrantExtensionsRepository,
+    private readonly expiryPass: ExpiryPass,
     private readonly extensionsService: GrantExtensions,
-    private readonly audit: AuditRepository,
     private readonly transitions: GrantTransitions,
     private readonly effects: GrantEffects,
     private readonly idempotency: IdempotencyRepository,
@@ -42,7 +40,21 @@ export class GrantExpiry {
   ) {}
 
   /**
-   * Handles a tenant's expiry job for `dueAt` (ms): a pass over its due grants that started after the job did
+   * Handles the expiry job of the bucket ending at `dueAt` (ms since the epoch, see expiryBucket): passes across
+   * all tenants that never wait for a lock (ExpiryPass.across), then a pass of their own, which waits, for each
+   * tenant that still has a grant due by `dueAt` (held by another transaction, or with a pending extension).
+   */
+  async expireBucket(dueAt: number): Promise<DueResult> {
+    if (Date.now() < dueAt) return { done: false, retryAt: new Date(dueAt) };
+    await this.passesAcross.run('');
+    const behind = await this.grants.tenantsWithDue(new Date(dueAt), BEHIND_TENANTS);
+    const passes = await Promise.all(behind.map((tenantId) => this.passes.run(tenantId)));
+    if (behind.length < BEHIND_TENANTS && passes.every((pass) => pass.complete)) return { done: true };
+    return { done: false, retryAt: new Date(Date.now() + RECHECK_MS) };
+  }
+
+  /**
+   * Handles a tenant's expiry job for `dueAt` (ms; jobs enqueued before bucket jobs spanned tenants): a pass over its due grants that started after the job did
    * (shared with the tenant's other jobs, see KeyedCoalescer). A due grant the pass skipped because another
    * transaction held its row is looked at again shortly.
    */
@@ -72,48 +84,30 @@ export class GrantExpiry {
     return { done: false, retryAt: new Date(Date.now() + RECHECK_MS) };
   }
 
-  /**
-   * One transaction per batch: the grants, their pending extensions, and their `grant.expired` events (each with
-   * the grant as it ended and `access_remains`) chained under one head lock.
-   */
+  /** Ends the tenant's grants due at `now` (batches of EXPIRY_BATCH, each a transaction: ExpiryPass.forTenant). */
   async expireDue(tenantId: string, now = new Date()): Promise<number> {
     return (await this.pass(tenantId, now)).ended;
   }
 
   /** `complete`: every grant due at `now` was ended (none skipped as held, no batch left over). */
-  private async pass(tenantId: string, now: Date): Promise<{ ended: number; complete: boolean }> {
+  private pass(tenantId: string, now: Date): Promise<{ ended: number; complete: boolean }> {
+    return this.batches(() => this.expiryPass.forTenant(tenantId, now, EXPIRY_BATCH));
+  }
+
+  /**
+   * Runs `batch` until one is not full. A tenant's pass also stops at rows it skipped as held (they would come
+   * first again: left to the job's second look); a pass across tenants goes on while it ends some, and leaves what
+   * it skipped to the tenants' own passes.
+   */
+  private async batches(batch: () => Promise<PassResult>, across = false): Promise<{ ended: number; complete: boolean }> {
     let total = 0;
     for (let round = 0; round < 100; round += 1) {
-      let skipped = 0;
-      const ended = await this.prisma.rawTransaction(async (tx) => {
-        const due = await this.grants.expireDue(tx, tenantId, now, EXPIRY_BATCH);
-        skipped = due.skipped;
-        const expired = due.ended;
-        if (expired.length === 0) return [];
-        const extending = expired.filter((grant) => grant.extensions.some((e) => e.status === 'pending')).map((grant) => grant.id);
-        if (extending.length > 0) await this.extensions.cancelPendingOf(tx, tenantId, extending, now, 'the grant expired');
-        const grants = expired.map((grant) => withPendingExtensionsEnded(grant, 'cancelled', now, 'the grant expired'));
-        const { live, head } = await this.grants.liveForLockingHead(tx, tenantId, grants, now);
-        const events = toStage(
-          grants.map((grant) => ({
-            actor: systemActor,
-            action: 'grant.expired',
-            targetType: 'grant',
-            targetId: grant.id,
-            data: grantEventData('grant.expired', grant, { from: 'active', to: 'expired', expires_at: grant.expiresAt?.toISOString() ?? null }, live),
-          })),
-        );
-        // The outbox rows go in with the events: one statement after the head lock's.
-        const outbox = this.effects.plan(tenantId, grants.map((grant, i) => ({ grant, event: 'grant.expired' as const, auditEventId: events[i].id })));
-        await this.audit.appendLocked(tx, tenantId, head ?? (await this.audit.lockHead(tx, tenantId)), events, outbox.sql);
-        return outbox.effects;
-      });
+      const { ended, skipped, full } = await batch();
       for (const change of ended) this.recentlyEnded.add(change.grant.id);
       await this.effects.committed(ended);
       total += ended.length;
-      // Held rows would come first again in the next batch: leave them to the job's second look.
-      if (skipped > 0) return { ended: total, complete: false };
-      if (ended.length < EXPIRY_BATCH) return { ended: total, complete: true };
+      if (across ? ended.length === 0 : skipped > 0) return { ended: total, complete: skipped === 0 && !full };
+      if (!full) return { ended: total, complete: skipped === 0 };
     }
     return { ended: total, complete: false };
   }
@@ -136,7 +130,8 @@ export class GrantExpiry {
    * one interval that never went out. Returns how many grants it ended.
    */
   async sweep(now = new Date()): Promise<number> {
-    let ended = 0;
+    // Most of what is overdue ends in passes across tenants; what they leave (held rows) in each tenant's own.
+    let ended = (await this.passesAcross.run('')).ended;
     for (let round = 0; round < 100; round += 1) {
       const due = await this.grants.findOverdue(now, SWEEP_BATCH);
       if (due.length === 0) break;

@@ -10,7 +10,12 @@ export interface GrantJobData {
   grantId: string;
 }
 
-/** Ends whatever of the tenant is due at `dueAt` (ms since the epoch, the end of one of its buckets, see expiryBucket). */
+/** Ends whatever is due at `dueAt` (ms since the epoch, the end of a bucket, see expiryBucket). */
+export interface DueBucketData {
+  dueAt: number;
+}
+
+/** Ends whatever of the tenant is due at `dueAt` (jobs enqueued by versions before bucket jobs spanned tenants). */
 export interface TenantDueData {
   tenantId: string;
   dueAt: number;
@@ -18,7 +23,9 @@ export interface TenantDueData {
 
 /** The grants queue's jobs, by name: one map, and exactly one handler each (JobRegistry checks it at start). */
 export interface GrantQueueJobs {
-  /** End the tenant's grants due by then: one job per tenant and EXPIRY_BUCKET_MS, whatever the number of grants. */
+  /** End every tenant's grants due by then: one job per EXPIRY_BUCKET_MS, whatever the number of grants and tenants. */
+  expire_bucket: DueBucketData;
+  /** End the tenant's grants due by then (still honoured). */
   expire_due: TenantDueData;
   /** End one grant at its expires_at (jobs enqueued by versions before expire_due; still honoured). */
   expire: GrantJobData;
@@ -27,27 +34,17 @@ export interface GrantQueueJobs {
   /** The repeatable sweep: end what is overdue, replay the outbox. */
   sweep: Record<string, never>;
 }
-export const GRANT_JOB_NAMES = ['expire_due', 'expire', 'time_out', 'sweep'] as const satisfies readonly (keyof GrantQueueJobs)[];
+export const GRANT_JOB_NAMES = ['expire_bucket', 'expire_due', 'expire', 'time_out', 'sweep'] as const satisfies readonly (keyof GrantQueueJobs)[];
 
 /**
- * Expiries are grouped per tenant into buckets of this many ms: a grant ends at most this much after its
- * expires_at plus the pass itself, and 100,000 grants due in a minute are a few thousand jobs, not 100,000.
+ * Expiries are grouped into buckets of this many ms across tenants: a grant ends at most this much after its
+ * expires_at plus the pass itself, and 100,000 grants due in a minute are 600 jobs and about as many transactions.
  */
-export const EXPIRY_BUCKET_MS = 300;
+export const EXPIRY_BUCKET_MS = 100;
 
-/**
- * Where the tenant's buckets start within EXPIRY_BUCKET_MS (ms), from its id: tenants' passes are spread over the
- * bucket instead of all falling due at the same instant, which queued a hundred passes behind each other.
- */
-export const expiryPhase = (tenantId: string): number => (parseInt(tenantId.slice(0, 8), 16) || 0) % EXPIRY_BUCKET_MS;
-
-/** The end of the tenant's bucket `at` falls in (ms since the epoch). */
-export const expiryBucket = (tenantId: string, at: Date): number => {
-  const phase = expiryPhase(tenantId);
-  return Math.ceil((at.getTime() - phase) / EXPIRY_BUCKET_MS) * EXPIRY_BUCKET_MS + phase;
-};
-// BullMQ refuses custom ids with a colon unless they have exactly three parts.
-export const tenantDueJobId = (tenantId: string, dueAt: number): string => `due-${tenantId}-${dueAt}`;
+/** The end of the bucket `at` falls in (ms since the epoch). */
+export const expiryBucket = (at: Date): number => Math.ceil(at.getTime() / EXPIRY_BUCKET_MS) * EXPIRY_BUCKET_MS;
+export const bucketJobId = (dueAt: number): string => `due-${dueAt}`;
 const legacyExpireJobId = (grantId: string): string => `grant:${grantId}:expire`;
 export const timeoutJobId = (grantId: string): string => `grant:${grantId}:timeout`;
 
@@ -72,13 +69,14 @@ export class GrantJobs {
   ) {}
 
   /**
-   * The tenant's job for the bucket `at` falls in. Idempotent: grants due in the same bucket share one job (a job id
-   * that exists is not added again), and a job left behind by an extension or a revoke finds nothing due and ends.
+   * The job of the bucket `at` falls in (the tenant is for the log). Idempotent: grants of any tenant due in the same
+   * bucket share one job (a job id that exists is not added again), and a job left behind by an extension or a
+   * revoke finds nothing due and ends.
    */
   async scheduleExpiry(tenantId: string, at: Date): Promise<boolean> {
-    const dueAt = expiryBucket(tenantId, at);
+    const dueAt = expiryBucket(at);
     try {
-      await this.redis.bounded(() => this.queue.add('expire_due', { tenantId, dueAt }, { ...RETRY, removeOnFail: true, jobId: tenantDueJobId(tenantId, dueAt), delay: Math.max(0, dueAt - Date.now()) }));
+      await this.redis.bounded(() => this.queue.add('expire_bucket', { dueAt }, { ...RETRY, removeOnFail: true, jobId: bucketJobId(dueAt), delay: Math.max(0, dueAt - Date.now()) }));
       return true;
     } catch (error) {
       if (!(error instanceof RedisUnavailableError)) this.logger.error({ err: error, tenantId, dueAt }, 'could not schedule an expiry job; the sweep will catch up');

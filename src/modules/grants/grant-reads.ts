@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Tx } from '@/infra/prisma/prisma.service';
 import type { RawTx } from '@/infra/prisma/raw-sql';
 import type { GrantRecord } from './grant.types';
-import { AccessTriple, GrantsRepository, ImpactRow } from './grants.repository';
+import type { AccessTriple } from './access-triple';
+import { GrantsRepository, ImpactRow } from './grants.repository';
 
 /** Rows per page of a plan's impact read: bounded memory, and few round trips. */
 const IMPACT_PAGE = 2000;

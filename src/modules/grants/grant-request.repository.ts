@@ -7,7 +7,8 @@ import { sharedLockSql, TenantStateRepository } from '@/modules/tenant-state/ten
 import { addOutboxSql, PendingEffectRow } from './grant-effects.repository';
 import { GrantRow, toGrantRecord } from './grant.mapper';
 import type { GrantRecord, NewGrant } from './grant.types';
-import { accessLockSql, insertGrantSql } from './grants.repository';
+import { accessLockSql } from './access-triple';
+import { insertGrantSql } from './grants.repository';
 import { saveResponseSql, StoredResponse } from './idempotency.repository';
 
 /** What storing a new grant request writes. */
@@ -77,7 +78,7 @@ export class GrantRequestRepository {
     }
     ctes.push(Prisma.sql`created AS (${insertGrantSql(tenantId, grant, gate)})`);
     ctes.push(Prisma.sql`staged AS (${stageSql(tenantId, write.events, gate)})`);
-    if (write.outbox.length > 0) ctes.push(Prisma.sql`outbox AS (${addOutboxSql(tenantId, write.outbox, gate)})`);
+    if (write.outbox.length > 0) ctes.push(Prisma.sql`outbox AS (${addOutboxSql(write.outbox, gate)})`);
     return Prisma.sql`
       WITH ${Prisma.join(ctes, ',\n')}
       SELECT counters.policy_version AS committed_version, created.*

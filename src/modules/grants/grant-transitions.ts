@@ -12,7 +12,8 @@ import { GrantExtensionsRepository } from './grant-extensions.repository';
 import { eventName, GrantTransition, isTerminal, nextStatus } from './grant-state';
 import { toGrantView } from './grant-view';
 import type { GrantRecord } from './grant.types';
-import { AccessTriple, GrantsRepository, LiveGrant, TransitionPatch, tripleKey } from './grants.repository';
+import { AccessTriple, LiveGrant, tripleKey } from './access-triple';
+import { GrantsRepository, TransitionPatch } from './grants.repository';
 
 export interface TransitionRequest {
   event: GrantTransition;
@@ -99,7 +100,7 @@ export class GrantTransitions {
   async firstEvents(tenantId: string, grant: GrantRecord, actor: Actor, events: { event: GrantEventName; data: Record<string, unknown> }[]): Promise<{ staged: StagedEvent[]; outbox: PendingEffectRow[] }> {
     const live = events.some(({ event }) => endsGrant(event)) ? await this.grants.liveFor(this.prisma, tenantId, [grant], new Date()) : undefined;
     const staged = toStage(events.map(({ event, data }) => ({ actor, action: event, targetType: 'grant', targetId: grant.id, data: grantEventData(event, grant, data, live) })));
-    const outbox = outboxRows(tenantId, events.map(({ event }, i) => ({ grantId: grant.id, event, auditEventId: staged[i].id })));
+    const outbox = outboxRows(events.map(({ event }, i) => ({ tenantId, grantId: grant.id, event, auditEventId: staged[i].id })));
     return { staged, outbox };
   }
 
@@ -107,7 +108,7 @@ export class GrantTransitions {
     const live = endsGrant(event) ? await this.grants.liveFor(tx, tenantId, [triple], now) : undefined;
     const input = { actor, action: event, targetType: 'grant', targetId: grant.id, data: grantEventData(event, grant, data, live) };
     const audited = await this.audit.append(tx, tenantId, input);
-    const [change] = await this.effects.record(tx, tenantId, [{ grant, event, auditEventId: audited.id }]);
+    const [change] = await this.effects.record(tx, [{ grant, event, auditEventId: audited.id }]);
     return change;
   }
 

@@ -5,6 +5,7 @@ import { GrantActivation } from './grant-activation';
 import { GrantApprovalsRepository } from './grant-approvals.repository';
 import { GrantEffects } from './grant-effects';
 import { GrantEffectsRepository } from './grant-effects.repository';
+import { ExpiryPass } from './expiry-pass';
 import { GrantExpiry } from './grant-expiry';
 import { GrantExtensionsRepository } from './grant-extensions.repository';
 import { GrantExtensions } from './grant-extensions.service';
@@ -46,6 +47,7 @@ export class GrantsModule {
         GrantExtensions,
         GrantActivation,
         GrantExpiry,
+        ExpiryPass,
         ...(options.worker ? [GrantsProcessor] : []),
       ],
       exports: [GrantTransitions, GrantEffects, GrantReads, GrantsRepository, GrantApprovalsRepository, GrantExpiry, GrantLifecycle, GrantExtensions, GrantActivation],

@@ -19,6 +19,7 @@ export class GrantsProcessor extends WorkerHost implements OnApplicationBootstra
   ) {
     super();
     registry.register<GrantQueueJobs>(GRANTS_QUEUE, GRANT_JOB_NAMES, {
+      expire_bucket: (data, job, token) => this.until(this.expiry.expireBucket(data.dueAt), job, token),
       expire_due: (data, job, token) => this.until(this.expiry.expireTenant(data.tenantId, data.dueAt), job, token),
       expire: (data, job, token) => this.until(this.expiry.expire(data.tenantId, data.grantId), job, token),
       time_out: (data, job, token) => this.until(this.expiry.timeOut(data.tenantId, data.grantId), job, token),

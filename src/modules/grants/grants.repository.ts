@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PrismaService, Tx } from '@/infra/prisma/prisma.service';
 import type { RawTx } from '@/infra/prisma/raw-sql';
@@ -6,6 +5,7 @@ import { LockedHead, lockHeadSql } from '@/modules/audit/audit.repository';
 import { afterCursor } from '@/infra/prisma/keyset';
 import { Prisma } from '@/generated/prisma/client';
 import type { EntityUid } from '@/infra/cedar/cedar-types';
+import { AccessTriple, accessLockSql, LiveByTenant, LiveGrant, LiveRow, liveForSql, TenantTriple, TripleRow, tripleOfRow, tryAccessLockSql } from './access-triple';
 import type { Cursor } from '@/common/http/pagination';
 import { allowedFrom, GrantStatus, GrantTransition } from './grant-state';
 import { GRANT_DETAILS_JSON, GRANT_ROW, GrantDetailsJson, GrantRow, toGrantRecord, withDetails, withDetailsFromJson } from './grant.mapper';
@@ -27,19 +27,6 @@ export interface ImpactRow {
   approvalGroups: GrantApprovalGroup[];
 }
 
-/** Who has access to what: the triple the access check answers for. */
-export interface AccessTriple {
-  principal: EntityUid;
-  action: EntityUid;
-  resource: EntityUid;
-}
-
-export const tripleKey = (t: AccessTriple): string =>
-  JSON.stringify([t.principal.type, t.principal.id, t.action.type, t.action.id, t.resource.type, t.resource.id]);
-
-/** A signed 64-bit advisory-lock key for a tenant's triple. */
-const lockKey = (tenantId: string, t: AccessTriple): bigint => createHash('sha256').update(tenantId).update(tripleKey(t)).digest().readBigInt64BE(0);
-
 export interface TransitionPatch {
   durationSeconds?: number;
   activatedAt?: Date;
@@ -50,51 +37,6 @@ export interface TransitionPatch {
   policySetVersion?: bigint;
   auditSession?: boolean;
   revokeSeq?: bigint;
-}
-
-/** The live grant that still covers a triple: what `access_remains` says. */
-export interface LiveGrant {
-  id: string;
-  expiresAt: Date;
-}
-
-type TripleRow = { principal_type: string; principal_id: string; action_type: string; action_id: string; resource_type: string; resource_id: string };
-const tripleOfRow = (r: TripleRow): AccessTriple => ({
-  principal: { type: r.principal_type, id: r.principal_id },
-  action: { type: r.action_type, id: r.action_id },
-  resource: { type: r.resource_type, id: r.resource_id },
-});
-
-/**
- * lockAccess as one statement's SQL (one row, column `locked`): the locks are taken in key order when the row is
- * read, so a statement that needs them before its row locks reads it first (grant-request.repository.ts).
- */
-export function accessLockSql(tenantId: string, triples: AccessTriple[]): Prisma.Sql {
-  const keys = [...new Set(triples.map((t) => lockKey(tenantId, t)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return Prisma.sql`SELECT count(pg_advisory_xact_lock(k))::int AS locked FROM (SELECT unnest(${keys}::bigint[]) AS k ORDER BY k) AS ordered`;
-}
-
-type LiveRow = { n: number; id: string; expires_at: Date };
-
-/**
- * liveFor's SELECT as SQL (rows n, id, expires_at; n numbers the distinct triples from 1) and how to read its rows;
- * null when there is no triple.
- */
-function liveForSql(tenantId: string, triples: AccessTriple[], now: Date): { sql: Prisma.Sql; read: (rows: LiveRow[]) => Map<string, LiveGrant> } | null {
-  const unique = [...new Map(triples.map((t) => [tripleKey(t), t])).values()];
-  if (unique.length === 0) return null;
-  const column = (pick: (t: AccessTriple) => string) => unique.map(pick);
-  const sql = Prisma.sql`
-    SELECT t.n::int AS n, g.id, g.expires_at
-    FROM unnest(${column((t) => t.principal.type)}::text[], ${column((t) => t.principal.id)}::text[], ${column((t) => t.action.type)}::text[],
-                ${column((t) => t.action.id)}::text[], ${column((t) => t.resource.type)}::text[], ${column((t) => t.resource.id)}::text[])
-         WITH ORDINALITY AS t(pt, pi, at, ai, rt, ri, n)
-    CROSS JOIN LATERAL (
-      SELECT id, expires_at FROM grants g
-      WHERE g.tenant_id = ${tenantId}::uuid AND g.status = 'active' AND g.principal_type = t.pt AND g.principal_id = t.pi
-        AND g.action_type = t.at AND g.action_id = t.ai AND g.resource_type = t.rt AND g.resource_id = t.ri AND g.expires_at > ${now}
-      ORDER BY g.expires_at DESC LIMIT 1) g`;
-  return { sql, read: (rows) => new Map(rows.map((row) => [tripleKey(unique[row.n - 1]), { id: row.id, expiresAt: row.expires_at }])) };
 }
 
 const iso = (date: Date | null): string | null => date?.toISOString() ?? null;
@@ -210,6 +152,50 @@ export class GrantsRepository {
     return { ended: rows.map((row) => toGrantRecord(withDetailsFromJson(row))), skipped: due.length - rows.length };
   }
 
+  /**
+   * Due grants of every tenant, earliest first (up to `limit`), their rows locked until the transaction ends; rows
+   * another transaction holds are left out (SKIP LOCKED), so this never waits (GrantExpiry.passAcross).
+   */
+  async lockDueAcross(tx: RawTx, now: Date, limit: number): Promise<(TenantTriple & { id: string })[]> {
+    const rows = await tx.$queryRaw<(TripleRow & { id: string; tenant_id: string })[]>`
+      SELECT id, tenant_id, principal_type, principal_id, action_type, action_id, resource_type, resource_id FROM grants
+      WHERE status = 'active' AND expires_at <= ${now} ORDER BY expires_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+    return rows.map((row) => ({ id: row.id, tenantId: row.tenant_id, triple: tripleOfRow(row) }));
+  }
+
+  /** Takes the free access locks of these triples without waiting (tryAccessLockSql): tells which were taken. */
+  async tryLockAccess(tx: RawTx, items: TenantTriple[]): Promise<(item: TenantTriple) => boolean> {
+    const locks = tryAccessLockSql(items);
+    return locks.read(await tx.$queryRaw<{ k: bigint }[]>(locks.sql));
+  }
+
+  /**
+   * Ends these grants, whose rows the caller locked, if still active, due at `now` and without a pending extension
+   * (whose end would wait for its row); returned whole (expireDue).
+   */
+  async expireLockedUnextended(tx: RawTx, ids: string[], now: Date): Promise<GrantRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await tx.$queryRaw<(GrantRow & GrantDetailsJson)[]>`
+      UPDATE grants SET status = 'expired', ended_at = ${now}, ended_reason = 'expired'
+      WHERE id = ANY(${ids}::uuid[]) AND status = 'active' AND expires_at <= ${now}
+        AND NOT EXISTS (SELECT 1 FROM grant_extensions e WHERE e.tenant_id = grants.tenant_id AND e.grant_id = grants.id AND e.status = 'pending')
+      RETURNING ${GRANT_ROW}, ${GRANT_DETAILS_JSON}`;
+    return rows.map((row) => toGrantRecord(withDetailsFromJson(row)));
+  }
+
+  /** liveFor across tenants: by tenant, then by tripleKey. */
+  async liveForAcross(tx: RawTx, items: TenantTriple[], now: Date): Promise<LiveByTenant> {
+    const live = liveForSql(items, now);
+    return live ? live.read(await tx.$queryRaw<LiveRow[]>(live.sql)) : new Map();
+  }
+
+  /** Tenants that have an active grant due at `now` (at most `limit`): what a pass across tenants left behind. */
+  async tenantsWithDue(now: Date, limit: number): Promise<string[]> {
+    const rows = await this.prisma.raw.$queryRaw<{ tenant_id: string }[]>`
+      SELECT DISTINCT tenant_id FROM grants WHERE status = 'active' AND expires_at <= ${now} LIMIT ${limit}`;
+    return rows.map((row) => row.tenant_id);
+  }
+
   /** True when an active grant of the tenant has reached its expires_at. */
   async hasDue(tenantId: string, now: Date): Promise<boolean> {
     return (await this.prisma.grant.findFirst({ where: { tenantId, status: 'active', expiresAt: { lte: now } }, select: { id: true } })) !== null;
@@ -217,9 +203,9 @@ export class GrantsRepository {
 
   /** For each triple, the active grant with the latest expiry after `now`, if any (keyed by tripleKey). */
   async liveFor(tx: RawTx, tenantId: string, triples: AccessTriple[], now: Date): Promise<Map<string, LiveGrant>> {
-    const live = liveForSql(tenantId, triples, now);
+    const live = liveForSql(triples.map((triple) => ({ tenantId, triple })), now);
     if (!live) return new Map();
-    return live.read(await tx.$queryRaw<LiveRow[]>(live.sql));
+    return live.read(await tx.$queryRaw<LiveRow[]>(live.sql)).get(tenantId) ?? new Map();
   }
 
   /**
@@ -227,7 +213,7 @@ export class GrantsRepository {
    * appends next (an expiry pass): `head` is null when the tenant has no head row yet.
    */
   async liveForLockingHead(tx: RawTx, tenantId: string, triples: AccessTriple[], now: Date): Promise<{ live: Map<string, LiveGrant>; head: LockedHead | null }> {
-    const live = liveForSql(tenantId, triples, now);
+    const live = liveForSql(triples.map((triple) => ({ tenantId, triple })), now);
     const rows = await tx.$queryRaw<(Partial<LiveRow> & { seq: bigint | null; hash: string | null; staged: boolean | null })[]>`
       WITH head AS (${lockHeadSql(tenantId)})${live ? Prisma.sql`, live AS (${live.sql})` : Prisma.empty}
       SELECT head.seq, head.hash, head.staged${live ? Prisma.sql`, live.n, live.id, live.expires_at` : Prisma.empty}
@@ -235,7 +221,7 @@ export class GrantsRepository {
     const [first] = rows;
     const head = first.seq !== null && first.hash !== null ? { seq: first.seq, hash: first.hash, staged: first.staged === true } : null;
     const found = rows.filter((row): row is LiveRow & typeof row => row.n !== undefined && row.n !== null);
-    return { live: live ? live.read(found) : new Map<string, LiveGrant>(), head };
+    return { live: (live ? live.read(found).get(tenantId) : undefined) ?? new Map<string, LiveGrant>(), head };
   }
 
   async list(tenantId: string, filters: GrantFilters, limit: number, after?: Cursor): Promise<GrantRecord[]> {

@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '@/infra/prisma/prisma.service';
+import type { RawTx } from '@/infra/prisma/raw-sql';
+import { AuditRepository, LockedHead } from '@/modules/audit/audit.repository';
+import { systemActor } from '@/modules/audit/actors';
+import { toStage } from '@/modules/audit/audit-pending.repository';
+import type { StagedEvent } from '@/modules/audit/audit-chain';
+import type { LiveByTenant } from './access-triple';
+import { GrantEffects, PendingEffects } from './grant-effects';
+import { GrantExtensionsRepository } from './grant-extensions.repository';
+import { grantEventData } from './grant-transitions';
+import { GrantRecord, withPendingExtensionsEnded } from './grant.types';
+import { GrantsRepository } from './grants.repository';
+
+/** What one pass's transaction did: the changes whose effects are owed once it committed. */
+export interface PassResult {
+  ended: PendingEffects[];
+  /** Due grants the pass saw but left for another pass (their rows, access locks or head were held). */
+  skipped: number;
+  /** The pass took as many due grants as it was allowed to: more may be due. */
+  full: boolean;
+}
+
+const REASON = 'the grant expired';
+
+/**
+ * One transaction that ends due grants: the grants, their pending extensions, and their `grant.expired` events
+ * (each with the grant as it ended and `access_remains`) chained after the tenant's head, with the outbox rows.
+ */
+@Injectable()
+export class ExpiryPass {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly grants: GrantsRepository,
+    private readonly extensions: GrantExtensionsRepository,
+    private readonly audit: AuditRepository,
+    private readonly effects: GrantEffects,
+  ) {}
+
+  /** Up to `limit` of the tenant's due grants, waiting for the access locks and the head (7 statements). */
+  forTenant(tenantId: string, now: Date, limit: number): Promise<PassResult> {
+    return this.prisma.rawTransaction(async (tx) => {
+      const due = await this.grants.expireDue(tx, tenantId, now, limit);
+      const result = { skipped: due.skipped, full: due.ended.length + due.skipped === limit };
+      if (due.ended.length === 0) return { ended: [], ...result };
+      // Before the head lock: the sweeper times an extension out holding its row, then waits for the head.
+      const extending = due.ended.filter((grant) => grant.extensions.some((e) => e.status === 'pending')).map((grant) => grant.id);
+      await this.extensions.cancelPendingOf(tx, tenantId, extending, now, REASON);
+      const ended = due.ended.map((grant) => withPendingExtensionsEnded(grant, 'cancelled', now, REASON));
+      const { live, head } = await this.grants.liveForLockingHead(tx, tenantId, ended, now);
+      const heads = new Map([[tenantId, head ?? (await this.audit.lockHead(tx, tenantId))]]);
+      return { ended: await this.record(tx, ended, heads, new Map([[tenantId, live]])), ...result };
+    });
+  }
+
+  /**
+   * Up to `limit` due grants of all tenants, earliest first, never waiting for a lock: a grant whose row, access
+   * lock or tenant's head another transaction holds is skipped, and so is a grant with a pending extension (ending
+   * that would wait for its row); GrantExpiry hands their tenants to forTenant. One tenant's long transaction (a
+   * stalled process) thus delays no other tenant's expiry.
+   */
+  across(now: Date, limit: number): Promise<PassResult> {
+    return this.prisma.rawTransaction(async (tx) => {
+      const due = await this.grants.lockDueAcross(tx, now, limit);
+      const full = due.length === limit;
+      if (due.length === 0) return { ended: [], skipped: 0, full };
+      const accessible = due.filter(await this.grants.tryLockAccess(tx, due));
+      const heads = await this.audit.tryLockHeads(tx, [...new Set(accessible.map((grant) => grant.tenantId))]);
+      const ended = await this.grants.expireLockedUnextended(tx, accessible.filter((grant) => heads.has(grant.tenantId)).map((grant) => grant.id), now);
+      const skipped = due.length - ended.length;
+      if (ended.length === 0) return { ended: [], skipped, full };
+      const live = await this.grants.liveForAcross(tx, ended.map((grant) => ({ tenantId: grant.tenantId, triple: grant })), now);
+      return { ended: await this.record(tx, ended, heads, live), skipped, full };
+    });
+  }
+
+  /** The ended grants' events and outbox rows, the events after each tenant's locked head. */
+  private async record(tx: RawTx, grants: GrantRecord[], heads: Map<string, LockedHead>, live: LiveByTenant): Promise<PendingEffects[]> {
+    const events = toStage(
+      grants.map((grant) => ({
+        actor: systemActor,
+        action: 'grant.expired',
+        targetType: 'grant',
+        targetId: grant.id,
+        data: grantEventData('grant.expired', grant, { from: 'active', to: 'expired', expires_at: grant.expiresAt?.toISOString() ?? null }, live.get(grant.tenantId)),
+      })),
+    );
+    const byTenant = new Map<string, StagedEvent[]>();
+    grants.forEach((grant, i) => byTenant.set(grant.tenantId, [...(byTenant.get(grant.tenantId) ?? []), events[i]]));
+    // The outbox rows go in with the events: one statement after the head locks'.
+    const outbox = this.effects.plan(grants.map((grant, i) => ({ grant, event: 'grant.expired' as const, auditEventId: events[i].id })));
+    await this.audit.appendAcross(tx, heads, byTenant, outbox.sql);
+    return outbox.effects;
+  }
+}
