@@ -16,6 +16,7 @@ const EXPIRY_BATCH = 500;
 const RECHECK_MS = 1000;
 /** Tenants handed to passes of their own after a pass across tenants, at most, per job. */
 const BEHIND_TENANTS = 100;
+const BEHIND_AT_ONCE = 4;
 
 export type DueResult = { done: true } | { done: false; retryAt: Date };
 
@@ -25,7 +26,7 @@ export class GrantExpiry {
   private readonly logger = new Logger('GrantExpiry');
   private readonly passes = new KeyedCoalescer((tenantId) => this.pass(tenantId, new Date()));
   /** Passes across tenants: one in flight in this process, shared by the bucket jobs that arrive meanwhile. */
-  private readonly passesAcross = new KeyedCoalescer(() => this.batches(() => this.expiryPass.across(new Date(), EXPIRY_BATCH), true));
+  private readonly passesAcross = new KeyedCoalescer(() => this.passAcross());
   /** Grants this process ended lately: their own jobs, arriving after the pass that ended them, need no query. */
   private readonly recentlyEnded = new RecentSet(60_000, 50_000);
 
@@ -46,16 +47,30 @@ export class GrantExpiry {
    */
   async expireBucket(dueAt: number): Promise<DueResult> {
     if (Date.now() < dueAt) return { done: false, retryAt: new Date(dueAt) };
-    await this.passesAcross.run('');
-    const behind = await this.grants.tenantsWithDue(new Date(dueAt), BEHIND_TENANTS);
-    const passes = await Promise.all(behind.map((tenantId) => this.passes.run(tenantId)));
-    if (behind.length < BEHIND_TENANTS && passes.every((pass) => pass.complete)) return { done: true };
+    const { behind } = await this.passesAcross.run('');
+    let complete = behind.length < BEHIND_TENANTS;
+    // A few at a time: each holds a pooled connection, possibly waiting for a lock, for the whole pass.
+    for (let i = 0; i < behind.length; i += BEHIND_AT_ONCE) {
+      const passes = await Promise.all(behind.slice(i, i + BEHIND_AT_ONCE).map((tenantId) => this.passes.run(tenantId)));
+      complete &&= passes.every((pass) => pass.complete);
+    }
+    if (complete) return { done: true };
     return { done: false, retryAt: new Date(Date.now() + RECHECK_MS) };
   }
 
   /**
-   * Handles a tenant's expiry job for `dueAt` (ms; jobs enqueued before bucket jobs spanned tenants): a pass over its due grants that started after the job did
-   * (shared with the tenant's other jobs, see KeyedCoalescer). A due grant the pass skipped because another
+   * Batches across tenants until none is left (batches), then the tenants that still have a grant due at the
+   * start (at most BEHIND_TENANTS), read once for every job that shares the pass: each job's bucket ended before it.
+   */
+  private async passAcross(): Promise<{ ended: number; behind: string[] }> {
+    const startedAt = new Date();
+    const { ended } = await this.batches(() => this.expiryPass.across(new Date(), EXPIRY_BATCH), true);
+    return { ended, behind: await this.grants.tenantsWithDue(startedAt, BEHIND_TENANTS) };
+  }
+
+  /**
+   * Handles a tenant's expiry job for `dueAt` (ms; jobs enqueued before bucket jobs spanned tenants): a pass over
+   * its due grants that started after the job did (shared with the tenant's other jobs, see KeyedCoalescer). A due grant the pass skipped because another
    * transaction held its row is looked at again shortly.
    */
   async expireTenant(tenantId: string, dueAt: number): Promise<DueResult> {
