@@ -3,7 +3,7 @@ import { ApprovalTokensService } from '../src/modules/approvals/approval-tokens.
 import { GrantExpiry } from '../src/modules/grants/grant-expiry';
 import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
-import { action, host, user } from './support/grants';
+import { action, host, user, waitFor } from './support/grants';
 
 /** PRODUCT.md section 14 and fault 5 of issue 10: an extension is decided by Cedar and, where required, approved. */
 describe('extensions', () => {
@@ -217,8 +217,14 @@ describe('extensions', () => {
   // By the tenant's own pass (the sweep, a job of an earlier version) and by a bucket's job, whose pass across tenants
   // leaves a grant with a pending extension to its tenant's own pass.
   const passes = [
-    ['the tenant\'s pass', async () => expect(await t.app.get(GrantExpiry).expireDue(tenant.id)).toBe(1)],
-    ['a bucket job', async () => expect(await t.app.get(GrantExpiry).expireBucket(Date.now())).toEqual({ done: true })],
+    ['the tenant\'s pass', async (_id: string) => expect(await t.app.get(GrantExpiry).expireDue(tenant.id)).toBe(1)],
+    [
+      'a bucket job',
+      async (id: string) => {
+        expect(await t.app.get(GrantExpiry).expireBucket(Date.now())).toEqual({ done: true });
+        await waitFor(async () => (await grant(id)).status, (status) => status === 'expired', 10_000);
+      },
+    ],
   ] as const;
   it.each(passes)('a grant that expires (%s) is recorded as it ended, with its decided and pending extensions and their approvals', async (_name, pass) => {
     const { id } = await approvedSudo();
@@ -232,7 +238,7 @@ describe('extensions', () => {
     } finally {
       await db.end();
     }
-    await pass();
+    await pass(id);
     const { events: _events, ...ended } = await grant(id);
     expect(ended).toMatchObject({ status: 'expired', pending_extension: null, extensions: [{ status: 'approved' }, { status: 'cancelled' }] });
     const audited = await tenant.as('auditor')({ method: 'GET', url: `/v1/audit/events?target_id=${id}&action=grant.expired` });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@/infra/prisma/prisma.service';
+import { PrismaService, shortenIdleTransaction } from '@/infra/prisma/prisma.service';
 import type { RawTx } from '@/infra/prisma/raw-sql';
 import { AuditRepository, LockedHead } from '@/modules/audit/audit.repository';
 import { systemActor } from '@/modules/audit/actors';
@@ -22,6 +22,8 @@ export interface PassResult {
 }
 
 const REASON = 'the grant expired';
+/** A pass across tenants idle this long inside its transaction (its process stalled) is ended by PostgreSQL. */
+const ACROSS_IDLE_MS = 1000;
 
 /**
  * One transaction that ends due grants: the grants, their pending extensions, and their `grant.expired` events
@@ -45,8 +47,10 @@ export class ExpiryPass {
       if (due.ended.length === 0) return { ended: [], ...result };
       // Before the head lock: the sweeper times an extension out holding its row, then waits for the head.
       const extending = due.ended.filter((grant) => grant.extensions.some((e) => e.status === 'pending')).map((grant) => grant.id);
-      await this.extensions.cancelPendingOf(tx, tenantId, extending, now, REASON);
-      const ended = due.ended.map((grant) => withPendingExtensionsEnded(grant, 'cancelled', now, REASON));
+      // When the grants ended (the UPDATE's time, after the access locks were awaited), not when the pass began.
+      const endedAt = due.ended[0].endedAt ?? now;
+      await this.extensions.cancelPendingOf(tx, tenantId, extending, endedAt, REASON);
+      const ended = due.ended.map((grant) => withPendingExtensionsEnded(grant, 'cancelled', endedAt, REASON));
       const { live, head } = await this.grants.liveForLockingHead(tx, tenantId, ended, now);
       const heads = new Map([[tenantId, head ?? (await this.audit.lockHead(tx, tenantId))]]);
       return { ended: await this.record(tx, ended, heads, new Map([[tenantId, live]])), ...result };
@@ -61,6 +65,8 @@ export class ExpiryPass {
    */
   across(now: Date, limit: number): Promise<PassResult> {
     return this.prisma.rawTransaction(async (tx) => {
+      // It holds rows and heads of many tenants: a stalled process must not hold them for the usual idle limit.
+      await shortenIdleTransaction(tx, ACROSS_IDLE_MS);
       const due = await this.grants.lockDueAcross(tx, now, limit);
       const full = due.length === limit;
       if (due.length === 0) return { ended: [], skipped: 0, full };

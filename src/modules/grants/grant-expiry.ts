@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG } from '@/config/config.module';
+import { ConcurrencyLimit } from '@/common/async/concurrency-limit';
 import { KeyedCoalescer } from '@/common/async/keyed-coalescer';
 import { RecentSet } from '@/common/async/recent-set';
 import type { AppConfig } from '@/config/config';
@@ -14,19 +15,24 @@ import { IdempotencyRepository } from './idempotency.repository';
 const SWEEP_BATCH = 500;
 const EXPIRY_BATCH = 500;
 const RECHECK_MS = 1000;
-/** Tenants handed to passes of their own after a pass across tenants, at most, per job. */
+/** Tenants handed to passes of their own after a pass across tenants, at most, per pass (the next pass or the sweep takes the rest). */
 const BEHIND_TENANTS = 100;
-const BEHIND_AT_ONCE = 4;
+/** Tenants' own passes run at once in the background (catchUp), at most. */
+const CATCH_UP_AT_ONCE = 4;
 
 export type DueResult = { done: true } | { done: false; retryAt: Date };
 
 /** Ends grants whose time has come. Safe to run in many workers at once: each end is a compare-and-set. */
 @Injectable()
-export class GrantExpiry {
+export class GrantExpiry implements OnApplicationShutdown {
   private readonly logger = new Logger('GrantExpiry');
   private readonly passes = new KeyedCoalescer((tenantId) => this.pass(tenantId, new Date()));
   /** Passes across tenants: one in flight in this process, shared by the bucket jobs that arrive meanwhile. */
   private readonly passesAcross = new KeyedCoalescer(() => this.passAcross());
+  /** Tenants whose own pass is queued, running, or due to look again (catchUp). */
+  private readonly catchingUp = new Set<string>();
+  private readonly catchUpSlots = new ConcurrencyLimit(CATCH_UP_AT_ONCE);
+  private stopped = false;
   /** Grants this process ended lately: their own jobs, arriving after the pass that ended them, need no query. */
   private readonly recentlyEnded = new RecentSet(60_000, 50_000);
 
@@ -42,20 +48,46 @@ export class GrantExpiry {
 
   /**
    * Handles the expiry job of the bucket ending at `dueAt` (ms since the epoch, see expiryBucket): passes across
-   * all tenants that never wait for a lock (ExpiryPass.across), then a pass of their own, which waits, for each
-   * tenant that still has a grant due by `dueAt` (held by another transaction, or with a pending extension).
+   * all tenants that never wait for a lock (ExpiryPass.across), then, in the background, a pass of their own, which
+   * waits, for each tenant that still has a grant due (held by another transaction, or with a pending extension).
    */
   async expireBucket(dueAt: number): Promise<DueResult> {
     if (Date.now() < dueAt) return { done: false, retryAt: new Date(dueAt) };
     const { behind } = await this.passesAcross.run('');
-    let complete = behind.length < BEHIND_TENANTS;
-    // A few at a time: each holds a pooled connection, possibly waiting for a lock, for the whole pass.
-    for (let i = 0; i < behind.length; i += BEHIND_AT_ONCE) {
-      const passes = await Promise.all(behind.slice(i, i + BEHIND_AT_ONCE).map((tenantId) => this.passes.run(tenantId)));
-      complete &&= passes.every((pass) => pass.complete);
-    }
-    if (complete) return { done: true };
-    return { done: false, retryAt: new Date(Date.now() + RECHECK_MS) };
+    for (const tenantId of behind) this.catchUp(tenantId);
+    return { done: true };
+  }
+
+  /**
+   * A pass of the tenant's own, in the background and a few at a time (each holds a pooled connection while it
+   * waits for a lock): a bucket job that waited for it would hold a worker slot for as long as another transaction
+   * holds the tenant's head, and every tenant's jobs would queue behind. While grants stay due (held rows, or a pass
+   * that failed on lock_timeout) it looks again RECHECK_MS later; one per tenant at a time.
+   */
+  private catchUp(tenantId: string): void {
+    if (this.stopped || this.catchingUp.has(tenantId)) return;
+    this.catchingUp.add(tenantId);
+    void this.catchUpSlots
+      .run(() => this.passes.run(tenantId))
+      .then(
+        (pass) => pass.complete,
+        (error: unknown) => {
+          this.logger.warn({ err: error, tenantId }, 'an expiry pass failed; looking again shortly');
+          return false;
+        },
+      )
+      .then((complete) => {
+        this.catchingUp.delete(tenantId);
+        if (!complete) setTimeout(() => void this.lookAgain(tenantId), RECHECK_MS).unref();
+      });
+  }
+
+  private async lookAgain(tenantId: string): Promise<void> {
+    if (await this.grants.hasDue(tenantId, new Date()).catch(() => true)) this.catchUp(tenantId);
+  }
+
+  onApplicationShutdown(): void {
+    this.stopped = true;
   }
 
   /**

@@ -129,8 +129,9 @@ export class GrantsRepository {
   }
 
   /**
-   * Ends up to `limit` of the tenant's due grants: their access locks first, then one statement; rows another
-   * transaction holds are skipped (counted in `skipped`: their jobs look again).
+   * Ends up to `limit` of the tenant's grants due at `now`: their access locks first, then one statement; rows
+   * another transaction holds are skipped (counted in `skipped`: their jobs look again). `ended_at` is when that
+   * statement ran (never before `now`), after any wait for the locks.
    */
   async expireDue(tx: RawTx, tenantId: string, now: Date, limit: number): Promise<{ ended: GrantRecord[]; skipped: number }> {
     const due = await tx.$queryRaw<(TripleRow & { id: string })[]>`
@@ -146,7 +147,7 @@ export class GrantsRepository {
     // The rows, each re-checked on its latest version; the ended rows come back whole, decisions and extensions
     // included: reading them again through the model cost more than the rest of the pass.
     const rows = await tx.$queryRaw<(GrantRow & GrantDetailsJson)[]>`
-      UPDATE grants SET status = 'expired', ended_at = ${now}, ended_reason = 'expired'
+      UPDATE grants SET status = 'expired', ended_at = GREATEST(${now}::timestamptz, statement_timestamp()), ended_reason = 'expired'
       WHERE id IN (SELECT id FROM grants WHERE id = ANY(${ids}::uuid[]) AND status = 'active' AND expires_at <= ${now} FOR UPDATE SKIP LOCKED)
       RETURNING ${GRANT_ROW}, ${GRANT_DETAILS_JSON}`;
     return { ended: rows.map((row) => toGrantRecord(withDetailsFromJson(row))), skipped: due.length - rows.length };
@@ -176,7 +177,7 @@ export class GrantsRepository {
   async expireLockedUnextended(tx: RawTx, ids: string[], now: Date): Promise<GrantRecord[]> {
     if (ids.length === 0) return [];
     const rows = await tx.$queryRaw<(GrantRow & GrantDetailsJson)[]>`
-      UPDATE grants SET status = 'expired', ended_at = ${now}, ended_reason = 'expired'
+      UPDATE grants SET status = 'expired', ended_at = GREATEST(${now}::timestamptz, statement_timestamp()), ended_reason = 'expired'
       WHERE id = ANY(${ids}::uuid[]) AND status = 'active' AND expires_at <= ${now}
         AND NOT EXISTS (SELECT 1 FROM grant_extensions e WHERE e.tenant_id = grants.tenant_id AND e.grant_id = grants.id AND e.status = 'pending')
       RETURNING ${GRANT_ROW}, ${GRANT_DETAILS_JSON}`;
