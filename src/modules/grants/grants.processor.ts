@@ -35,7 +35,11 @@ export class GrantsProcessor extends WorkerHost implements OnApplicationBootstra
 
   /** A job that is not due yet (or whose row was held) moves itself to when it is. */
   private async until(result: Promise<DueResult>, job: Job, token?: string): Promise<void> {
-    const due = await result;
+    const due = await result.catch((error: unknown) => {
+      // Rethrown for BullMQ's retries; logged, since a job that fails for good is removed (removeOnFail).
+      this.logger.warn({ err: error, job: job.name, jobId: job.id, attempt: job.attemptsMade + 1 }, 'a grant job failed; BullMQ retries it while attempts remain');
+      throw error;
+    });
     if (!due.done && token) {
       await job.moveToDelayed(due.retryAt.getTime(), token);
       throw new DelayedError();
