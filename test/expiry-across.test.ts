@@ -90,6 +90,30 @@ describe('expiry across tenants', () => {
     for (const tenant of tenants) expect(await verify(tenant)).toMatchObject({ valid: true });
   });
 
+  it('ends a grant that fell due while its tenant\'s own pass was waiting for the held head', async () => {
+    const [first, second] = [await grant(tenants[0], 'first'), await grant(tenants[0], 'second')];
+    await waitFor(() => db.query('SELECT count(*)::int AS n FROM audit_pending'), (r) => r.rows[0].n === 0, 5_000);
+    const holder = new Client({ connectionString: t.config.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT seq FROM audit_heads WHERE tenant_id = $1 FOR UPDATE', [tenants[0].id]);
+      await makeDue([first]);
+      // Hands the tenant to a pass of its own, which waits for the head.
+      expect(await within(t.app.get(GrantExpiry).expireBucket(Date.now()), 3_000)).toEqual({ done: true });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Due after that pass began: the next bucket's job must not leave it to the sweep (an hour away here).
+      await makeDue([second], 50);
+      expect(await within(t.app.get(GrantExpiry).expireBucket(Date.now()), 3_000)).toEqual({ done: true });
+      await holder.query('COMMIT');
+      await waitFor(() => status(second), (s) => s === 'expired', 5_000);
+      expect(await status(first)).toBe('expired');
+    } finally {
+      await holder.end();
+    }
+    expect(await verify(tenants[0])).toMatchObject({ valid: true });
+  });
+
   it('ends a grant whose access lock another transaction holds once that transaction ends, not before', async () => {
     const id = await grant(tenants[1], 'locked');
     // The key the service takes for the triple, held by a transaction of this test.

@@ -5,7 +5,7 @@ import { AuditRepository, LockedHead } from '@/modules/audit/audit.repository';
 import { systemActor } from '@/modules/audit/actors';
 import { toStage } from '@/modules/audit/audit-pending.repository';
 import type { StagedEvent } from '@/modules/audit/audit-chain';
-import type { LiveByTenant } from './access-triple';
+import type { LiveByTenant, LiveGrant } from './access-triple';
 import { GrantEffects, PendingEffects } from './grant-effects';
 import { GrantExtensionsRepository } from './grant-extensions.repository';
 import { grantEventData } from './grant-transitions';
@@ -24,6 +24,24 @@ export interface PassResult {
 const REASON = 'the grant expired';
 /** A pass across tenants idle this long inside its transaction (its process stalled) is ended by PostgreSQL. */
 const ACROSS_IDLE_MS = 1000;
+
+/**
+ * `live` (read as of the pass's start) without the grants that expired before `endedAt`: a grant of the same triple
+ * that expired before the ended grant's `ended_at` (an UPDATE that waited for access locks) leaves no access either.
+ * Filtered once per tenant and end time (a pass's grants share one).
+ */
+function remainingAt(live: LiveByTenant): (grant: GrantRecord) => Map<string, LiveGrant> | undefined {
+  const filtered = new Map<string, Map<string, LiveGrant>>();
+  return (grant) => {
+    const ofTenant = live.get(grant.tenantId);
+    const endedAt = grant.endedAt;
+    if (!ofTenant || !endedAt) return ofTenant;
+    const key = `${grant.tenantId} ${endedAt.getTime()}`;
+    let remaining = filtered.get(key);
+    if (!remaining) filtered.set(key, (remaining = new Map([...ofTenant].filter(([, other]) => other.expiresAt > endedAt))));
+    return remaining;
+  };
+}
 
 /**
  * One transaction that ends due grants: the grants, their pending extensions, and their `grant.expired` events
@@ -82,13 +100,14 @@ export class ExpiryPass {
 
   /** The ended grants' events and outbox rows, the events after each tenant's locked head. */
   private async record(tx: RawTx, grants: GrantRecord[], heads: Map<string, LockedHead>, live: LiveByTenant): Promise<PendingEffects[]> {
+    const remaining = remainingAt(live);
     const events = toStage(
       grants.map((grant) => ({
         actor: systemActor,
         action: 'grant.expired',
         targetType: 'grant',
         targetId: grant.id,
-        data: grantEventData('grant.expired', grant, { from: 'active', to: 'expired', expires_at: grant.expiresAt?.toISOString() ?? null }, live.get(grant.tenantId)),
+        data: grantEventData('grant.expired', grant, { from: 'active', to: 'expired', expires_at: grant.expiresAt?.toISOString() ?? null }, remaining(grant)),
       })),
     );
     const byTenant = new Map<string, StagedEvent[]>();

@@ -29,8 +29,8 @@ export class GrantExpiry implements OnApplicationShutdown {
   private readonly passes = new KeyedCoalescer((tenantId) => this.pass(tenantId, new Date()));
   /** Passes across tenants: one in flight in this process, shared by the bucket jobs that arrive meanwhile. */
   private readonly passesAcross = new KeyedCoalescer(() => this.passAcross());
-  /** Tenants whose own pass is queued, running, or due to look again (catchUp). */
-  private readonly catchingUp = new Set<string>();
+  /** Tenants whose own pass is queued or running (catchUp), each with whether it was asked for again meanwhile. */
+  private readonly catchingUp = new Map<string, boolean>();
   private readonly catchUpSlots = new ConcurrencyLimit(CATCH_UP_AT_ONCE);
   private stopped = false;
   /** Grants this process ended lately: their own jobs, arriving after the pass that ended them, need no query. */
@@ -65,8 +65,13 @@ export class GrantExpiry implements OnApplicationShutdown {
    * that failed on lock_timeout) it looks again RECHECK_MS later; one per tenant at a time.
    */
   private catchUp(tenantId: string): void {
-    if (this.stopped || this.catchingUp.has(tenantId)) return;
-    this.catchingUp.add(tenantId);
+    if (this.stopped) return;
+    // Asked while its pass is queued or running: that pass may have started before these grants fell due.
+    if (this.catchingUp.has(tenantId)) {
+      this.catchingUp.set(tenantId, true);
+      return;
+    }
+    this.catchingUp.set(tenantId, false);
     void this.catchUpSlots
       .run(() => this.passes.run(tenantId))
       .then(
@@ -77,8 +82,10 @@ export class GrantExpiry implements OnApplicationShutdown {
         },
       )
       .then((complete) => {
+        const askedAgain = this.catchingUp.get(tenantId) === true;
         this.catchingUp.delete(tenantId);
-        if (!complete) setTimeout(() => void this.lookAgain(tenantId), RECHECK_MS).unref();
+        if (askedAgain) this.catchUp(tenantId);
+        else if (!complete) setTimeout(() => void this.lookAgain(tenantId), RECHECK_MS).unref();
       });
   }
 
