@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { accessLockKey } from '@/modules/grants/access-triple';
 import { GrantExpiry } from '@/modules/grants/grant-expiry';
+import { holdChainHead } from './support/chain-head';
 import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 import { action, host, permitPolicy, user, waitFor } from './support/grants';
@@ -58,18 +59,19 @@ describe('expiry across tenants', () => {
     expect(outbox.rows[0].n).toBe(0);
   });
 
+  /** Holds the tenant's chain head once its grants' events are chained (none staged). */
+  const holdHead = async (tenant: TestTenant) => {
+    await waitFor(() => db.query('SELECT count(*)::int AS n FROM audit_pending'), (r) => r.rows[0].n === 0, 5_000);
+    return holdChainHead(t.config.databaseUrl, tenant.id);
+  };
   /** Resolves 'waiting' if `job` has not settled within `ms`. */
   const within = <T>(job: Promise<T>, ms: number) => Promise.race([job, new Promise<'waiting'>((resolve) => setTimeout(() => resolve('waiting'), ms))]);
 
   it('ends other tenants\' grants while one tenant\'s chain head is held, without holding bucket jobs, and that tenant\'s once released', async () => {
     const [held, free] = [await grant(tenants[0], 'held'), await grant(tenants[1], 'free')];
     const later = await grant(tenants[2], 'later');
-    await waitFor(() => db.query('SELECT count(*)::int AS n FROM audit_pending'), (r) => r.rows[0].n === 0, 5_000);
-    const holder = new Client({ connectionString: t.config.databaseUrl });
-    await holder.connect();
+    const head = await holdHead(tenants[0]);
     try {
-      await holder.query('BEGIN');
-      await holder.query('SELECT seq FROM audit_heads WHERE tenant_id = $1 FOR UPDATE', [tenants[0].id]);
       await makeDue([held, free]);
       // The job answers without waiting for the held head (far below the server's lock_timeout): a job that waited
       // would hold a worker slot, and every tenant's bucket jobs would queue behind the held tenant.
@@ -81,23 +83,19 @@ describe('expiry across tenants', () => {
       expect(await within(t.app.get(GrantExpiry).expireBucket(Date.now()), 3_000)).toEqual({ done: true });
       expect(await status(later)).toBe('expired');
       expect(await status(held)).toBe('active');
-      await holder.query('COMMIT');
+      await head.release();
       // The held tenant's own pass, in the background, ends its grant once the head is free.
       await waitFor(() => status(held), (s) => s === 'expired', 10_000);
     } finally {
-      await holder.end();
+      await head.release();
     }
     for (const tenant of tenants) expect(await verify(tenant)).toMatchObject({ valid: true });
   });
 
   it('ends a grant that fell due while its tenant\'s own pass was waiting for the held head', async () => {
     const [first, second] = [await grant(tenants[0], 'first'), await grant(tenants[0], 'second')];
-    await waitFor(() => db.query('SELECT count(*)::int AS n FROM audit_pending'), (r) => r.rows[0].n === 0, 5_000);
-    const holder = new Client({ connectionString: t.config.databaseUrl });
-    await holder.connect();
+    const head = await holdHead(tenants[0]);
     try {
-      await holder.query('BEGIN');
-      await holder.query('SELECT seq FROM audit_heads WHERE tenant_id = $1 FOR UPDATE', [tenants[0].id]);
       await makeDue([first]);
       // Hands the tenant to a pass of its own, which waits for the head.
       expect(await within(t.app.get(GrantExpiry).expireBucket(Date.now()), 3_000)).toEqual({ done: true });
@@ -105,11 +103,11 @@ describe('expiry across tenants', () => {
       // Due after that pass began: the next bucket's job must not leave it to the sweep (an hour away here).
       await makeDue([second], 50);
       expect(await within(t.app.get(GrantExpiry).expireBucket(Date.now()), 3_000)).toEqual({ done: true });
-      await holder.query('COMMIT');
+      await head.release();
       await waitFor(() => status(second), (s) => s === 'expired', 5_000);
       expect(await status(first)).toBe('expired');
     } finally {
-      await holder.end();
+      await head.release();
     }
     expect(await verify(tenants[0])).toMatchObject({ valid: true });
   });

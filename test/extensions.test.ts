@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { ApprovalTokensService } from '../src/modules/approvals/approval-tokens.service';
 import { GrantExpiry } from '../src/modules/grants/grant-expiry';
+import { holdChainHead as holdHeadOf } from './support/chain-head';
 import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 import { action, host, user, waitFor } from './support/grants';
@@ -149,15 +150,7 @@ describe('extensions', () => {
     expect((await decide(id, 'boss@example.com')).status).toBe(409);
   });
 
-  /** A second session holding the tenant's chain head until `release` (idempotent) commits and closes it. */
-  const holdChainHead = async () => {
-    const holder = new Client({ connectionString: t.config.databaseUrl });
-    await holder.connect();
-    await holder.query('BEGIN');
-    await holder.query('SELECT seq FROM audit_heads WHERE tenant_id = $1 FOR UPDATE', [tenant.id]);
-    let released: Promise<void> | undefined;
-    return { release: () => (released ??= holder.query('COMMIT').then(() => holder.end())) };
-  };
+  const holdChainHead = () => holdHeadOf(t.config.databaseUrl, tenant.id);
   const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   it('an extension asked for while an expiry pass ends its grant is refused or cancelled with it, never left waiting', async () => {
