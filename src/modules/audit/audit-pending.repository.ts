@@ -40,8 +40,9 @@ export function stageSql(tenantId: string, events: StagedEvent[], gate?: Prisma.
     ORDER BY n`;
 }
 
-/** Whether the tenant has staged events, as a boolean scalar subquery (statement snapshot). */
-export const stagedExistSql = (tenantId: string): Prisma.Sql => Prisma.sql`EXISTS (SELECT 1 FROM audit_pending WHERE tenant_id = ${tenantId}::uuid)`;
+/** Whether the tenant (an id, or a column of the outer query such as `h.tenant_id`) has staged events, as a boolean subquery (statement snapshot). */
+export const stagedExistSql = (tenantId: string | Prisma.Sql): Prisma.Sql =>
+  Prisma.sql`EXISTS (SELECT 1 FROM audit_pending WHERE tenant_id = ${typeof tenantId === 'string' ? Prisma.sql`${tenantId}::uuid` : tenantId})`;
 
 /** How many of these staged events are still in audit_pending, as a scalar subquery (statement snapshot). */
 export const countStagedSql = (tenantId: string, ids: string[]): Prisma.Sql =>

@@ -164,7 +164,7 @@ export class AuditRepository {
   async tryLockHeads(tx: RawTx, tenantIds: string[]): Promise<Map<string, LockedHead>> {
     if (tenantIds.length === 0) return new Map();
     const rows = await tx.$queryRaw<(LockedHead & { tenant_id: string })[]>`
-      SELECT h.tenant_id, h.seq, h.hash, EXISTS (SELECT 1 FROM audit_pending p WHERE p.tenant_id = h.tenant_id) AS staged
+      SELECT h.tenant_id, h.seq, h.hash, ${stagedExistSql(Prisma.raw('h.tenant_id'))} AS staged
       FROM audit_heads h WHERE h.tenant_id = ANY(${tenantIds}::uuid[]) FOR UPDATE OF h SKIP LOCKED`;
     return new Map(rows.map((row) => [row.tenant_id, { seq: row.seq, hash: row.hash, staged: row.staged }]));
   }

@@ -45,16 +45,16 @@ export function accessLockSql(tenantId: string, triples: AccessTriple[]): Prisma
 
 /**
  * The access locks of these triples that are free, taken without waiting (rows k: the keys taken), and how to tell
- * from its rows whether a triple's lock was taken. A statement that never waits cannot deadlock, whatever order
- * other transactions take their locks in.
+ * from its rows which of `items` had their lock taken (in the order of `items`). A statement that never waits cannot
+ * deadlock, whatever order other transactions take their locks in.
  */
-export function tryAccessLockSql(items: TenantTriple[]): { sql: Prisma.Sql; read: (rows: { k: bigint }[]) => (item: TenantTriple) => boolean } {
-  const keys = [...new Set(items.map((item) => accessLockKey(item.tenantId, item.triple)))];
+export function tryAccessLockSql(items: TenantTriple[]): { sql: Prisma.Sql; read: (rows: { k: bigint }[]) => boolean[] } {
+  const keys = items.map((item) => accessLockKey(item.tenantId, item.triple));
   return {
-    sql: Prisma.sql`SELECT k FROM unnest(${keys}::bigint[]) AS k WHERE pg_try_advisory_xact_lock(k)`,
+    sql: Prisma.sql`SELECT k FROM unnest(${[...new Set(keys)]}::bigint[]) AS k WHERE pg_try_advisory_xact_lock(k)`,
     read: (rows) => {
       const taken = new Set(rows.map((row) => row.k));
-      return (item) => taken.has(accessLockKey(item.tenantId, item.triple));
+      return keys.map((key) => taken.has(key));
     },
   };
 }

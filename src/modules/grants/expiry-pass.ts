@@ -88,7 +88,8 @@ export class ExpiryPass {
       const due = await this.grants.lockDueAcross(tx, now, limit);
       const full = due.length === limit;
       if (due.length === 0) return { ended: [], skipped: 0, full };
-      const accessible = due.filter(await this.grants.tryLockAccess(tx, due));
+      const taken = await this.grants.tryLockAccess(tx, due);
+      const accessible = due.filter((_grant, i) => taken[i]);
       const heads = await this.audit.tryLockHeads(tx, [...new Set(accessible.map((grant) => grant.tenantId))]);
       const ended = await this.grants.expireLockedUnextended(tx, accessible.filter((grant) => heads.has(grant.tenantId)).map((grant) => grant.id), now);
       const skipped = due.length - ended.length;
@@ -111,7 +112,11 @@ export class ExpiryPass {
       })),
     );
     const byTenant = new Map<string, StagedEvent[]>();
-    grants.forEach((grant, i) => byTenant.set(grant.tenantId, [...(byTenant.get(grant.tenantId) ?? []), events[i]]));
+    grants.forEach((grant, i) => {
+      const ofTenant = byTenant.get(grant.tenantId);
+      if (ofTenant) ofTenant.push(events[i]);
+      else byTenant.set(grant.tenantId, [events[i]]);
+    });
     // The outbox rows go in with the events: one statement after the head locks'.
     const outbox = this.effects.plan(grants.map((grant, i) => ({ grant, event: 'grant.expired' as const, auditEventId: events[i].id })));
     await this.audit.appendAcross(tx, heads, byTenant, outbox.sql);

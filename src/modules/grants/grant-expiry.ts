@@ -109,8 +109,8 @@ export class GrantExpiry implements OnApplicationShutdown {
 
   /**
    * Handles a tenant's expiry job for `dueAt` (ms; jobs enqueued before bucket jobs spanned tenants): a pass over
-   * its due grants that started after the job did (shared with the tenant's other jobs, see KeyedCoalescer). A due grant the pass skipped because another
-   * transaction held its row is looked at again shortly.
+   * its due grants that started after the job did (shared with the tenant's other jobs, see KeyedCoalescer). A due
+   * grant the pass skipped because another transaction held its row is looked at again shortly.
    */
   async expireTenant(tenantId: string, dueAt: number): Promise<DueResult> {
     // A job that runs early by this process's clock (another process scheduled it) waits for its time.

@@ -39,6 +39,10 @@ export interface TransitionPatch {
   revokeSeq?: bigint;
 }
 
+/** What ending a grant due at `now` sets: `ended_at` is when the statement runs (after any lock wait), never before `now`. */
+const expireSetSql = (now: Date): Prisma.Sql =>
+  Prisma.sql`status = 'expired', ended_at = GREATEST(${now}::timestamptz, statement_timestamp()), ended_reason = 'expired'`;
+
 const iso = (date: Date | null): string | null => date?.toISOString() ?? null;
 
 /**
@@ -147,7 +151,7 @@ export class GrantsRepository {
     // The rows, each re-checked on its latest version; the ended rows come back whole, decisions and extensions
     // included: reading them again through the model cost more than the rest of the pass.
     const rows = await tx.$queryRaw<(GrantRow & GrantDetailsJson)[]>`
-      UPDATE grants SET status = 'expired', ended_at = GREATEST(${now}::timestamptz, statement_timestamp()), ended_reason = 'expired'
+      UPDATE grants SET ${expireSetSql(now)}
       WHERE id IN (SELECT id FROM grants WHERE id = ANY(${ids}::uuid[]) AND status = 'active' AND expires_at <= ${now} FOR UPDATE SKIP LOCKED)
       RETURNING ${GRANT_ROW}, ${GRANT_DETAILS_JSON}`;
     return { ended: rows.map((row) => toGrantRecord(withDetailsFromJson(row))), skipped: due.length - rows.length };
@@ -164,8 +168,8 @@ export class GrantsRepository {
     return rows.map((row) => ({ id: row.id, tenantId: row.tenant_id, triple: tripleOfRow(row) }));
   }
 
-  /** Takes the free access locks of these triples without waiting (tryAccessLockSql): tells which were taken. */
-  async tryLockAccess(tx: RawTx, items: TenantTriple[]): Promise<(item: TenantTriple) => boolean> {
+  /** Takes the free access locks of these triples without waiting (tryAccessLockSql): whether each was taken, in order. */
+  async tryLockAccess(tx: RawTx, items: TenantTriple[]): Promise<boolean[]> {
     const locks = tryAccessLockSql(items);
     return locks.read(await tx.$queryRaw<{ k: bigint }[]>(locks.sql));
   }
@@ -177,7 +181,7 @@ export class GrantsRepository {
   async expireLockedUnextended(tx: RawTx, ids: string[], now: Date): Promise<GrantRecord[]> {
     if (ids.length === 0) return [];
     const rows = await tx.$queryRaw<(GrantRow & GrantDetailsJson)[]>`
-      UPDATE grants SET status = 'expired', ended_at = GREATEST(${now}::timestamptz, statement_timestamp()), ended_reason = 'expired'
+      UPDATE grants SET ${expireSetSql(now)}
       WHERE id = ANY(${ids}::uuid[]) AND status = 'active' AND expires_at <= ${now}
         AND NOT EXISTS (SELECT 1 FROM grant_extensions e WHERE e.tenant_id = grants.tenant_id AND e.grant_id = grants.id AND e.status = 'pending')
       RETURNING ${GRANT_ROW}, ${GRANT_DETAILS_JSON}`;
@@ -271,7 +275,6 @@ export class GrantsRepository {
     return rows.map(toGrantRecord);
   }
 
-  /** Active grants of a tenant, for the access-check cache. */
   /** Active grants of a tenant, without their decisions and extensions (an access cache's load). */
   async listActive(tenantId: string, tx: RawTx = this.prisma.raw): Promise<GrantRecord[]> {
     const rows = await tx.$queryRaw<GrantRow[]>`SELECT ${GRANT_ROW} FROM grants WHERE tenant_id = ${tenantId}::uuid AND status = 'active'`;
