@@ -2,7 +2,7 @@
 // 100,000 active grants over 1,000 tenants, each check a random tenant and triple, half of them allowed.
 // Usage: npm run build && node bench/access-check.js
 //   BENCH_SECONDS (10), BENCH_CONNECTIONS (50), BENCH_TENANTS (1000), BENCH_GRANTS_PER_TENANT (100),
-//   BENCH_PROFILE_DIR=dir writes a --cpu-prof profile of the service there.
+//   BENCH_PROFILE_DIR=dir writes a --cpu-prof profile of the service there; BENCH_NODE_FLAGS adds flags to its node.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -93,7 +93,7 @@ async function main() {
   const database = await freshDatabase('access');
   const env = benchEnv(database.url, { PORT: '3301', PROCESS_ROLE: 'api', ...(process.env.BENCH_APP_LOG && { LOG_LEVEL: process.env.BENCH_APP_LOG }) });
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const app = start(path.join(DIST, 'main.js'), env, profile);
+  const app = start(path.join(DIST, 'main.js'), env, [...profile, ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)]);
   const bare = start(path.join(__dirname, 'bare-server.js'), { ...process.env, PORT: '3302' });
   try {
     await waitForHttp('http://127.0.0.1:3301/health/live');

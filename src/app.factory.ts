@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
@@ -12,11 +11,12 @@ import { refuseUnsafeValues } from '@/common/http/input-guard';
 import { toErrorResponse } from '@/common/errors/error.filter';
 import { createValidationPipe } from '@/common/http/validation';
 import { HotRoutes } from '@/common/http/hot-routes';
+import { EdgeHooks } from '@/common/http/edge-hooks';
+import { requestIdOf } from '@/common/http/request-id';
 import { createRootLogger, RequestLogController, skipChildLoggers } from '@/infra/logging/logger';
 import { PinoNestLogger } from '@/infra/logging/nest-logger';
 import { AppModule } from './app.module';
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Path parameters longer than this are `414`; entity ids may hold 1,000 characters, percent-encoded up to 3x. */
 const MAX_PARAM_LENGTH = 4096;
 
@@ -39,10 +39,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     // In-flight requests finish during shutdown; new ones on kept-alive connections are still served.
     return503OnClosing: false,
     requestIdHeader: false,
-    genReqId: (request: IncomingMessage) => {
-      const incoming = request.headers['x-request-id'];
-      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    },
+    genReqId: (request: IncomingMessage) => requestIdOf(request.headers),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
@@ -62,6 +59,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     void reply.header('x-request-id', request.id);
     done();
   });
+  app.get(EdgeHooks).install(fastify);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -4,6 +4,7 @@ import type { AppConfig } from '@/config/config';
 import { ConfigModule } from '@/config/config.module';
 import { RouteAccessCheck } from '@/common/auth/route-access.check';
 import { HotRoutes } from '@/common/http/hot-routes';
+import { EdgeHooksModule } from '@/common/http/edge-hooks';
 import { ErrorFilter } from '@/common/errors/error.filter';
 import { DeliveriesModule } from '@/modules/deliveries/deliveries.module';
 import { DecisionsModule } from '@/modules/decisions/decisions.module';
@@ -47,6 +48,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DiscoveryModule,
+        EdgeHooksModule,
         LifecycleModule,
         MetricsRegistryModule,
         RateLimitsModule,

@@ -1,7 +1,6 @@
-import type { AddressInfo } from 'node:net';
 import { Browser, chromium } from 'playwright-core';
 import { ApprovalTokensService } from '../src/modules/approvals/approval-tokens.service';
-import { startTestApp, TestApp } from './support/app';
+import { baseUrl, startTestApp, TestApp } from './support/app';
 import { createTenant, TestTenant } from './support/factories';
 import { action, host, permitPolicy, user } from './support/grants';
 
@@ -16,8 +15,7 @@ describe('approval page in a real browser', () => {
   beforeAll(async () => {
     // No worker: its approver emails would issue email links for the same approvers, replacing the ones used here.
     t = await startTestApp({ PROCESS_ROLE: 'api' });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    base = await baseUrl(t.app);
     tenant = await createTenant(t);
     await permitPolicy(tenant, 'alice', 'sudo', {
       approval_required: true,

@@ -2,6 +2,7 @@ import { get, IncomingMessage } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Client } from 'pg';
+import { baseUrl } from './support/app';
 import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 import { seedChain } from './support/audit-seed';
@@ -77,8 +78,7 @@ describe('audit export of 100,000 events', () => {
     } finally {
       await db.end();
     }
-    await t.app.listen(0, '127.0.0.1');
-    base = await t.app.getUrl();
+    base = await baseUrl(t.app);
   }, 300_000);
 
   const headers = () => ({ 'x-api-key': tenant.keys.auditor, 'x-tenant-id': tenant.id });

@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { baseUrl } from './support/app';
 import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 import { action, host, permitPolicy, user } from './support/grants';
@@ -111,8 +111,7 @@ describe('hostile input', () => {
     const entityId = await tenant.admin({ method: 'DELETE', url: `/v1/entities/User/${'a'.repeat(1000)}` });
     expect(entityId.status).toBe(404);
 
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const { port } = t.app.getHttpServer().address() as AddressInfo;
+    const { port } = new URL(await baseUrl(t.app));
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = httpRequest({ host: '127.0.0.1', port, path: '/health/live', headers: { 'x-big': 'a'.repeat(20_000) } }, (res) => {
         let body = '';

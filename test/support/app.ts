@@ -1,8 +1,11 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Redis from 'ioredis';
 import { createApp } from '../../src/app.factory';
+import { HotRoutes } from '../../src/common/http/hot-routes';
 import { AppConfig, loadConfig } from '../../src/config/config';
 import { createTestDatabase, dbUrl, dropTestDatabase } from './db';
 
@@ -48,6 +51,38 @@ export async function deleteRedisKeys(url: string, prefix: string): Promise<void
   }
 }
 
+const listening = new WeakMap<NestFastifyApplication, Promise<string>>();
+
+/** The application listening on a free port of 127.0.0.1 (once per app); its base URL. */
+export function baseUrl(app: NestFastifyApplication): Promise<string> {
+  let base = listening.get(app);
+  if (!base) {
+    base = (async () => {
+      const server = app.getHttpServer();
+      if (!server.listening) await app.listen(0, '127.0.0.1');
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    })();
+    listening.set(app, base);
+  }
+  return base;
+}
+
+/** One request over a real socket, as a client sends it (no header or body is changed). */
+async function overHttp(app: NestFastifyApplication, method: string, url: string, headers: Record<string, string>, payload?: string) {
+  const base = await baseUrl(app);
+  return new Promise<{ statusCode: number; headers: TestResponse['headers']; body: string }>((resolve, reject) => {
+    const body = payload === undefined ? undefined : Buffer.from(payload);
+    const outgoing = httpRequest(`${base}${url}`, { method, headers: body && headers['content-length'] === undefined ? { ...headers, 'content-length': String(body.length) } : headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
+
 /**
  * Boots the real application against its own PostgreSQL database and its own Redis key prefix, so test files
  * run in parallel without seeing each other. `env` overrides configuration variables; an app given another app's
@@ -69,6 +104,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const app = await createApp(config);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
+  const hotPaths = app.get(HotRoutes).pathsBelowFastify();
   const request = async (options: RequestOptions): Promise<TestResponse> => {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     let payload = options.payload;
@@ -76,7 +112,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       payload = JSON.stringify(options.body);
       headers['content-type'] ??= 'application/json';
     }
-    const response = await app.inject({ method: options.method, url: options.url, headers, payload });
+    // Hot routes are served below Fastify for real connections only, so their requests go over a socket.
+    const response = hotPaths.includes(options.url)
+      ? await overHttp(app, options.method, options.url, headers, payload)
+      : await app.inject({ method: options.method, url: options.url, headers, payload });
     let body: unknown;
     try {
       body = response.body ? JSON.parse(response.body) : undefined;

@@ -1,8 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { TestApp } from './app';
+import { baseUrl, TestApp } from './app';
 
 export const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 
@@ -25,8 +24,6 @@ export function jit(args: string[], env: Record<string, string | undefined>): Pr
 }
 
 /** The test application listening on a free port of 127.0.0.1; its base URL. */
-export async function listen(t: TestApp): Promise<string> {
-  await t.app.listen(0, '127.0.0.1');
-  const { port } = t.app.getHttpServer().address() as AddressInfo;
-  return `http://127.0.0.1:${port}`;
+export function listen(t: TestApp): Promise<string> {
+  return baseUrl(t.app);
 }

@@ -1,14 +1,10 @@
 import Cloudflare from 'cloudflare';
-import type { TestApp } from './app';
+import { baseUrl, TestApp } from './app';
 import type { TestTenant } from './factories';
 
 /** Listens on a free loopback port (once per app) and answers the base URL of the Cloudflare Access API. */
 export async function cloudflareBaseUrl(t: TestApp): Promise<string> {
-  const server = t.app.getHttpServer();
-  if (!server.listening) await t.app.listen(0, '127.0.0.1');
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('the test server has no TCP address');
-  return `http://127.0.0.1:${address.port}/client/v4`;
+  return `${await baseUrl(t.app)}/client/v4`;
 }
 
 /** The official SDK, pointed at this service with one of the tenant's keys as its API token. */

@@ -70,18 +70,30 @@ function clientMessage(error: unknown, status: number, code: ErrorCode): string 
 
 const logger = new Logger('ErrorFilter');
 
-/** Answers `error` with the error shape; only the unexpected (500) is logged, with its trace. */
-export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+export interface ErrorAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/**
+ * What `error` is answered with on the route at `request.url`: the error shape, or Cloudflare's envelope on its
+ * routes. Only the unexpected (500) is logged, with its trace.
+ */
+export function errorAnswer(error: unknown, request: { url: string; id: string }): ErrorAnswer {
   const { status, body, headers } = toErrorResponse(error);
   // 503s are expected during an outage and already show in the request line; only the unexpected gets a trace.
   if (status === 500) logger.error({ err: error, request_id: request.id }, 'request failed');
   const cloudflare = isCloudflareRoute(request);
   // Cloudflare's SDK retries a 409 unless told not to: a conflict stays a conflict.
-  const extra = cloudflare && status === 409 ? { 'x-should-retry': 'false' } : {};
-  void reply
-    .status(status)
-    .headers({ ...headers, ...extra, 'content-type': 'application/json; charset=utf-8' })
-    .send(cloudflare ? cloudflareErrorBody(body) : body);
+  const extra: Record<string, string> = cloudflare && status === 409 ? { 'x-should-retry': 'false' } : {};
+  return { status, headers: { ...headers, ...extra, 'content-type': 'application/json; charset=utf-8' }, body: cloudflare ? cloudflareErrorBody(body) : body };
+}
+
+/** Answers `error` through Fastify (see errorAnswer). */
+export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const { status, headers, body } = errorAnswer(error, request);
+  void reply.status(status).headers(headers).send(body);
 }
 
 @Catch()

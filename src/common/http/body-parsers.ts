@@ -18,12 +18,24 @@ const takesForm = (request: FastifyRequest): boolean =>
 const unsupported = (expected: string) =>
   new DomainError('unsupported_media_type', `This route takes ${expected} bodies`, { expected });
 
-type Done = (error: Error | null, body?: unknown) => void;
+export type Done = (error: Error | null, body?: unknown) => void;
 
 function checked(value: unknown, done: Done): void {
   const found = findUnsafeValue(value);
   if (found) done(unsafeValueError(found, 'body'));
   else done(null, value);
+}
+
+/**
+ * A JSON body as every route reads it: Fastify's parser (which refuses `__proto__` and `constructor.prototype` keys),
+ * then findUnsafeValue; an empty body is undefined. Calls `done` synchronously.
+ */
+export function jsonBodyParser(fastify: FastifyInstance): (text: string, done: Done) => void {
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  return (text, done) => {
+    if (text.length === 0) return done(null, undefined);
+    void parseJson(null as unknown as FastifyRequest, text, (error, value) => (error ? done(error) : checked(value, done)));
+  };
 }
 
 /**
@@ -34,11 +46,10 @@ function checked(value: unknown, done: Done): void {
  */
 export function registerBodyParsers(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
-  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  const parseJson = jsonBodyParser(fastify);
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done: Done) => {
     if (takesForm(request)) return done(unsupported('application/x-www-form-urlencoded'));
-    if ((body as string).length === 0) return done(null, undefined);
-    void parseJson(request, body as string, (error, value) => (error ? done(error) : checked(value, done)));
+    parseJson(body as string, done);
   });
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done: Done) => {
     if (!takesForm(request)) return done(unsupported('application/json'));

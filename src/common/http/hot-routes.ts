@@ -1,4 +1,5 @@
-import { ArgumentMetadata, CanActivate, ExecutionContext, Injectable, Logger, NestInterceptor, OnModuleInit, PipeTransform, RequestMethod, Type } from '@nestjs/common';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { ArgumentMetadata, CanActivate, ExecutionContext, Inject, Injectable, Logger, NestInterceptor, OnModuleInit, PipeTransform, RequestMethod, Type } from '@nestjs/common';
 import { GUARDS_METADATA, HTTP_CODE_METADATA, INTERCEPTORS_METADATA, METHOD_METADATA, PATH_METADATA, PIPES_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ApplicationConfig, DiscoveryService, MetadataScanner } from '@nestjs/core';
@@ -7,11 +8,18 @@ import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constant
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { DomainError } from '@/common/errors/domain-error';
 import { sendError } from '@/common/errors/error.filter';
+import { APP_CONFIG } from '@/config/config.module';
+import type { AppConfig } from '@/config/config';
+import { Lifecycle } from '@/infra/lifecycle/lifecycle';
+import { jsonBodyParser } from './body-parsers';
+import { EdgeHooks } from './edge-hooks';
+import { HotRequest, HotRequests } from './hot-requests';
 
 /**
- * Route config (`@RouteConfig(HOT_ROUTE)`) for a route served below Nest's router: written like any other route
- * (`@Post`, `@Roles`, `@Body(Pipe)`, `@Auth()`), and run by HotRoutes with the same global guards, interceptors
- * (their `before` step), pipes and error shape, without the router's per-request machinery. No request line.
+ * Route config (`@RouteConfig(HOT_ROUTE)`) for a route served below Nest's router and, for plain JSON POSTs, below
+ * Fastify too (hot-requests.ts): written like any other route (`@Post`, `@Roles`, `@Body(Pipe)`, `@Auth()`), and run
+ * by HotRoutes with the same edge hooks, global guards, interceptors (their `before` step), pipes and error shape,
+ * without the framework's per-request machinery. No request line.
  */
 export const HOT_ROUTE = { requestLog: false, hotRoute: true } as const;
 
@@ -21,7 +29,9 @@ export interface HotInterceptor extends NestInterceptor {
   before(context: ExecutionContext): Promise<void> | undefined;
 }
 
-type Resolve = (request: FastifyRequest, context: ExecutionContext) => unknown;
+/** A request as guards and pipes read it: Fastify's, or a HotRequest served below Fastify. */
+type AnyRequest = FastifyRequest | HotRequest;
+type Resolve = (request: AnyRequest, context: ExecutionContext) => unknown;
 
 interface HotRoute {
   controller: Type;
@@ -54,15 +64,30 @@ export class HotRoutes implements OnModuleInit {
   private readonly routes = new Map<string, HotRoute>();
   private guards: CanActivate[] = [];
   private interceptors: HotInterceptor[] = [];
+  private below?: HotRequests;
+  private parseJson?: ReturnType<typeof jsonBodyParser>;
 
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly config: ApplicationConfig,
+    private readonly edge: EdgeHooks,
+    private readonly lifecycle: Lifecycle,
+    @Inject(APP_CONFIG) private readonly appConfig: AppConfig,
   ) {}
 
-  /** Call before the application initialises: hooks the routes marked HOT_ROUTE as Nest registers them. */
+  /**
+   * Call before the application initialises: hooks the routes marked HOT_ROUTE as Nest registers them (for requests
+   * Fastify routes), and puts HotRequests in front of Fastify's request listener.
+   */
   install(fastify: FastifyInstance): void {
+    this.parseJson = jsonBodyParser(fastify);
+    const server = fastify.server;
+    const [fastifyListener] = server.listeners('request') as RequestListener[];
+    server.removeListener('request', fastifyListener);
+    server.on('request', (raw: IncomingMessage, res: ServerResponse) => {
+      if (!this.below?.serve(raw, res)) fastifyListener.call(server, raw, res);
+    });
     fastify.addHook('onRoute', (route) => {
       if ((route.config as { hotRoute?: boolean } | undefined)?.hotRoute !== true) return;
       const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -102,30 +127,84 @@ export class HotRoutes implements OnModuleInit {
     }
     this.interceptors = interceptors as HotInterceptor[];
     if (this.routes.size > 0) this.logger.debug(`hot routes: ${[...this.routes.keys()].join(', ')}`);
+    const posts = [...this.routes.keys()].filter((key) => key.startsWith('POST ') && !/[:*]/.test(key)).map((key) => key.slice('POST '.length));
+    if (this.parseJson && posts.length > 0) {
+      this.below = new HotRequests({
+        paths: new Map(posts.map((path) => [path, path])),
+        statusOf: (path) => (this.routes.get(routeKey('POST', path)) as HotRoute).status,
+        run: (path, request) => this.run(this.routes.get(routeKey('POST', path)) as HotRoute, request, undefined),
+        edge: this.edge,
+        parseJson: this.parseJson,
+        bodyLimit: this.appConfig.bodyLimitBytes,
+        trustProxy: this.appConfig.trustProxy,
+        draining: () => this.lifecycle.draining,
+        onHookError: (error) => this.logger.error({ err: error }, 'response hook failed'),
+      });
+    }
   }
 
   private serve(key: string, request: FastifyRequest, reply: FastifyReply): void {
     const route = this.routes.get(key);
     if (!route) return sendError(new Error(`hot route ${key} is not registered`), request, reply);
-    this.run(route, request, reply).then(
-      (result) => void reply.code(route.status).send(result),
+    let result: unknown;
+    try {
+      result = this.run(route, request, reply);
+    } catch (error) {
+      return sendError(error, request, reply);
+    }
+    Promise.resolve(result).then(
+      (resolved) => void reply.code(route.status).send(resolved),
       (error: unknown) => sendError(error, request, reply),
     );
   }
 
-  private async run(route: HotRoute, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+  /** The paths of the POST routes HotRequests serves below Fastify (empty before the application initialises). */
+  pathsBelowFastify(): string[] {
+    return this.below ? this.below.paths() : [];
+  }
+
+  /**
+   * Guards, interceptors' `before`, parameter resolvers and the handler, in Nest's order: the handler's result, or
+   * a promise of it as soon as one step is asynchronous (a hot path whose steps all answer from memory costs no
+   * promise). Throws or rejects with the first refusal.
+   */
+  private run(route: HotRoute, request: AnyRequest, reply: FastifyReply | undefined): unknown {
     const context = new ExecutionContextHost([request, reply, undefined], route.controller, route.handler);
-    for (const guard of this.guards) {
-      if ((await guard.canActivate(context)) !== true) throw new DomainError('forbidden', 'Forbidden resource');
+    return this.guard(route, request, context, 0);
+  }
+
+  private guard(route: HotRoute, request: AnyRequest, context: ExecutionContext, from: number): unknown {
+    for (let i = from; i < this.guards.length; i += 1) {
+      const verdict = this.guards[i].canActivate(context);
+      if (verdict instanceof Promise) {
+        return verdict.then((resolved) => {
+          if (resolved !== true) throw new DomainError('forbidden', 'Forbidden resource');
+          return this.guard(route, request, context, i + 1);
+        });
+      }
+      if (verdict !== true) throw new DomainError('forbidden', 'Forbidden resource');
     }
-    for (const interceptor of this.interceptors) {
-      const pending = interceptor.before(context);
-      if (pending) await pending;
+    return this.intercept(route, request, context, 0);
+  }
+
+  private intercept(route: HotRoute, request: AnyRequest, context: ExecutionContext, from: number): unknown {
+    for (let i = from; i < this.interceptors.length; i += 1) {
+      const pending = this.interceptors[i].before(context);
+      if (pending) return pending.then(() => this.intercept(route, request, context, i + 1));
     }
-    const args: unknown[] = [];
-    for (const resolve of route.params) {
-      const value = resolve(request, context);
-      args.push(value instanceof Promise ? await value : value);
+    return this.handle(route, request, context, [], 0);
+  }
+
+  private handle(route: HotRoute, request: AnyRequest, context: ExecutionContext, args: unknown[], from: number): unknown {
+    for (let i = from; i < route.params.length; i += 1) {
+      const value = route.params[i](request, context);
+      if (value instanceof Promise) {
+        return value.then((resolved: unknown) => {
+          args.push(resolved);
+          return this.handle(route, request, context, args, i + 1);
+        });
+      }
+      args.push(value);
     }
     return route.handler.apply(route.instance, args);
   }

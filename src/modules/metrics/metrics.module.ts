@@ -1,7 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance } from 'fastify';
+import { EdgeHooks } from '@/common/http/edge-hooks';
 import { GRANTS_QUEUE } from '@/modules/grants/grant-jobs';
 import { NOTIFICATIONS_QUEUE } from '@/modules/notifications/notification-jobs';
 import { MetricsController } from './metrics.controller';
@@ -11,7 +10,7 @@ import { MetricsService } from './metrics.service';
 @Module({})
 export class MetricsModule implements OnModuleInit {
   constructor(
-    private readonly adapter: HttpAdapterHost,
+    private readonly edge: EdgeHooks,
     private readonly metrics: Metrics,
   ) {}
 
@@ -24,15 +23,13 @@ export class MetricsModule implements OnModuleInit {
     };
   }
 
-  /** Times every request by its route pattern (not its URL, which would hold ids and tokens). */
+  /** Times every request by its route pattern (not its URL, which would hold ids and tokens), hot routes too. */
   onModuleInit(): void {
-    const fastify = this.adapter.httpAdapter?.getInstance<FastifyInstance>();
-    fastify?.addHook('onResponse', (request, reply, done) => {
-      this.metrics.httpDuration.observe(
-        { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
-        reply.elapsedTime / 1000,
-      );
-      done();
+    this.edge.add({
+      onResponse: (request, statusCode, elapsedMs) => {
+        this.metrics.httpDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(statusCode) }, elapsedMs / 1000);
+        return undefined;
+      },
     });
   }
 }

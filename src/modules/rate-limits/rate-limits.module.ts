@@ -1,10 +1,10 @@
 import { CallHandler, ExecutionContext, Injectable, Module, OnModuleInit } from '@nestjs/common';
-import { APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { from, Observable, switchMap } from 'rxjs';
 import { AUTH_CONTEXT } from '@/common/auth/auth.decorator';
 import type { AuthContext } from '@/common/auth/roles';
 import type { HotInterceptor } from '@/common/http/hot-routes';
+import { EdgeHook, EdgeHooks, EdgeRequest } from '@/common/http/edge-hooks';
 import { RateLimiter } from './rate-limiter';
 
 /** Probes and scrapes are not limited: a load balancer or Prometheus must never be locked out. */
@@ -29,35 +29,27 @@ export class KeyRateLimitInterceptor implements HotInterceptor {
 /**
  * Rate limits (README "Rate limits"): before anything else runs, an IP over its failed-authentication budget is
  * refused and the request counts against its IP's limit; after authentication, against its key's; every `401`
- * answer counts as a failed authentication of its IP.
+ * answer counts as a failed authentication of its IP. Edge hooks, so hot routes get them too.
  */
 @Module({ providers: [RateLimiter, { provide: APP_INTERCEPTOR, useClass: KeyRateLimitInterceptor }] })
-export class RateLimitsModule implements OnModuleInit {
+export class RateLimitsModule implements OnModuleInit, EdgeHook {
   constructor(
-    private readonly adapter: HttpAdapterHost,
+    private readonly edge: EdgeHooks,
     private readonly limiter: RateLimiter,
   ) {}
 
   onModuleInit(): void {
-    const fastify = this.adapter.httpAdapter?.getInstance<FastifyInstance>();
-    if (!fastify) return;
-    const limited = (request: FastifyRequest) => !UNLIMITED.test(request.url);
-    // Callback hooks: the common case decides in memory and should not cost a promise per request.
-    fastify.addHook('onRequest', (request, _reply, done) => {
-      if (!limited(request)) return done();
-      let pending: Promise<void> | undefined;
-      try {
-        this.limiter.checkBlocked(request.ip);
-        pending = this.limiter.consume('ip', request.ip);
-      } catch (error) {
-        return done(error as Error);
-      }
-      if (!pending) return done();
-      pending.then(() => done(), done);
-    });
-    fastify.addHook('onResponse', (request, reply, done) => {
-      if (reply.statusCode !== 401) return done();
-      this.limiter.recordAuthFailure(request.ip).then(() => done(), done);
-    });
+    this.edge.add(this);
+  }
+
+  // The common case decides in memory and costs no promise.
+  onRequest(request: EdgeRequest): Promise<void> | undefined {
+    if (UNLIMITED.test(request.url)) return undefined;
+    this.limiter.checkBlocked(request.ip);
+    return this.limiter.consume('ip', request.ip);
+  }
+
+  onResponse(request: EdgeRequest, statusCode: number): Promise<void> | undefined {
+    return statusCode === 401 ? this.limiter.recordAuthFailure(request.ip) : undefined;
   }
 }

@@ -1,0 +1,134 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import proxyAddr from '@fastify/proxy-addr';
+import { errorAnswer } from '@/common/errors/error.filter';
+import type { Done } from './body-parsers';
+import type { EdgeHooks, EdgeRequest } from './edge-hooks';
+import { requestIdOf } from './request-id';
+
+/** What a hot route's guards, interceptors, pipes and edge hooks see of a request served below Fastify. */
+export interface HotRequest extends EdgeRequest {
+  readonly headers: IncomingHttpHeaders;
+  readonly raw: IncomingMessage;
+  body: unknown;
+}
+
+export interface HotRequestsOptions {
+  /** Path (no query string) -> route pattern, for the POST routes served here. */
+  paths: ReadonlyMap<string, string>;
+  /** The route's success status. */
+  statusOf: (path: string) => number;
+  /** Runs the route's guards, interceptors, pipes and handler: its result, or a promise of it; throws or rejects. */
+  run: (path: string, request: HotRequest) => unknown;
+  edge: EdgeHooks;
+  parseJson: (text: string, done: Done) => void;
+  bodyLimit: number;
+  trustProxy: boolean | number | string;
+  /** True once the process drains: new requests go to Fastify, answers close their connection. */
+  draining: () => boolean;
+  onHookError: (error: unknown) => void;
+}
+
+/** The content types served here; Fastify answers any other (with its 415 or its parser's rules). */
+const JSON_TYPE = /^application\/json(?:\s*;\s*charset=utf-8)?$/i;
+const DIGITS = /^\d{1,9}$/;
+const JSON_UTF8 = 'application/json; charset=utf-8';
+
+/** Fastify's client address rules (fastify/lib/request.js): a hop count alone trusts no proxy. */
+function clientIp(trustProxy: boolean | number | string): (raw: IncomingMessage) => string {
+  if (trustProxy === false) return (raw) => raw.socket.remoteAddress ?? '';
+  const trusted =
+    trustProxy === true
+      ? () => true
+      : typeof trustProxy === 'number'
+        ? () => false
+        : proxyAddr.compile(trustProxy.split(',').map((value) => value.trim()));
+  return (raw) => {
+    const addresses = proxyAddr.all(raw, trusted);
+    return addresses[addresses.length - 1];
+  };
+}
+
+/**
+ * Serves hot routes from the HTTP server's request event, before Fastify sees the request: a POST to a hot route's
+ * exact path with a JSON body of a declared length within the body limit. It runs what Fastify would for that route,
+ * in the same order and with the same code: the request id, the edge hooks (rate limits, metrics), the JSON parser
+ * and input guard, then HotRoutes' guards, interceptors, pipes and handler, and errors in the one error shape.
+ * Anything else (another content type, chunked bodies, a query string, draining) is left to Fastify untouched.
+ */
+export class HotRequests {
+  private readonly ipOf: (raw: IncomingMessage) => string;
+
+  constructor(private readonly options: HotRequestsOptions) {
+    this.ipOf = clientIp(options.trustProxy);
+  }
+
+  paths(): string[] {
+    return [...this.options.paths.keys()];
+  }
+
+  /** Takes the request and answers it; false when it is Fastify's (nothing was read or counted). */
+  serve(raw: IncomingMessage, res: ServerResponse): boolean {
+    if (raw.method !== 'POST') return false;
+    const path = raw.url === undefined ? undefined : this.options.paths.get(raw.url);
+    if (path === undefined || !this.takes(raw.headers) || this.options.draining()) return false;
+    const started = performance.now();
+    const request: HotRequest = { method: 'POST', url: raw.url as string, ip: this.ipOf(raw), id: requestIdOf(raw.headers), headers: raw.headers, raw, routeOptions: { url: path }, body: undefined };
+    const fail = (error: unknown) => {
+      const answer = errorAnswer(error, request);
+      this.answer(request, res, started, answer.status, answer.body, answer.headers);
+    };
+    let pending: Promise<void> | undefined;
+    try {
+      pending = this.options.edge.onRequest(request);
+    } catch (error) {
+      fail(error);
+      return true;
+    }
+    const afterHooks = () => this.read(request, res, started, fail);
+    if (pending) pending.then(afterHooks, fail);
+    else afterHooks();
+    return true;
+  }
+
+  private takes(headers: IncomingHttpHeaders): boolean {
+    const type = headers['content-type'];
+    const length = headers['content-length'];
+    return type !== undefined && JSON_TYPE.test(type) && headers['transfer-encoding'] === undefined && length !== undefined && DIGITS.test(length) && Number(length) <= this.options.bodyLimit;
+  }
+
+  private read(request: HotRequest, res: ServerResponse, started: number, fail: (error: unknown) => void): void {
+    const chunks: Buffer[] = [];
+    const { raw } = request;
+    raw.on('data', (chunk: Buffer) => chunks.push(chunk));
+    // A client that goes away mid-body gets no answer; its socket is already closed.
+    raw.on('error', () => undefined);
+    raw.on('end', () => {
+      const text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
+      this.options.parseJson(text, (error, body) => {
+        if (error) return fail(error);
+        request.body = body;
+        const path = request.routeOptions.url as string;
+        let result: unknown;
+        try {
+          result = this.options.run(path, request);
+        } catch (refusal) {
+          return fail(refusal);
+        }
+        const status = this.options.statusOf(path);
+        if (result instanceof Promise) result.then((resolved: unknown) => this.answer(request, res, started, status, resolved), fail);
+        else this.answer(request, res, started, status, result);
+      });
+    });
+  }
+
+  private answer(request: HotRequest, res: ServerResponse, started: number, status: number, body: unknown, headers?: Record<string, string>): void {
+    if (res.headersSent || res.destroyed) return;
+    const payload = body === undefined ? '' : JSON.stringify(body);
+    const own = { 'content-type': JSON_UTF8, 'content-length': Buffer.byteLength(payload), 'x-request-id': request.id };
+    const all = headers ? { ...headers, ...own } : own;
+    res.writeHead(status, this.options.draining() ? { ...all, connection: 'close' } : all);
+    res.end(payload);
+    this.options.edge.onResponse(request, status, performance.now() - started, this.options.onHookError);
+  }
+}
