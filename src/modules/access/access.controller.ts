@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Auth } from '@/common/auth/auth.decorator';
 import { AuthContext, Roles } from '@/common/auth/roles';
 import { ApiErrors } from '@/common/http/api-doc';
@@ -25,8 +25,9 @@ export class AccessController {
   @Roles('admin', 'requester', 'approver', 'auditor', 'checker')
   @ApiOperation({ summary: 'Is this access granted right now?' })
   @ApiBody({ type: CheckAccessDto })
+  @ApiOkResponse({ type: AccessResponse })
   @ApiErrors(400)
-  check(@Auth() auth: AuthContext, @Body(CheckAccessPipe) query: AccessQuery): Promise<AccessResponse> {
+  check(@Auth() auth: AuthContext, @Body(CheckAccessPipe) query: AccessQuery): AccessResponse | Promise<AccessResponse> {
     return this.service.check(auth.tenantId, query);
   }
 

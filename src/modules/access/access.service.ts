@@ -56,7 +56,14 @@ export class AccessService implements OnModuleInit {
     this.feed.listen((tenantId, counters) => this.catchUp(tenantId, counters));
   }
 
-  async check(tenantId: string, query: AccessQuery): Promise<AccessAnswer> {
+  /** The answer for one triple: synchronous from a trusted, loaded cache (the steady state), else a promise. */
+  check(tenantId: string, query: AccessQuery): AccessAnswer | Promise<AccessAnswer> {
+    const grants = this.loaded(tenantId);
+    if (grants) return answer(grants.find(accessKey(query.principal, query.action, query.resource)));
+    return this.checkRead(tenantId, query);
+  }
+
+  private async checkRead(tenantId: string, query: AccessQuery): Promise<AccessAnswer> {
     const grants = await this.fromMemory(tenantId);
     if (!grants) return this.checkDatabase(tenantId, query);
     return answer(grants.find(accessKey(query.principal, query.action, query.resource)));
@@ -73,6 +80,11 @@ export class AccessService implements OnModuleInit {
     }
     const now = Date.now();
     return queries.map((query) => answer(grants.find(accessKey(query.principal, query.action, query.resource), now)));
+  }
+
+  /** The tenant's grants when memory is trusted now and they are loaded; undefined otherwise (see fromMemory). */
+  private loaded(tenantId: string): TenantGrants | undefined {
+    return this.bus.isLive() && this.feed.isFresh() ? this.tenants.get(tenantId)?.grants : undefined;
   }
 
   /**

@@ -99,8 +99,19 @@ export class ApiKeysService implements OnModuleInit {
     await this.bus.publish({ topic: 'api-key', tenantId, id });
   }
 
-  /** Resolves an `X-API-Key` value; the steady state costs no database round trip. */
-  async authenticate(raw: string | undefined): Promise<AuthContext | null> {
+  /**
+   * Resolves an `X-API-Key` value; the steady state costs no database round trip and no promise: a key proven
+   * against the row the trusted cache still holds is answered at once, anything else through `authenticateRead`.
+   */
+  authenticate(raw: string | undefined): AuthContext | null | Promise<AuthContext | null> {
+    const known = raw === undefined ? undefined : this.proven.get(raw);
+    if (known && this.bus.isLive() && this.feed.isFresh() && this.cache.get(known.keyId)?.record === known.record && !known.record.revokedAt) {
+      return authOf(known.record);
+    }
+    return this.authenticateRead(raw);
+  }
+
+  private async authenticateRead(raw: string | undefined): Promise<AuthContext | null> {
     const known = raw === undefined ? undefined : this.proven.get(raw);
     if (known) {
       const record = await this.lookup(known.keyId);

@@ -5,7 +5,7 @@ import { APP_CONFIG } from '@/config/config.module';
 import type { AppConfig } from '@/config/config';
 import { constantTimeEquals } from '@/common/auth/api-key-secret';
 import { AUTH_CONTEXT } from '@/common/auth/auth.decorator';
-import { Access, ACCESS_KEY, AuthContext } from '@/common/auth/roles';
+import { Access, ACCESS_KEY, AuthContext, Role } from '@/common/auth/roles';
 import { DomainError } from '@/common/errors/domain-error';
 import { IdentityAuthenticator } from '@/modules/identity/identity-authenticator';
 import { isCloudflareRoute } from '@/common/http/cloudflare-route';
@@ -31,7 +31,8 @@ export class AuthGuard implements CanActivate {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** True, or throws 401/403; synchronous for a key already proven against the trusted cache (the hot path). */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]);
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (!access) throw new DomainError('forbidden', 'Route has no access declaration');
@@ -45,7 +46,13 @@ export class AuthGuard implements CanActivate {
       }
       return true;
     }
-    const auth = presented === undefined ? await this.person(request, header(request, 'x-tenant-id')) : await this.keys.authenticate(presented);
+    const roles = access.roles;
+    const auth = presented === undefined ? this.person(request, header(request, 'x-tenant-id')) : this.keys.authenticate(presented);
+    return auth instanceof Promise ? auth.then((resolved) => this.admit(request, roles, cloudflare, resolved)) : this.admit(request, roles, cloudflare, auth);
+  }
+
+  /** The order is 401 (no key, no tenant), 403 tenant_mismatch, 403 forbidden (role). */
+  private admit(request: FastifyRequest, roles: readonly Role[], cloudflare: boolean, auth: AuthContext | null): true {
     if (!auth) throw new DomainError('unauthenticated', 'Missing, unknown or revoked API key');
     // Cloudflare's clients send no X-Tenant-ID: the key's tenant, compared with the path's account_id by the route.
     const tenantId = header(request, 'x-tenant-id') ?? (cloudflare ? auth.tenantId : undefined);
@@ -53,8 +60,8 @@ export class AuthGuard implements CanActivate {
     if (tenantId.toLowerCase() !== auth.tenantId) {
       throw new DomainError('tenant_mismatch', 'The API key does not belong to the tenant in X-Tenant-ID');
     }
-    if (!access.roles.some((role) => auth.roles.includes(role))) {
-      throw new DomainError('forbidden', `This call needs one of the roles: ${access.roles.join(', ')}`);
+    if (!roles.some((role) => auth.roles.includes(role))) {
+      throw new DomainError('forbidden', `This call needs one of the roles: ${roles.join(', ')}`);
     }
     (request as unknown as Record<string, unknown>)[AUTH_CONTEXT] = auth;
     return true;
