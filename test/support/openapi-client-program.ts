@@ -42,7 +42,8 @@ export function declaredRoutes(): DeclaredRoute[] {
         routes.push({
           operationId: `${cls.name?.text}_${method.name.getText(source)}`,
           status: code && ts.isNumericLiteral(code) ? Number(code.text) : undefined,
-          returns: type?.replace(/^Promise<(.+)>$/, '$1'),
+          // `Promise<X>`, and `X | Promise<X>` of a handler that answers synchronously when it can, both return X.
+          returns: type?.replace(/^(\w+) \| Promise<\1>$/, '$1').replace(/^Promise<(.+)>$/, '$1'),
           ownReply,
         });
       }
