@@ -3,7 +3,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { from, Observable, switchMap } from 'rxjs';
 import { AUTH_CONTEXT } from '@/common/auth/auth.decorator';
 import type { AuthContext } from '@/common/auth/roles';
-import type { HotInterceptor } from '@/common/http/hot-routes';
+import type { HotInterceptor } from '@/common/http/hot-pipeline';
 import { EdgeHook, EdgeHooks, EdgeRequest } from '@/common/http/edge-hooks';
 import { RateLimiter } from './rate-limiter';
 
