@@ -45,14 +45,8 @@ export class RateLimiter implements OnApplicationShutdown {
       const until = Number(message?.data?.until);
       if (message?.id && Number.isFinite(until)) this.block(message.id, until);
     });
-    // Fails at once while Redis is away (no offline queue), then the in-memory insurance counts. Auto-pipelining: a
-    // flush adds one count per key seen in the last second, written to Redis in one go rather than a write per key.
-    this.redis = createRedis(config, 'rate-limits', {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      commandTimeout: config.redisCommandTimeoutMs,
-      enableAutoPipelining: true,
-    });
+    // Fails at once while Redis is away (no offline queue), then the in-memory insurance counts.
+    this.redis = createRedis(config, 'rate-limits', { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: config.redisCommandTimeoutMs });
     status.watch(this.redis, 'rate-limits');
     const { perIp, perKey, windowSeconds, authFailuresPerIp, authFailureWindowSeconds } = config.rateLimits;
     const add = (name: LimitName, points: number, duration: number) => {
