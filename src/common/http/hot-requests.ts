@@ -74,9 +74,9 @@ export class HotRequests {
     if (path === undefined || !this.takes(raw.headers) || this.options.draining()) return false;
     const started = performance.now();
     const request: HotRequest = { method: 'POST', url: raw.url as string, ip: this.ipOf(raw), id: requestIdOf(raw.headers), headers: raw.headers, raw, routeOptions: { url: path }, body: undefined };
-    const fail = (error: unknown) => {
+    const fail = (error: unknown, close = false) => {
       const answer = errorAnswer(error, request);
-      this.answer(request, res, started, answer.status, answer.body, answer.headers);
+      this.answer(request, res, started, answer.status, answer.body, close ? { ...answer.headers, connection: 'close' } : answer.headers);
     };
     let pending: Promise<void> | undefined;
     try {
@@ -97,7 +97,8 @@ export class HotRequests {
     return type !== undefined && JSON_TYPE.test(type) && headers['transfer-encoding'] === undefined && length !== undefined && DIGITS.test(length) && Number(length) <= this.options.bodyLimit;
   }
 
-  private read(request: HotRequest, res: ServerResponse, started: number, fail: (error: unknown) => void): void {
+  /** `fail(error, close)`: answers the error; `close` ends the connection after it, as Fastify does on a body it refused. */
+  private read(request: HotRequest, res: ServerResponse, started: number, fail: (error: unknown, close?: boolean) => void): void {
     const chunks: Buffer[] = [];
     const { raw } = request;
     raw.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -106,7 +107,7 @@ export class HotRequests {
     raw.on('end', () => {
       const text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
       this.options.parseJson(text, (error, body) => {
-        if (error) return fail(error);
+        if (error) return fail(error, true);
         request.body = body;
         const path = request.routeOptions.url as string;
         let result: unknown;
