@@ -19,7 +19,7 @@ export interface EdgeRequest {
 export interface EdgeHook {
   /** Before the body is read: undefined when done at once, else a promise; throw or reject to refuse the request. */
   onRequest?(request: EdgeRequest): Promise<void> | undefined;
-  /** Once the answer is sent (`elapsedMs`: since the request arrived). Never throws; a rejection is logged by Fastify. */
+  /** Once the answer is sent (`elapsedMs`: since the request arrived); nothing waits for it, and a failure is logged. */
   onResponse?(request: EdgeRequest, statusCode: number, elapsedMs: number): Promise<void> | undefined;
 }
 
@@ -44,7 +44,7 @@ export class EdgeHooks {
     return undefined;
   }
 
-  /** Runs the onResponse hooks; resolves once all have (each one's failure is passed to `onError`). */
+  /** Starts the onResponse hooks without waiting for them; each one's failure is passed to `onError`. */
   onResponse(request: EdgeRequest, statusCode: number, elapsedMs: number, onError: (error: unknown) => void): void {
     for (const hook of this.after) {
       try {

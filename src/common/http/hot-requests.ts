@@ -125,7 +125,14 @@ export class HotRequests {
 
   private answer(request: HotRequest, res: ServerResponse, started: number, status: number, body: unknown, headers?: Record<string, string>): void {
     if (res.headersSent || res.destroyed) return;
-    const payload = body === undefined ? '' : JSON.stringify(body);
+    let payload: string;
+    try {
+      payload = body === undefined ? '' : JSON.stringify(body);
+    } catch (error) {
+      // A result JSON cannot hold (a BigInt, a cycle) is a bare 500, as on Fastify's path; never a thrown 'end' handler.
+      const answer = errorAnswer(error, request);
+      return this.answer(request, res, started, answer.status, answer.body, answer.headers);
+    }
     const own = { 'content-type': JSON_UTF8, 'content-length': Buffer.byteLength(payload), 'x-request-id': request.id };
     const all = headers ? { ...headers, ...own } : own;
     res.writeHead(status, this.options.draining() ? { ...all, connection: 'close' } : all);
