@@ -94,7 +94,7 @@ async function main() {
   const env = benchEnv(database.url, { PORT: '3301', PROCESS_ROLE: 'api', ...(process.env.BENCH_APP_LOG && { LOG_LEVEL: process.env.BENCH_APP_LOG }) });
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
   const app = start(path.join(DIST, 'main.js'), env, [...profile, ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)]);
-  const bare = start(path.join(__dirname, 'bare-server.js'), { ...process.env, PORT: '3302' });
+  const bare = start(path.join(__dirname, 'bare-server.js'), { ...process.env, PORT: '3302' }, (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean));
   try {
     await waitForHttp('http://127.0.0.1:3301/health/live');
     await waitForHttp('http://127.0.0.1:3302/v1/access/check').catch(() => undefined);
