@@ -1,6 +1,5 @@
-import { request as httpRequest } from 'node:http';
 import { HotRequests } from '../src/common/http/hot-requests';
-import { baseUrl, TestApp } from './support/app';
+import { sendOverSocket, TestApp } from './support/app';
 import { useTestApp } from './support/use-test-app';
 import { createTenant, TestTenant } from './support/factories';
 import { action, host, permitPolicy, user } from './support/grants';
@@ -11,21 +10,9 @@ interface Sent {
   body: string;
 }
 
-/** One request over a real socket, byte for byte as given (`chunks`: a chunked body). */
 async function send(t: TestApp, url: string, headers: Record<string, string>, payload: string | string[]): Promise<Sent> {
-  const base = await baseUrl(t.app);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(`${base}${url}`, { method: 'POST', headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    if (Array.isArray(payload)) {
-      for (const chunk of payload) req.write(chunk);
-      req.end();
-    } else req.end(payload);
-  });
+  const answer = await sendOverSocket(t.app, 'POST', url, headers, payload);
+  return { status: answer.statusCode, headers: answer.headers as Sent['headers'], body: answer.body };
 }
 
 /** The same request through Fastify's router (inject never reaches the server's request event). */

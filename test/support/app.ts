@@ -67,19 +67,30 @@ export function baseUrl(app: NestFastifyApplication): Promise<string> {
   return base;
 }
 
-/** One request over a real socket, as a client sends it (no header or body is changed). */
-async function overHttp(app: NestFastifyApplication, method: string, url: string, headers: Record<string, string>, payload?: string) {
+export interface SocketAnswer {
+  statusCode: number;
+  headers: TestResponse['headers'];
+  body: string;
+}
+
+/**
+ * One request over a real socket, as a client sends it: headers as given (Node adds Content-Length for a string body),
+ * a string[] payload written chunk by chunk (`Transfer-Encoding: chunked`).
+ */
+export async function sendOverSocket(app: NestFastifyApplication, method: string, url: string, headers: Record<string, string>, payload?: string | string[]): Promise<SocketAnswer> {
   const base = await baseUrl(app);
-  return new Promise<{ statusCode: number; headers: TestResponse['headers']; body: string }>((resolve, reject) => {
-    const body = payload === undefined ? undefined : Buffer.from(payload);
-    const outgoing = httpRequest(`${base}${url}`, { method, headers: body && headers['content-length'] === undefined ? { ...headers, 'content-length': String(body.length) } : headers }, (res) => {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(`${base}${url}`, { method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', reject);
     });
     outgoing.on('error', reject);
-    outgoing.end(body);
+    if (Array.isArray(payload)) {
+      for (const chunk of payload) outgoing.write(chunk);
+      outgoing.end();
+    } else outgoing.end(payload);
   });
 }
 
@@ -114,7 +125,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     }
     // Hot routes are served below Fastify for real connections only, so their requests go over a socket.
     const response = hotPaths.includes(options.url)
-      ? await overHttp(app, options.method, options.url, headers, payload)
+      ? await sendOverSocket(app, options.method, options.url, headers, payload)
       : await app.inject({ method: options.method, url: options.url, headers, payload });
     let body: unknown;
     try {
