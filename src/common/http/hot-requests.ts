@@ -13,13 +13,17 @@ export interface HotRequest extends EdgeRequest {
   body: unknown;
 }
 
-export interface HotRequestsOptions {
-  /** Path (no query string) -> route pattern, for the POST routes served here. */
-  paths: ReadonlyMap<string, string>;
+/** A POST route served here, resolved once at start-up. */
+export interface HotPath {
   /** The route's success status. */
-  statusOf: (path: string) => number;
+  status: number;
   /** Runs the route's guards, interceptors, pipes and handler: its result, or a promise of it; throws or rejects. */
-  run: (path: string, request: HotRequest) => unknown;
+  run: (request: HotRequest) => unknown;
+}
+
+export interface HotRequestsOptions {
+  /** Path (no query string, which is also the route pattern) -> its route, for the POST routes served here. */
+  paths: ReadonlyMap<string, HotPath>;
   edge: EdgeHooks;
   parseJson: (text: string, done: Done) => void;
   bodyLimit: number;
@@ -70,10 +74,12 @@ export class HotRequests {
   /** Takes the request and answers it; false when it is Fastify's (nothing was read or counted). */
   serve(raw: IncomingMessage, res: ServerResponse): boolean {
     if (raw.method !== 'POST') return false;
-    const path = raw.url === undefined ? undefined : this.options.paths.get(raw.url);
-    if (path === undefined || !this.takes(raw.headers) || this.options.draining()) return false;
+    const url = raw.url;
+    if (url === undefined) return false;
+    const route = this.options.paths.get(url);
+    if (route === undefined || !this.takes(raw.headers) || this.options.draining()) return false;
     const started = performance.now();
-    const request: HotRequest = { method: 'POST', url: raw.url as string, ip: this.ipOf(raw), id: requestIdOf(raw.headers), headers: raw.headers, raw, routeOptions: { url: path }, body: undefined };
+    const request: HotRequest = { method: 'POST', url, ip: this.ipOf(raw), id: requestIdOf(raw.headers), headers: raw.headers, raw, routeOptions: { url }, body: undefined };
     const fail = (error: unknown, close = false) => {
       const answer = errorAnswer(error, request);
       this.answer(request, res, started, answer.status, answer.body, close ? { ...answer.headers, connection: 'close' } : answer.headers);
@@ -85,7 +91,7 @@ export class HotRequests {
       fail(error);
       return true;
     }
-    const afterHooks = () => this.read(request, res, started, fail);
+    const afterHooks = () => this.read(route, request, res, started, fail);
     if (pending) pending.then(afterHooks, fail);
     else afterHooks();
     return true;
@@ -98,7 +104,7 @@ export class HotRequests {
   }
 
   /** `fail(error, close)`: answers the error; `close` ends the connection after it, as Fastify does on a body it refused. */
-  private read(request: HotRequest, res: ServerResponse, started: number, fail: (error: unknown, close?: boolean) => void): void {
+  private read(route: HotPath, request: HotRequest, res: ServerResponse, started: number, fail: (error: unknown, close?: boolean) => void): void {
     const chunks: Buffer[] = [];
     const { raw } = request;
     raw.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -109,16 +115,14 @@ export class HotRequests {
       this.options.parseJson(text, (error, body) => {
         if (error) return fail(error, true);
         request.body = body;
-        const path = request.routeOptions.url as string;
         let result: unknown;
         try {
-          result = this.options.run(path, request);
+          result = route.run(request);
         } catch (refusal) {
           return fail(refusal);
         }
-        const status = this.options.statusOf(path);
-        if (result instanceof Promise) result.then((resolved: unknown) => this.answer(request, res, started, status, resolved), fail);
-        else this.answer(request, res, started, status, result);
+        if (result instanceof Promise) result.then((resolved: unknown) => this.answer(request, res, started, route.status, resolved), fail);
+        else this.answer(request, res, started, route.status, result);
       });
     });
   }

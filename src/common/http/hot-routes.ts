@@ -10,7 +10,7 @@ import type { AppConfig } from '@/config/config';
 import { Lifecycle } from '@/infra/lifecycle/lifecycle';
 import { jsonBodyParser } from './body-parsers';
 import { EdgeHooks } from './edge-hooks';
-import { HotRequests } from './hot-requests';
+import { HotPath, HotRequests } from './hot-requests';
 import { HotInterceptor, HotPipeline, HotRoute, paramResolvers } from './hot-pipeline';
 
 /**
@@ -102,10 +102,13 @@ export class HotRoutes implements OnModuleInit {
     if (this.routes.size > 0) this.logger.debug(`hot routes: ${[...this.routes.keys()].join(', ')}`);
     const posts = [...this.routes.keys()].filter((key) => key.startsWith('POST ') && !/[:*]/.test(key)).map((key) => key.slice('POST '.length));
     if (this.parseJson && posts.length > 0) {
+      const pipeline = this.pipeline;
+      const served = (path: string): HotPath => {
+        const route = this.routes.get(routeKey('POST', path)) as HotRoute;
+        return { status: route.status, run: (request) => pipeline.run(route, request, undefined) };
+      };
       this.below = new HotRequests({
-        paths: new Map(posts.map((path) => [path, path])),
-        statusOf: (path) => (this.routes.get(routeKey('POST', path)) as HotRoute).status,
-        run: (path, request) => this.pipeline.run(this.routes.get(routeKey('POST', path)) as HotRoute, request, undefined),
+        paths: new Map(posts.map((path) => [path, served(path)])),
         edge: this.edge,
         parseJson: this.parseJson,
         bodyLimit: this.appConfig.bodyLimitBytes,

@@ -7,7 +7,7 @@ import { InvalidationBus } from '@/infra/redis/invalidation-bus';
 import { ChangeFeed } from '@/modules/tenant-state/change-feed';
 import { TenantStateRepository } from '@/modules/tenant-state/tenant-state.repository';
 import { formatKey, hashSecret, newSecret, parseKey, secretMatches } from '@/common/auth/api-key-secret';
-import type { AuthContext } from '@/common/auth/roles';
+import type { AuthContext, Role } from '@/common/auth/roles';
 import { conflict, notFound } from '@/common/errors/domain-error';
 import { decodeCursor, Page, PageQuery, pageSize, toPage } from '@/common/http/pagination';
 import { AuditRepository } from '@/modules/audit/audit.repository';
@@ -21,19 +21,17 @@ import { CreateApiKeyDto } from './dto/create-api-key.dto';
 /** Presented keys remembered as proven, at most; only keys whose secret matched get in. */
 const MAX_PROVEN = 10_000;
 
-const authOf = (record: ApiKeyRecord): AuthContext => ({
-  tenantId: record.tenantId,
-  keyId: record.id,
-  roles: [record.role],
-  subjectEmail: record.subjectEmail,
-  person: null,
-});
+const authOf = (record: ApiKeyRecord): AuthContext =>
+  Object.freeze({ tenantId: record.tenantId, keyId: record.id, roles: Object.freeze([record.role]) as Role[], subjectEmail: record.subjectEmail, person: null });
 
 @Injectable()
 export class ApiKeysService implements OnModuleInit {
   private readonly cache: ApiKeyCache;
-  /** Presented key -> the cached row its secret was proven against: while that row is current, no hash again. */
-  private readonly proven = new Map<string, { keyId: string; record: ApiKeyRecord }>();
+  /**
+   * Presented key -> the cached row its secret was proven against (and its caller, frozen, shared by its requests):
+   * while that row is current, no hash again.
+   */
+  private readonly proven = new Map<string, { keyId: string; record: ApiKeyRecord; auth: AuthContext }>();
 
   constructor(
     private readonly prisma: PrismaService,
@@ -106,7 +104,7 @@ export class ApiKeysService implements OnModuleInit {
   authenticate(raw: string | undefined): AuthContext | null | Promise<AuthContext | null> {
     const known = raw === undefined ? undefined : this.proven.get(raw);
     if (known && this.bus.isLive() && this.feed.isFresh() && this.cache.get(known.keyId)?.record === known.record && !known.record.revokedAt) {
-      return authOf(known.record);
+      return known.auth;
     }
     return this.authenticateRead(raw);
   }
@@ -116,23 +114,24 @@ export class ApiKeysService implements OnModuleInit {
     if (known) {
       const record = await this.lookup(known.keyId);
       // The same row object: not re-read, not revoked since (a revocation or a new read replaces the row).
-      if (record === known.record && !record.revokedAt) return authOf(record);
+      if (record === known.record && !record.revokedAt) return known.auth;
       this.proven.delete(raw as string);
     }
     const parsed = parseKey(raw);
     if (!parsed) return null;
     const record = await this.lookup(parsed.keyId);
     if (!record || record.revokedAt || !secretMatches(parsed.secret, record.secretHash)) return null;
-    this.prove(raw as string, parsed.keyId, record);
-    return authOf(record);
+    return this.prove(raw as string, parsed.keyId, record);
   }
 
-  private prove(raw: string, keyId: string, record: ApiKeyRecord): void {
+  private prove(raw: string, keyId: string, record: ApiKeyRecord): AuthContext {
     if (this.proven.size >= MAX_PROVEN) {
       const oldest = this.proven.keys().next().value;
       if (oldest !== undefined) this.proven.delete(oldest);
     }
-    this.proven.set(raw, { keyId, record });
+    const auth = authOf(record);
+    this.proven.set(raw, { keyId, record, auth });
+    return auth;
   }
 
   /**

@@ -24,6 +24,9 @@ const bearer = (request: FastifyRequest): string | undefined => /^Bearer ([^\s]+
 /** Global guard: every route declares its access (see RouteAccessCheck); the order is 401, then 403. */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  /** Each controller's handlers' access declarations, read once: route metadata does not change after start-up. */
+  private readonly declared = new WeakMap<object, Map<object, Access | undefined>>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: ApiKeysService,
@@ -33,7 +36,7 @@ export class AuthGuard implements CanActivate {
 
   /** True, or throws 401/403; synchronous for a key already proven against the trusted cache (the hot path). */
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]);
+    const access = this.accessOf(context);
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (!access) throw new DomainError('forbidden', 'Route has no access declaration');
     if (access.kind === 'public') return true;
@@ -49,6 +52,17 @@ export class AuthGuard implements CanActivate {
     const roles = access.roles;
     const auth = presented === undefined ? this.person(request, header(request, 'x-tenant-id')) : this.keys.authenticate(presented);
     return auth instanceof Promise ? auth.then((resolved) => this.admit(request, roles, cloudflare, resolved)) : this.admit(request, roles, cloudflare, auth);
+  }
+
+  private accessOf(context: ExecutionContext): Access | undefined {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let handlers = this.declared.get(controller);
+    if (!handlers) this.declared.set(controller, (handlers = new Map<object, Access | undefined>()));
+    if (handlers.has(handler)) return handlers.get(handler);
+    const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [handler, controller]);
+    handlers.set(handler, access);
+    return access;
   }
 
   /** The order is 401 (no key, no tenant), 403 tenant_mismatch, 403 forbidden (role). */
