@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { isTerminal } from '@/modules/grants/grant-state';
 import { accessKey, expiresIso, GrantUpdate, TenantGrants } from './access-cache';
 
 const uid = (type: string, id: string) => ({ type, id });
@@ -59,5 +61,33 @@ describe('TenantGrants', () => {
     grants.apply(update({ id: 'long', status: 'expired', expiresAt: null }));
     expect(grants.find(key, 1_000)?.id).toBe('short');
     expect(grants.size).toBe(1);
+  });
+
+  it('answers like a plain list of grants, whether a key holds one grant or several, in any order of updates', () => {
+    const ids = ['a', 'b', 'c'];
+    const op = fc.record({
+      id: fc.constantFrom(...ids),
+      status: fc.constantFrom('active' as const, 'active' as const, 'pending_approval' as const, 'revoked' as const, 'expired' as const),
+      expiresAt: fc.integer({ min: 1, max: 100 }),
+    });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 20 }), fc.integer({ min: 0, max: 100 }), (ops, now) => {
+        const grants = new TenantGrants();
+        // The model: every grant ever active, its latest expiry, minus those that ended.
+        const model = new Map<string, number>();
+        const ended = new Set<string>();
+        for (const { id, status, expiresAt } of ops) {
+          grants.apply(update({ id, status, expiresAt }), 0);
+          if (ended.has(id)) continue;
+          if (isTerminal(status)) {
+            ended.add(id);
+            model.delete(id);
+          } else if (status === 'active') model.set(id, Math.max(expiresAt, model.get(id) ?? 0));
+        }
+        const live = [...model].filter(([, at]) => at > now).sort((x, y) => y[1] - x[1]);
+        expect(grants.find(key, now)?.expiresAt ?? null).toBe(live[0]?.[1] ?? null);
+        expect(grants.size).toBe(model.size);
+      }),
+    );
   });
 });
