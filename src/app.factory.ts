@@ -27,6 +27,11 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     loggerInstance: logger,
     logController: new RequestLogController(),
     bodyLimit: config.bodyLimitBytes,
+    // A request (headers and body) that has not arrived within REQUEST_TIMEOUT_MS is answered 408 and its connection
+    // closed (client-errors.ts): Fastify's default, 0, let a body that never ends hold its connection and buffer
+    // forever. Node checks every connectionsCheckingInterval, so the answer comes within 1.25 times the timeout.
+    requestTimeout: config.requestTimeoutMs,
+    http: { headersTimeout: Math.min(60_000, config.requestTimeoutMs), connectionsCheckingInterval: Math.min(30_000, Math.ceil(config.requestTimeoutMs / 4)) },
     // Fastify accepts a hop count too; the adapter's type leaves it out.
     trustProxy: config.trustProxy as boolean | string,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },

@@ -13,6 +13,8 @@ export interface AppConfig {
   sweepIntervalSeconds: number;
   logLevel: string;
   bodyLimitBytes: number;
+  /** How long a request may take to arrive, headers and body (ms): past it, `408` and the connection closes. */
+  requestTimeoutMs: number;
   apiKeyCacheTtlMs: number;
   reminderIntervalSeconds: number;
   expiryNoticeLeadSeconds: number;
@@ -135,6 +137,7 @@ export function loadConfig(env: Env): AppConfig {
     sweepIntervalSeconds: int('SWEEP_INTERVAL_SECONDS', 30, 1, 86400),
     logLevel: oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    requestTimeoutMs: int('REQUEST_TIMEOUT_MS', 60000, 1000, 3600000),
     apiKeyCacheTtlMs: int('API_KEY_CACHE_TTL_MS', 60000, 0, 3600000),
     reminderIntervalSeconds: int('REMINDER_INTERVAL_SECONDS', 3600, 1, 7 * 86400),
     expiryNoticeLeadSeconds: int('EXPIRY_NOTICE_LEAD_SECONDS', 600, 0, 86400),

@@ -25,7 +25,8 @@ export interface HotRequestsOptions {
   /** Path (no query string, which is also the route pattern) -> its route, for the POST routes served here. */
   paths: ReadonlyMap<string, HotPath>;
   edge: EdgeHooks;
-  parseJson: (text: string, done: Done) => void;
+  /** The shared JSON body parser (body-parsers.ts): strict UTF-8, Fastify's parser, the input guard. */
+  parseJson: (body: Buffer, done: Done) => void;
   bodyLimit: number;
   trustProxy: boolean | number | string;
   /** True once the process drains: new requests go to Fastify, answers close their connection. */
@@ -111,8 +112,7 @@ export class HotRequests {
     // A client that goes away mid-body gets no answer; its socket is already closed.
     raw.on('error', () => undefined);
     raw.on('end', () => {
-      const text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
-      this.options.parseJson(text, (error, body) => {
+      this.options.parseJson(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), (error, body) => {
         if (error) return fail(error, true);
         request.body = body;
         let result: unknown;
