@@ -10,19 +10,20 @@ interface Sent {
   body: string;
 }
 
-async function send(t: TestApp, url: string, headers: Record<string, string>, payload: string | string[]): Promise<Sent> {
+async function send(t: TestApp, url: string, headers: Record<string, string>, payload: string | Buffer | string[]): Promise<Sent> {
   const answer = await sendOverSocket(t.app, 'POST', url, headers, payload);
   return { status: answer.statusCode, headers: answer.headers as Sent['headers'], body: answer.body };
 }
 
 /** The same request through Fastify's router (inject never reaches the server's request event). */
-async function viaFastify(t: TestApp, url: string, headers: Record<string, string>, payload: string): Promise<Sent> {
+async function viaFastify(t: TestApp, url: string, headers: Record<string, string>, payload: string | Buffer): Promise<Sent> {
   const response = await t.app.inject({ method: 'POST', url, headers, payload });
   return { status: response.statusCode, headers: response.headers as Sent['headers'], body: response.body };
 }
 
-/** `{"checks": [body]}` for a body that is a JSON object, else the body unchanged. */
-function asBatch(body: string): string {
+/** `{"checks": [body]}` for a body that is a JSON object (or bytes), else the body unchanged. */
+function asBatch(body: string | Buffer): string | Buffer {
+  if (Buffer.isBuffer(body)) return Buffer.concat([Buffer.from('{"checks":['), body, Buffer.from(']}')]);
   try {
     const value: unknown = JSON.parse(body);
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? `{"checks":[${body}]}` : body;
@@ -49,7 +50,7 @@ describe('hot routes served below Fastify', () => {
 
   it('answers every input exactly as Fastify answers it: status, body, content type and connection', async () => {
     const auditor = () => json(tenant.keys.auditor, tenant.id);
-    const cases: [string, Record<string, string>, string][] = [
+    const cases: [string, Record<string, string>, string | Buffer][] = [
       ['allowed', auditor(), JSON.stringify(triple('web1'))],
       ['denied', auditor(), JSON.stringify(triple('web2'))],
       ['charset', { ...auditor(), 'content-type': 'application/json; charset=utf-8' }, JSON.stringify(triple('web1'))],
@@ -58,6 +59,7 @@ describe('hot routes served below Fastify', () => {
       ['array', auditor(), '[]'],
       ['NUL', auditor(), JSON.stringify({ ...triple('web1'), principal: { type: 'User', id: 'a\u0000' } })],
       ['lone surrogate', auditor(), JSON.stringify(triple('\ud800'))],
+      ['not UTF-8', auditor(), Buffer.from(JSON.stringify(triple('j\xfcrg')), 'latin1')],
       ['__proto__', auditor(), '{"__proto__":{"x":1},"principal":{"type":"User","id":"alice"}}'],
       ['too deep', auditor(), '['.repeat(40) + ']'.repeat(40)],
       ['huge number', auditor(), '{"principal":1e400}'],

@@ -77,7 +77,7 @@ export interface SocketAnswer {
  * One request over a real socket, as a client sends it: headers as given (Node adds Content-Length for a string body),
  * a string[] payload written chunk by chunk (`Transfer-Encoding: chunked`).
  */
-export async function sendOverSocket(app: NestFastifyApplication, method: string, url: string, headers: Record<string, string>, payload?: string | string[]): Promise<SocketAnswer> {
+export async function sendOverSocket(app: NestFastifyApplication, method: string, url: string, headers: Record<string, string>, payload?: string | Buffer | string[]): Promise<SocketAnswer> {
   const base = await baseUrl(app);
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(`${base}${url}`, { method, headers }, (res) => {
