@@ -59,7 +59,7 @@ export function jsonBodyParser(fastify: FastifyInstance): (body: Buffer, done: D
   return (body, done) => {
     if (body.length === 0) return done(null, undefined);
     const text = utf8Text(body);
-    if (text instanceof DomainError) return done(text);
+    if (typeof text !== 'string') return done(text);
     void parseJson(null as unknown as FastifyRequest, text, (error, value) => (error ? done(error) : checked(value, done)));
   };
 }
