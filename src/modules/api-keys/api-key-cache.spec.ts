@@ -56,4 +56,27 @@ describe('ApiKeyCache', () => {
     expect(cache.get('new', 400)?.record?.id).toBe('new');
     expect(cache.get('other', 400)?.record?.id).toBe('other');
   });
+
+  it('kills an entry for good however it leaves the cache, so a holder of it never trusts a row the cache dropped', () => {
+    const ways: [string, (cache: ApiKeyCache) => void][] = [
+      ['replaced by a newer read', (cache) => cache.set('a', record('a'), 10)],
+      ['invalidated', (cache) => cache.delete('a')],
+      ["dropped with its tenant's keys", (cache) => cache.dropTenant('t', 5)],
+      ['evicted', (cache) => ['b', 'c'].forEach((id) => cache.set(id, record(id), 0))],
+      ['cleared', (cache) => cache.clear()],
+    ];
+    for (const [way, leave] of ways) {
+      const cache = new ApiKeyCache(1000, 100, 2);
+      const entry = cache.set('a', record('a'), 0);
+      expect(entry && cache.current(entry, 1)).toBe(true);
+      leave(cache);
+      expect({ way, current: cache.current(entry!, 1) }).toEqual({ way, current: false });
+    }
+    const cache = new ApiKeyCache(1000);
+    const entry = cache.set('a', record('a'), 0)!;
+    expect(cache.current(entry, 999)).toBe(true);
+    expect(cache.current(entry, 1000)).toBe(false);
+    expect(cache.get('a', 0)).toBeUndefined();
+    expect(cache.set('x', record('x'), 0, cache.currentGeneration() - 1)).toBeUndefined();
+  });
 });

@@ -1,14 +1,17 @@
 import type { ApiKeyRecord } from './api-key.types';
 
-interface Entry {
-  record: ApiKeyRecord | null;
+/** A cached row (or "no such key"); `live` turns false for good once it leaves the cache, however it leaves. */
+export interface CacheEntry {
+  readonly id: string;
+  readonly record: ApiKeyRecord | null;
   /** When the database read of this entry started (ms). */
-  readAt: number;
+  readonly readAt: number;
+  live: boolean;
 }
 
 /** Bounded in-process map of key id to row (or to "no such key", kept shorter); oldest entries go first. */
 export class ApiKeyCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, CacheEntry>();
   /** Bumped on every invalidation, so a read that raced with one does not put its stale row back. */
   private generation = 0;
 
@@ -18,46 +21,66 @@ export class ApiKeyCache {
     private readonly maxEntries = 50_000,
   ) {}
 
-  get(id: string, now = Date.now()): Entry | undefined {
+  get(id: string, now = Date.now()): CacheEntry | undefined {
     const entry = this.entries.get(id);
-    if (!entry) return undefined;
-    const ttl = entry.record ? this.ttlMs : this.negativeTtlMs;
-    if (now - entry.readAt >= ttl) {
-      this.entries.delete(id);
-      return undefined;
-    }
-    return entry;
+    return entry && this.current(entry, now) ? entry : undefined;
+  }
+
+  /**
+   * Whether `entry` is still the cache's row for its key and within its TTL: what a holder of the entry may trust
+   * without looking the key up again (an expired entry is dropped here).
+   */
+  current(entry: CacheEntry, now = Date.now()): boolean {
+    if (!entry.live) return false;
+    if (now - entry.readAt < (entry.record ? this.ttlMs : this.negativeTtlMs)) return true;
+    this.remove(entry.id);
+    return false;
   }
 
   currentGeneration(): number {
     return this.generation;
   }
 
-  /** `readAt`: when the read started; `readAtGeneration`: the generation then (a later invalidation wins). */
-  set(id: string, record: ApiKeyRecord | null, readAt = Date.now(), readAtGeneration = this.generation): void {
-    if (this.ttlMs === 0 || readAtGeneration !== this.generation) return;
+  /**
+   * `readAt`: when the read started; `readAtGeneration`: the generation then (a later invalidation wins). The stored
+   * entry, or undefined when nothing was stored.
+   */
+  set(id: string, record: ApiKeyRecord | null, readAt = Date.now(), readAtGeneration = this.generation): CacheEntry | undefined {
+    if (this.ttlMs === 0 || readAtGeneration !== this.generation) return undefined;
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
+      if (oldest !== undefined) this.remove(oldest);
     }
-    this.entries.set(id, { record, readAt });
+    const replaced = this.entries.get(id);
+    if (replaced) replaced.live = false;
+    const entry: CacheEntry = { id, record, readAt, live: true };
+    this.entries.set(id, entry);
+    return entry;
   }
 
   delete(id: string): void {
     this.generation += 1;
-    this.entries.delete(id);
+    this.remove(id);
   }
 
   /** Drops the tenant's keys read before `readBefore` (ms): a revocation committed before then may not show in them. */
   dropTenant(tenantId: string, readBefore: number): void {
     this.generation += 1;
     for (const [id, entry] of this.entries) {
-      if (entry.record?.tenantId === tenantId && entry.readAt < readBefore) this.entries.delete(id);
+      if (entry.record?.tenantId === tenantId && entry.readAt < readBefore) this.remove(id);
     }
   }
 
   clear(): void {
     this.generation += 1;
+    for (const entry of this.entries.values()) entry.live = false;
     this.entries.clear();
+  }
+
+  private remove(id: string): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    entry.live = false;
+    this.entries.delete(id);
   }
 }

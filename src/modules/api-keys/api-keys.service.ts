@@ -13,7 +13,7 @@ import { decodeCursor, Page, PageQuery, pageSize, toPage } from '@/common/http/p
 import { AuditRepository } from '@/modules/audit/audit.repository';
 import type { Actor } from '@/modules/audit/audit-chain';
 import { normalizeEmail } from '@/modules/email-lists/emails';
-import { ApiKeyCache } from './api-key-cache';
+import { ApiKeyCache, CacheEntry } from './api-key-cache';
 import { ApiKeyRecord, ApiKeyView, CreatedApiKey, toApiKeyView } from './api-key.types';
 import { ApiKeysRepository } from './api-keys.repository';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
@@ -24,14 +24,27 @@ const MAX_PROVEN = 10_000;
 const authOf = (record: ApiKeyRecord): AuthContext =>
   Object.freeze({ tenantId: record.tenantId, keyId: record.id, roles: Object.freeze([record.role]) as Role[], subjectEmail: record.subjectEmail, person: null });
 
+interface Proven {
+  keyId: string;
+  record: ApiKeyRecord;
+  entry: CacheEntry | undefined;
+  auth: AuthContext;
+}
+
+/** A key row as `lookup` found it, with the cache entry holding it when the cache holds it. */
+interface Found {
+  record: ApiKeyRecord | null;
+  entry: CacheEntry | undefined;
+}
+
 @Injectable()
 export class ApiKeysService implements OnModuleInit {
   private readonly cache: ApiKeyCache;
   /**
-   * Presented key -> the cached row its secret was proven against (and its caller, frozen, shared by its requests):
-   * while that row is current, no hash again.
+   * Presented key -> the row its secret was proven against, the cache entry that held it (none when the cache was not
+   * trusted), and its caller, frozen and shared by its requests: while that entry is current, no hash again.
    */
-  private readonly proven = new Map<string, { keyId: string; record: ApiKeyRecord; auth: AuthContext }>();
+  private readonly proven = new Map<string, Proven>();
 
   constructor(
     private readonly prisma: PrismaService,
@@ -103,7 +116,8 @@ export class ApiKeysService implements OnModuleInit {
    */
   authenticate(raw: string | undefined): AuthContext | null | Promise<AuthContext | null> {
     const known = raw === undefined ? undefined : this.proven.get(raw);
-    if (known && this.bus.isLive() && this.feed.isFresh() && this.cache.get(known.keyId)?.record === known.record && !known.record.revokedAt) {
+    // A live entry is the cache's current row for the key (replacing or dropping it kills it), so it holds known.record.
+    if (known?.entry && this.bus.isLive() && this.feed.isFresh() && this.cache.current(known.entry) && !known.record.revokedAt) {
       return known.auth;
     }
     return this.authenticateRead(raw);
@@ -112,41 +126,39 @@ export class ApiKeysService implements OnModuleInit {
   private async authenticateRead(raw: string | undefined): Promise<AuthContext | null> {
     const known = raw === undefined ? undefined : this.proven.get(raw);
     if (known) {
-      const record = await this.lookup(known.keyId);
+      const { record } = await this.lookup(known.keyId);
       // The same row object: not re-read, not revoked since (a revocation or a new read replaces the row).
       if (record === known.record && !record.revokedAt) return known.auth;
       this.proven.delete(raw as string);
     }
     const parsed = parseKey(raw);
     if (!parsed) return null;
-    const record = await this.lookup(parsed.keyId);
+    const { record, entry } = await this.lookup(parsed.keyId);
     if (!record || record.revokedAt || !secretMatches(parsed.secret, record.secretHash)) return null;
-    return this.prove(raw as string, parsed.keyId, record);
+    return this.prove(raw as string, { keyId: parsed.keyId, record, entry, auth: authOf(record) });
   }
 
-  private prove(raw: string, keyId: string, record: ApiKeyRecord): AuthContext {
+  private prove(raw: string, proven: Proven): AuthContext {
     if (this.proven.size >= MAX_PROVEN) {
       const oldest = this.proven.keys().next().value;
       if (oldest !== undefined) this.proven.delete(oldest);
     }
-    const auth = authOf(record);
-    this.proven.set(raw, { keyId, record, auth });
-    return auth;
+    this.proven.set(raw, proven);
+    return proven.auth;
   }
 
   /**
    * The key row, from the cache while it can be trusted: the bus is live (revocations arrive at once) and the change
    * feed is fresh (a revocation whose message was lost is seen within the propagation bound).
    */
-  private async lookup(id: string): Promise<ApiKeyRecord | null> {
+  private async lookup(id: string): Promise<Found> {
     const trusted = this.bus.isLive() && (this.feed.isFresh() || (await this.feed.refresh()));
     const hit = trusted ? this.cache.get(id) : undefined;
-    if (hit) return hit.record;
+    if (hit) return { record: hit.record, entry: hit };
     const generation = this.cache.currentGeneration();
     const readAt = Date.now();
     const record = await this.keys.findForAuthentication(id);
     if (record) this.feed.watch(record.tenantId);
-    if (trusted) this.cache.set(id, record, readAt, generation);
-    return record;
+    return { record, entry: trusted ? this.cache.set(id, record, readAt, generation) : undefined };
   }
 }
