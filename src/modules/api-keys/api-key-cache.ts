@@ -63,11 +63,14 @@ export class ApiKeyCache {
     this.remove(id);
   }
 
-  /** Drops the tenant's keys read before `readBefore` (ms): a revocation committed before then may not show in them. */
+  /**
+   * Drops the tenant's keys whose read began by `readBefore` (ms, the same millisecond included): a revocation
+   * committed before then may not show in them. Reads still running are not stored (the generation moves).
+   */
   dropTenant(tenantId: string, readBefore: number): void {
     this.generation += 1;
     for (const [id, entry] of this.entries) {
-      if (entry.record?.tenantId === tenantId && entry.readAt < readBefore) this.remove(id);
+      if (entry.record?.tenantId === tenantId && entry.readAt <= readBefore) this.remove(id);
     }
   }
 

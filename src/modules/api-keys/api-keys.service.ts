@@ -60,7 +60,7 @@ export class ApiKeysService implements OnModuleInit {
 
   onModuleInit(): void {
     this.bus.on('api-key', (message) => (message?.id ? this.cache.delete(message.id) : this.cache.clear()));
-    this.feed.listen((tenantId, _counters, pollStartedAt) => this.cache.dropTenant(tenantId, pollStartedAt));
+    this.feed.listen((tenantId, _counters, countersReadAt) => this.cache.dropTenant(tenantId, countersReadAt));
   }
 
   async create(tenantId: string, dto: CreateApiKeyDto, actor: Actor): Promise<CreatedApiKey> {

@@ -5,9 +5,12 @@ import { TenantCounters, TenantStateRepository, ZERO_COUNTERS } from './tenant-s
 
 /**
  * Told of a tenant's counters after a poll that saw them change, or saw the tenant for the first time since it was
- * watched. `pollStartedAt` (ms): everything committed before it is in `counters`.
+ * watched. `countersReadAt` (ms, Date.now()): when the read of `counters` had returned. A change they show committed
+ * before then, so anything read from the database before then may predate it; a read begun after it sees it. (The
+ * poll's start is not a safe cut-off: a change committed during the poll, before its counters were read, would be
+ * missed by a read made in between.)
  */
-export type ChangeListener = (tenantId: string, counters: TenantCounters, pollStartedAt: number) => void | Promise<void>;
+export type ChangeListener = (tenantId: string, counters: TenantCounters, countersReadAt: number) => void | Promise<void>;
 
 /** PRODUCT.md section 14: a committed change is honoured by every process within this many ms. */
 export const PROPAGATION_BOUND_MS = 2000;
@@ -75,20 +78,21 @@ export class ChangeFeed implements OnModuleInit, OnApplicationShutdown {
   async poll(): Promise<void> {
     const startedAt = Date.now();
     const tenants = [...this.seen.keys()];
-    const changed: [string, TenantCounters][] = [];
+    const changed: [string, TenantCounters, number][] = [];
     for (let i = 0; i < tenants.length; i += CHUNK) {
       const chunk = tenants.slice(i, i + CHUNK);
       const found = await this.state.findMany(chunk);
+      const readAt = Date.now();
       for (const tenantId of chunk) {
         const counters = found.get(tenantId) ?? ZERO_COUNTERS;
         const before = this.seen.get(tenantId);
         if (!before || before.policyVersion !== counters.policyVersion || before.grantRevocations !== counters.grantRevocations || before.keyRevocations !== counters.keyRevocations) {
-          changed.push([tenantId, counters]);
+          changed.push([tenantId, counters, readAt]);
         }
       }
     }
-    for (const [tenantId, counters] of changed) {
-      await Promise.all(this.listeners.map(async (listener) => listener(tenantId, counters, startedAt)));
+    for (const [tenantId, counters, readAt] of changed) {
+      await Promise.all(this.listeners.map(async (listener) => listener(tenantId, counters, readAt)));
       this.seen.set(tenantId, counters);
     }
     this.lastSuccessStart = startedAt;
