@@ -104,9 +104,9 @@ describe('audit group commit (staged events, chained after commit)', () => {
     );
     expect(await t.app.get(GrantExpiry).expireDue(tenant.id)).toBe(1);
     expect(await staged()).toBe(0);
-    // The pass's outbox row was written with its event and removed once the effects went out.
-    const outbox = await db.query('SELECT count(*)::int AS n FROM grant_effects WHERE grant_id = $1', [grant.body.id]);
-    expect(outbox.rows[0].n).toBe(0);
+    // The pass's outbox row was written with its event and removed once the effects went out (after, in a batch).
+    const outbox = async () => (await db.query('SELECT count(*)::int AS n FROM grant_effects WHERE grant_id = $1', [grant.body.id])).rows[0].n as number;
+    expect(await waitFor(outbox, (n) => n === 0, 2000)).toBe(0);
     const ended = await db.query(`SELECT status FROM grants WHERE id = $1`, [grant.body.id]);
     expect(ended.rows[0].status).toBe('expired');
     const rows = await seqs();

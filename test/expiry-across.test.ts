@@ -55,8 +55,8 @@ describe('expiry across tenants', () => {
       expect(await check(tenant, 'shared')).toBe(false);
     }
     expect(await check(tenants[2], 'shared')).toBe(true);
-    const outbox = await db.query('SELECT count(*)::int AS n FROM grant_effects WHERE grant_id = ANY($1::uuid[])', [ending]);
-    expect(outbox.rows[0].n).toBe(0);
+    const outbox = async () => (await db.query('SELECT count(*)::int AS n FROM grant_effects WHERE grant_id = ANY($1::uuid[])', [ending])).rows[0].n as number;
+    expect(await waitFor(outbox, (n) => n === 0, 2000)).toBe(0);
   });
 
   /** Holds the tenant's chain head once its grants' events are chained (none staged). */

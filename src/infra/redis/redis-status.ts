@@ -45,6 +45,7 @@ export class RedisStatus {
   private suspectUntil = 0;
   private lastOtherError = 0;
   private closing = false;
+  private connections = 0;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -64,6 +65,14 @@ export class RedisStatus {
       this.lastOtherError = Date.now();
       this.logger.warn({ connection: name, reason: error.message }, 'a Redis connection failed while the main one works');
     });
+  }
+
+  /**
+   * Counts the times the main connection became ready: what a process remembers of Redis's contents (jobs it added)
+   * holds only while this stays the same, since a server that restarted may have lost them.
+   */
+  connection(): number {
+    return this.connections;
   }
 
   isUp(): boolean {
@@ -89,6 +98,7 @@ export class RedisStatus {
 
   private markUp(): void {
     const wasDown = this.downSince;
+    if (!this.up) this.connections += 1;
     this.up = true;
     this.suspectUntil = 0;
     this.downSince = null;

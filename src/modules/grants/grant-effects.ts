@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { Prisma } from '@/generated/prisma/client';
 import type { RawTx } from '@/infra/prisma/raw-sql';
 import { InvalidationBus } from '@/infra/redis/invalidation-bus';
@@ -11,6 +11,8 @@ import { GrantsRepository } from './grants.repository';
 
 const REPLAY_BATCH = 200;
 const GIVE_UP_MS = 24 * 3600_000;
+/** How long a row whose effects went out waits for others to be removed with (ms): one DELETE per window. */
+const REMOVAL_WINDOW_MS = 20;
 
 /** A committed grant change as listeners see it. */
 export interface GrantChange {
@@ -46,12 +48,13 @@ const owed = (rows: { id: string }[], changes: RecordedChange[]): PendingEffects
  * listeners (notifications, metrics). Each change leaves an outbox row in its own transaction, removed when all of
  * that went out; the sweep replays what is left, so a Redis outage or a crash between commit and effects delays
  * them instead of losing them. Replays are safe: cache updates are monotonic, job ids and deliveries deterministic.
+ * The rows are removed after the answer, many per statement (OutboxRemovals); one not removed only replays.
  */
 @Injectable()
-export class GrantEffects {
+export class GrantEffects implements BeforeApplicationShutdown {
   private readonly logger = new Logger('GrantEffects');
   private readonly listeners: GrantListener[] = [];
-  private readonly removals = new OutboxRemovals((rows) => this.outbox.removeMany(rows));
+  private readonly removals = new OutboxRemovals((rows) => this.outbox.removeMany(rows), REMOVAL_WINDOW_MS);
 
   constructor(
     private readonly outbox: GrantEffectsRepository,
@@ -79,25 +82,47 @@ export class GrantEffects {
     return { sql: addOutboxSql(rows), effects: owed(rows, changes) };
   }
 
-  /** After commit. Never throws: what could not go out stays in the outbox for the sweep. True when all went out. */
+  /**
+   * After commit. Never throws: what could not go out stays in the outbox for the sweep. True when all went out.
+   * Resolves once the effects are out; their outbox rows are removed afterwards.
+   */
   committed(changes: PendingEffects[]): Promise<boolean> {
     return this.deliver(changes, false);
   }
 
+  /** Removes the outbox rows whose effects went out before the database connections close. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.removals.drain();
+  }
+
+  /**
+   * Each grant's caches and jobs once, from its latest change in `changes` (a request's `grant.requested` and
+   * `grant.activated` carry the same record), then every change's listeners.
+   */
   private async deliver(changes: PendingEffects[], replay: boolean): Promise<boolean> {
+    const latest = new Map<string, GrantRecord>();
+    for (const change of changes) latest.set(change.grant.id, change.grant);
+    const propagated = new Map<string, Promise<boolean>>();
+    for (const [id, grant] of latest) propagated.set(id, this.propagate(grant).catch((error: unknown) => this.failed(error, grant.id, 'propagation')));
     const results = await Promise.all(
-      changes.map((change) =>
-        this.run({ grant: change.grant, event: change.event, auditEventId: change.auditEventId, replay }).catch((error: unknown) => {
-          this.logger.error({ err: error, grantId: change.grant.id, event: change.event }, 'grant change effects failed; the sweep will replay');
-          return false;
-        }),
-      ),
+      changes.map(async (change) => {
+        const out = await propagated.get(change.grant.id);
+        const heard = await this.notify({ grant: change.grant, event: change.event, auditEventId: change.auditEventId, replay }).catch((error: unknown) =>
+          this.failed(error, change.grant.id, change.event),
+        );
+        return out === true && heard;
+      }),
     );
     const done = changes.filter((_change, i) => results[i]).map((change) => ({ tenantId: change.grant.tenantId, id: change.id }));
     if (done.length > 0) {
-      await this.removals.add(done).catch((error: unknown) => this.logger.error({ err: error }, 'could not clear the outbox; the sweep will replay'));
+      this.removals.add(done).catch((error: unknown) => this.logger.error({ err: error }, 'could not clear the outbox; the sweep will replay'));
     }
     return results.every(Boolean);
+  }
+
+  private failed(error: unknown, grantId: string, event: string): false {
+    this.logger.error({ err: error, grantId, event }, 'grant change effects failed; the sweep will replay');
+    return false;
   }
 
   /**
@@ -120,9 +145,8 @@ export class GrantEffects {
     return rows.length;
   }
 
-  /** Caches first (no stale allow), then jobs, then listeners. True when everything went out. */
-  private async run(change: GrantChange): Promise<boolean> {
-    const { grant } = change;
+  /** Caches first (no stale allow), then jobs. True when both went out. */
+  private async propagate(grant: GrantRecord): Promise<boolean> {
     let ok = await this.bus.publish({
       topic: 'grant',
       tenantId: grant.tenantId,
@@ -143,6 +167,12 @@ export class GrantEffects {
       // An expiry or timeout is ended by its own (running) job: there is nothing left to remove.
       await this.jobs.cancel(grant.id);
     }
+    return ok;
+  }
+
+  /** The listeners of one change, in order. True when all of them went out. */
+  private async notify(change: GrantChange): Promise<boolean> {
+    let ok = true;
     for (const listener of this.listeners) ok = (await listener(change)) !== false && ok;
     return ok;
   }

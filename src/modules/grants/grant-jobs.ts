@@ -48,6 +48,11 @@ export const bucketJobId = (dueAt: number): string => `due-${dueAt}`;
 const legacyExpireJobId = (grantId: string): string => `grant:${grantId}:expire`;
 export const timeoutJobId = (grantId: string): string => `grant:${grantId}:timeout`;
 
+/** A bucket job due sooner than this (ms) is added again rather than trusted to be there (it may be running). */
+const REMEMBER_MARGIN_MS = 2000;
+/** Bucket jobs remembered at most (past ones are dropped first; beyond it, all). */
+const REMEMBERED_MAX = 100_000;
+
 const RETRY: JobsOptions = {
   attempts: 10,
   backoff: { type: 'exponential', delay: 500 },
@@ -62,6 +67,8 @@ const RETRY: JobsOptions = {
 @Injectable()
 export class GrantJobs {
   private readonly logger = new Logger('GrantJobs');
+  /** Bucket jobs this process added (dueAt → RedisStatus.connection() then): each is added once, not per grant. */
+  private readonly buckets = new Map<number, number>();
 
   constructor(
     @InjectQueue(GRANTS_QUEUE) private readonly queue: Queue<GrantQueueJobs[keyof GrantQueueJobs]>,
@@ -71,17 +78,31 @@ export class GrantJobs {
   /**
    * The job of the bucket `at` falls in (the tenant is for the log). Idempotent: grants of any tenant due in the same
    * bucket share one job (a job id that exists is not added again), and a job left behind by an extension or a
-   * revoke finds nothing due and ends.
+   * revoke finds nothing due and ends. A bucket this process added on the current Redis connection, due more than
+   * REMEMBER_MARGIN_MS from now, is not sent again: a server that lost it (restarted) closed that connection, and
+   * one flushed under a live connection lost every job alike, which the sweep then catches up.
    */
   async scheduleExpiry(tenantId: string, at: Date): Promise<boolean> {
     const dueAt = expiryBucket(at);
+    const connection = this.redis.connection();
+    if (this.buckets.get(dueAt) === connection && dueAt - Date.now() > REMEMBER_MARGIN_MS) return true;
     try {
       await this.redis.bounded(() => this.queue.add('expire_bucket', { dueAt }, { ...RETRY, removeOnFail: true, jobId: bucketJobId(dueAt), delay: Math.max(0, dueAt - Date.now()) }));
+      this.remember(dueAt, connection);
       return true;
     } catch (error) {
       if (!(error instanceof RedisUnavailableError)) this.logger.error({ err: error, tenantId, dueAt }, 'could not schedule an expiry job; the sweep will catch up');
       return false;
     }
+  }
+
+  private remember(dueAt: number, connection: number): void {
+    if (this.buckets.size >= REMEMBERED_MAX) {
+      const now = Date.now();
+      for (const due of this.buckets.keys()) if (due <= now) this.buckets.delete(due);
+      if (this.buckets.size >= REMEMBERED_MAX) this.buckets.clear();
+    }
+    this.buckets.set(dueAt, connection);
   }
 
   scheduleTimeout(tenantId: string, grantId: string, at: Date): Promise<boolean> {

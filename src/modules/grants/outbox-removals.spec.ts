@@ -32,4 +32,23 @@ describe('OutboxRemovals', () => {
     await expect(next).resolves.toBeUndefined();
     await expect(removals.add(keys('t1', 'c'))).resolves.toBeUndefined();
   });
+
+  it('with a window, takes the rows handed in within it in one removal, and drain removes what waits at once', async () => {
+    const calls: OutboxKey[][] = [];
+    const removals = new OutboxRemovals(async (rows) => {
+      calls.push([...rows]);
+    }, 60_000);
+    const waiting = [removals.add(keys('t1', 'a')), removals.add(keys('t2', 'b'))];
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toEqual([]);
+    await removals.drain();
+    await Promise.all(waiting);
+    expect(calls).toEqual([[...keys('t1', 'a'), ...keys('t2', 'b')]]);
+    const windowed = new OutboxRemovals(async (rows) => {
+      calls.push([...rows]);
+    }, 5);
+    await Promise.all([windowed.add(keys('t3', 'c')), windowed.add(keys('t3', 'd'))]);
+    expect(calls[calls.length - 1]).toEqual(keys('t3', 'c', 'd'));
+    await expect(removals.drain()).resolves.toBeUndefined();
+  });
 });
