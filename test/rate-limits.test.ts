@@ -53,18 +53,28 @@ describe('rate limits', () => {
     await reset();
     const bad = { 'x-api-key': 'jit_00000000-0000-4000-8000-000000000000_guess', 'x-tenant-id': tenant.id };
     const statuses: number[] = [];
-    for (let i = 0; i < 8; i += 1) {
-      statuses.push((await fromIp('198.51.100.9', bad)).statusCode);
-      // The failure is counted after the answer went out.
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(statuses.slice(0, 6)).toEqual([401, 401, 401, 401, 401, 401]);
-    expect(statuses.slice(6)).toEqual([429, 429]);
+    for (let i = 0; i < 8; i += 1) statuses.push((await fromIp('198.51.100.9', bad)).statusCode);
+    // Each failure is counted before its answer: the sixth is over the budget and is the first 429.
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses.slice(5)).toEqual([429, 429, 429]);
     const good = await fromIp('198.51.100.9');
     expect(good.statusCode).toBe(429);
     expect(JSON.parse(good.body).details.limit).toBe('auth_failures');
     expect((await fromIp('198.51.100.10')).statusCode).toBe(200);
     const metrics = await t.request({ method: 'GET', url: '/metrics' });
     expect(metrics.text).toMatch(/rate_limited_total\{limit="auth_failures"\} [1-9]/);
+  });
+
+  it('gives an IP at most its budget of 401s however many guesses it sends at once', async () => {
+    await reset();
+    const guess = (i: number) => ({ 'x-api-key': `jit_00000000-0000-4000-8000-00000000000${i % 10}_guess${i}`, 'x-tenant-id': tenant.id });
+    const check = (i: number) =>
+      t.app.inject({ method: 'POST', url: '/v1/access/check', remoteAddress: '198.51.100.20', headers: guess(i), payload: { principal: { type: 'User', id: 'a' }, action: { type: 'Action', id: 'b' }, resource: { type: 'Host', id: 'c' } } });
+    const list = (i: number) => fromIp('198.51.100.20', guess(i));
+    const answers = await Promise.all(Array.from({ length: 40 }, (_v, i) => (i % 2 === 0 ? check(i) : list(i))));
+    const statuses = answers.map((answer) => answer.statusCode);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(35);
+    expect(answers.filter((answer) => answer.statusCode === 429).every((answer) => JSON.parse(answer.body).details.limit === 'auth_failures')).toBe(true);
   });
 });

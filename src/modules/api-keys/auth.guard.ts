@@ -9,6 +9,7 @@ import { Access, ACCESS_KEY, AuthContext, Role } from '@/common/auth/roles';
 import { DomainError } from '@/common/errors/domain-error';
 import { IdentityAuthenticator } from '@/modules/identity/identity-authenticator';
 import { isCloudflareRoute } from '@/common/http/cloudflare-route';
+import { RateLimiter } from '@/modules/rate-limits/rate-limiter';
 import { ApiKeysService } from './api-keys.service';
 
 const header = (request: FastifyRequest, name: string): string | undefined => {
@@ -31,13 +32,31 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly keys: ApiKeysService,
     private readonly identity: IdentityAuthenticator,
+    private readonly limiter: RateLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** True, or throws 401/403; synchronous for a key already proven against the trusted cache (the hot path). */
+  /**
+   * True, or throws 401/403; synchronous for a key already proven against the trusted cache (the hot path). A 401
+   * rejects once its failed authentication is counted, or with `429` when it is one over the IP's budget.
+   */
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    const access = this.accessOf(context);
     const request = context.switchToHttp().getRequest<FastifyRequest>();
+    try {
+      const verdict = this.verdict(context, request);
+      return verdict instanceof Promise ? verdict.catch((error: unknown) => this.refused(request, error)) : verdict;
+    } catch (error) {
+      return this.refused(request, error);
+    }
+  }
+
+  private async refused(request: FastifyRequest, error: unknown): Promise<never> {
+    if (error instanceof DomainError && error.code === 'unauthenticated') await this.limiter.countAuthFailure(request);
+    throw error;
+  }
+
+  private verdict(context: ExecutionContext, request: FastifyRequest): boolean | Promise<boolean> {
+    const access = this.accessOf(context);
     if (!access) throw new DomainError('forbidden', 'Route has no access declaration');
     if (access.kind === 'public') return true;
     const cloudflare = isCloudflareRoute(request);

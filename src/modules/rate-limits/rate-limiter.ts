@@ -4,6 +4,7 @@ import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRe
 import { APP_CONFIG } from '@/config/config.module';
 import type { AppConfig } from '@/config/config';
 import { RateLimitedError } from '@/common/errors/domain-error';
+import type { EdgeRequest } from '@/common/http/edge-hooks';
 import { createRedis } from '@/infra/redis/redis.module';
 import { InvalidationBus } from '@/infra/redis/invalidation-bus';
 import { RedisStatus } from '@/infra/redis/redis-status';
@@ -22,7 +23,8 @@ const MAX_BLOCKED = 100_000;
  * every request from that IP into `429` until the window ends. A limit of 0 is off. While Redis is away each
  * process counts in memory instead (the library's insurance limiter), so an outage neither blocks nor unlimits.
  *
- * An IP over its failed-authentication budget is blocked in memory, in this process at once and in the others by
+ * A failed authentication is counted before its `401` is answered, so an IP gets at most its budget of `401`s per
+ * window however many guesses it sends at once. An IP over that budget is blocked in memory, in this process at once and in the others by
  * a pub/sub message, so that checking it costs no Redis call per request; a process that missed the message blocks
  * the IP at its next failure, which still counts in Redis.
  */
@@ -34,6 +36,8 @@ export class RateLimiter implements OnApplicationShutdown {
   private readonly tallies = new Map<LimitName, LocalTallies>();
   /** IP -> blocked until (ms since epoch), for the failed-authentication limit. */
   private readonly blocked = new Map<string, number>();
+  /** Requests whose failed authentication is counted already. */
+  private readonly countedRequests = new WeakSet<EdgeRequest>();
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -95,18 +99,34 @@ export class RateLimiter implements OnApplicationShutdown {
     throw new RateLimitedError(Math.max(1, Math.ceil((until - Date.now()) / 1000)), 'auth_failures');
   }
 
-  /** Counts a failed authentication of `ip`; past the budget the IP is blocked everywhere. Never rejects. */
-  async recordAuthFailure(ip: string): Promise<void> {
+  /**
+   * Counts a failed authentication before its `401` goes out, so that parallel guesses cannot outrun the budget:
+   * resolves while within it; past it, blocks the IP everywhere and rejects with `429 rate_limited`
+   * (limit `auth_failures`), which is then the answer. A request is counted once (see `counted`).
+   */
+  async countAuthFailure(request: EdgeRequest): Promise<void> {
+    this.countedRequests.add(request);
     const limiter = this.limiters.get('auth_failures');
     if (!limiter) return;
     try {
-      await limiter.consume(ip);
+      await limiter.consume(request.ip);
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) return;
       const until = Date.now() + rejection.msBeforeNext;
-      this.block(ip, until);
-      await this.bus.publish({ topic: BLOCK_TOPIC, tenantId: '*', id: ip, data: { until } });
+      this.block(request.ip, until);
+      await this.bus.publish({ topic: BLOCK_TOPIC, tenantId: '*', id: request.ip, data: { until } });
+      throw this.refusal('auth_failures', rejection);
     }
+  }
+
+  /** Whether the request's failed authentication was counted before its answer (countAuthFailure). */
+  counted(request: EdgeRequest): boolean {
+    return this.countedRequests.has(request);
+  }
+
+  /** Counts a `401` answered without countAuthFailure (after it went out). Never rejects. */
+  async recordAuthFailure(request: EdgeRequest): Promise<void> {
+    await this.countAuthFailure(request).catch(() => undefined);
   }
 
   private block(ip: string, until: number): void {

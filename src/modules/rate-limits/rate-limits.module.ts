@@ -29,9 +29,9 @@ export class KeyRateLimitInterceptor implements HotInterceptor {
 /**
  * Rate limits (README "Rate limits"): before anything else runs, an IP over its failed-authentication budget is
  * refused and the request counts against its IP's limit; after authentication, against its key's; every `401`
- * answer counts as a failed authentication of its IP. Edge hooks, so hot routes get them too.
+ * answer counts as a failed authentication of its IP (the AuthGuard's before they go out, others after). Edge hooks, so hot routes get them too.
  */
-@Module({ providers: [RateLimiter, { provide: APP_INTERCEPTOR, useClass: KeyRateLimitInterceptor }] })
+@Module({ providers: [RateLimiter, { provide: APP_INTERCEPTOR, useClass: KeyRateLimitInterceptor }], exports: [RateLimiter] })
 export class RateLimitsModule implements OnModuleInit, EdgeHook {
   constructor(
     private readonly edge: EdgeHooks,
@@ -50,6 +50,6 @@ export class RateLimitsModule implements OnModuleInit, EdgeHook {
   }
 
   onResponse(request: EdgeRequest, statusCode: number): Promise<void> | undefined {
-    return statusCode === 401 ? this.limiter.recordAuthFailure(request.ip) : undefined;
+    return statusCode === 401 && !this.limiter.counted(request) ? this.limiter.recordAuthFailure(request) : undefined;
   }
 }
