@@ -79,4 +79,18 @@ describe('ApiKeyCache', () => {
     expect(cache.get('a', 0)).toBeUndefined();
     expect(cache.set('x', record('x'), 0, cache.currentGeneration() - 1)).toBeUndefined();
   });
+
+  it('measures its ttl on the monotonic clock: a wall clock stepped back an hour does not keep an entry', async () => {
+    const cache = new ApiKeyCache(20, 20);
+    const entry = cache.set('a', record('a'));
+    const wall = Date.now();
+    const step = jest.spyOn(Date, 'now').mockReturnValue(wall - 3_600_000);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      expect(entry && cache.current(entry)).toBe(false);
+      expect(cache.get('a')).toBeUndefined();
+    } finally {
+      step.mockRestore();
+    }
+  });
 });

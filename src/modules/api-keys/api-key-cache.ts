@@ -1,10 +1,11 @@
+import { performance } from 'node:perf_hooks';
 import type { ApiKeyRecord } from './api-key.types';
 
 /** A cached row (or "no such key"); `live` turns false for good once it leaves the cache, however it leaves. */
 export interface CacheEntry {
   readonly id: string;
   readonly record: ApiKeyRecord | null;
-  /** When the database read of this entry started (ms). */
+  /** When the database read of this entry started (ms, `performance.now()`: a wall clock step cannot move it). */
   readonly readAt: number;
   live: boolean;
 }
@@ -21,7 +22,7 @@ export class ApiKeyCache {
     private readonly maxEntries = 50_000,
   ) {}
 
-  get(id: string, now = Date.now()): CacheEntry | undefined {
+  get(id: string, now = performance.now()): CacheEntry | undefined {
     const entry = this.entries.get(id);
     return entry && this.current(entry, now) ? entry : undefined;
   }
@@ -30,7 +31,7 @@ export class ApiKeyCache {
    * Whether `entry` is still the cache's row for its key and within its TTL: what a holder of the entry may trust
    * without looking the key up again (an expired entry is dropped here).
    */
-  current(entry: CacheEntry, now = Date.now()): boolean {
+  current(entry: CacheEntry, now = performance.now()): boolean {
     if (!entry.live) return false;
     if (now - entry.readAt < (entry.record ? this.ttlMs : this.negativeTtlMs)) return true;
     this.remove(entry.id);
@@ -45,7 +46,7 @@ export class ApiKeyCache {
    * `readAt`: when the read started; `readAtGeneration`: the generation then (a later invalidation wins). The stored
    * entry, or undefined when nothing was stored.
    */
-  set(id: string, record: ApiKeyRecord | null, readAt = Date.now(), readAtGeneration = this.generation): CacheEntry | undefined {
+  set(id: string, record: ApiKeyRecord | null, readAt = performance.now(), readAtGeneration = this.generation): CacheEntry | undefined {
     if (this.ttlMs === 0 || readAtGeneration !== this.generation) return undefined;
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next().value;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG } from '@/config/config.module';
 import type { AppConfig } from '@/config/config';
@@ -156,7 +157,7 @@ export class ApiKeysService implements OnModuleInit {
     const hit = trusted ? this.cache.get(id) : undefined;
     if (hit) return { record: hit.record, entry: hit };
     const generation = this.cache.currentGeneration();
-    const readAt = Date.now();
+    const readAt = performance.now();
     const record = await this.keys.findForAuthentication(id);
     if (record) this.feed.watch(record.tenantId);
     return { record, entry: trusted ? this.cache.set(id, record, readAt, generation) : undefined };

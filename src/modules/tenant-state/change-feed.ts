@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG } from '@/config/config.module';
 import type { AppConfig } from '@/config/config';
@@ -5,7 +6,7 @@ import { TenantCounters, TenantStateRepository, ZERO_COUNTERS } from './tenant-s
 
 /**
  * Told of a tenant's counters after a poll that saw them change, or saw the tenant for the first time since it was
- * watched. `countersReadAt` (ms, Date.now()): when the read of `counters` had returned. A change they show committed
+ * watched. `countersReadAt` (ms, `performance.now()`): when the read of `counters` had returned. A change they show committed
  * before then, so anything read from the database before then may predate it; a read begun after it sees it. (The
  * poll's start is not a safe cut-off: a change committed during the poll, before its counters were read, would be
  * missed by a read made in between.)
@@ -22,7 +23,8 @@ const CHUNK = 1000;
  * Polls the counters of every watched tenant (those some cache of this process holds) once per
  * CHANGE_POLL_INTERVAL_MS, independently of Redis, and tells listeners what changed. Caches trust themselves only
  * while `isFresh()`: the last successful poll started less than the bound (minus a margin) ago, so a change
- * committed before it has been applied, and one committed after it is at most that old.
+ * committed before it has been applied, and one committed after it is at most that old. Times are read from the
+ * monotonic clock (`performance.now()`), so a wall clock stepped back cannot stretch that trust.
  */
 @Injectable()
 export class ChangeFeed implements OnModuleInit, OnApplicationShutdown {
@@ -59,7 +61,7 @@ export class ChangeFeed implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Whether caches may answer from memory now without breaking the propagation bound. */
-  isFresh(now = Date.now()): boolean {
+  isFresh(now = performance.now()): boolean {
     return now - this.lastSuccessStart < PROPAGATION_BOUND_MS - APPLY_MARGIN_MS;
   }
 
@@ -76,13 +78,13 @@ export class ChangeFeed implements OnModuleInit, OnApplicationShutdown {
 
   /** One poll over every watched tenant; resolves once listeners have applied what changed. */
   async poll(): Promise<void> {
-    const startedAt = Date.now();
+    const startedAt = performance.now();
     const tenants = [...this.seen.keys()];
     const changed: [string, TenantCounters, number][] = [];
     for (let i = 0; i < tenants.length; i += CHUNK) {
       const chunk = tenants.slice(i, i + CHUNK);
       const found = await this.state.findMany(chunk);
-      const readAt = Date.now();
+      const readAt = performance.now();
       for (const tenantId of chunk) {
         const counters = found.get(tenantId) ?? ZERO_COUNTERS;
         const before = this.seen.get(tenantId);
@@ -112,7 +114,7 @@ export class ChangeFeed implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async tick(): Promise<void> {
-    const startedAt = Date.now();
+    const startedAt = performance.now();
     try {
       await this.pollShared();
       if (this.failing) this.logger.log('change counters are readable again; caches are trusted again');
@@ -122,6 +124,6 @@ export class ChangeFeed implements OnModuleInit, OnApplicationShutdown {
       this.failing = true;
     }
     // Fixed rate: a slow poll (a busy process) does not push the next one later by its own duration.
-    this.schedule(Math.max(0, this.config.changePollIntervalMs - (Date.now() - startedAt)));
+    this.schedule(Math.max(0, this.config.changePollIntervalMs - (performance.now() - startedAt)));
   }
 }
