@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { createTestDatabase, dbUrl, dropTestDatabase, withAdmin } from './support/db';
-import { migrate, readMigrations } from '../src/infra/prisma/migrator';
+import { ensureDatabase, migrate, readMigrations } from '../src/infra/prisma/migrator';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { diffSql } = require('../scripts/new-migration.js') as { diffSql: (from: string | null, to: string) => string };
@@ -44,6 +44,21 @@ describe('migrations', () => {
     } finally {
       await dropTestDatabase(migrated);
       await dropTestDatabase(fromSchema);
+    }
+  });
+
+  it('create a missing database once when several processes start on it at the same moment', async () => {
+    const name = `jit_t_${process.pid}_race`;
+    await withAdmin((client) => client.query(`DROP DATABASE IF EXISTS "${name}"`));
+    try {
+      for (let round = 0; round < 5; round += 1) {
+        await withAdmin((client) => client.query(`DROP DATABASE IF EXISTS "${name}"`));
+        const outcomes = await Promise.allSettled(Array.from({ length: 6 }, () => ensureDatabase(dbUrl(name)).then(() => migrate(dbUrl(name)))));
+        expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
+      }
+      expect(await migrate(dbUrl(name))).toEqual([]);
+    } finally {
+      await dropTestDatabase(name);
     }
   });
 

@@ -35,7 +35,11 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
     });
 }
 
-/** Creates the database named in `url` when it does not exist (connecting to the server's `postgres` database). */
+/**
+ * Creates the database named in `url` when it does not exist (connecting to the server's `postgres` database).
+ * Processes starting together on a new database take turns under an advisory lock named after it: two concurrent
+ * CREATE DATABASE fail one with a unique violation on pg_database, not with "already exists".
+ */
 export async function ensureDatabase(url: string): Promise<void> {
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
@@ -44,13 +48,15 @@ export async function ensureDatabase(url: string): Promise<void> {
   const client = new Client({ connectionString: admin.toString() });
   await client.connect();
   try {
+    await client.query(`SELECT pg_advisory_lock(hashtext('jit:create-database:' || $1))`, [name]);
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount === 0) {
       await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).catch((error: { code?: string }) => {
-        if (error.code !== '42P04') throw error; // created meanwhile by another process
+        if (error.code !== '42P04') throw error; // created meanwhile by a process of a version without the lock
       });
     }
   } finally {
+    // Ending the session releases the lock.
     await client.end();
   }
 }
