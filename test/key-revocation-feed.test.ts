@@ -1,9 +1,11 @@
 import { InvalidationBus } from '../src/infra/redis/invalidation-bus';
+import { ApiKeysRepository } from '../src/modules/api-keys/api-keys.repository';
 import { ApiKeysService } from '../src/modules/api-keys/api-keys.service';
 import { ChangeFeed } from '../src/modules/tenant-state/change-feed';
 import { TenantStateRepository } from '../src/modules/tenant-state/tenant-state.repository';
 import { startTestApp, TestApp } from './support/app';
 import { createApiKey, createTenant, TestTenant } from './support/factories';
+import { action, host, permitPolicy, user } from './support/grants';
 import { useTestApp } from './support/use-test-app';
 
 /**
@@ -52,6 +54,31 @@ describe('key revocation through the change feed alone', () => {
       await feedOfB.poll();
       expect(await keysOfB.authenticate(key)).toBeNull();
       expect(lost).toHaveBeenCalledWith(expect.objectContaining({ topic: 'api-key', id: keyId }));
+    } finally {
+      jest.restoreAllMocks();
+    }
+  });
+
+  it('keeps the tenant\'s cached keys when only its grant revocations or policy version moved', async () => {
+    const keysOfB = b.app.get(ApiKeysService);
+    const feedOfB = b.app.get(ChangeFeed);
+    const repository = (keysOfB as unknown as { keys: ApiKeysRepository }).keys;
+    expect(await keysOfB.authenticate(tenant.keys.auditor)).toMatchObject({ tenantId: tenant.id });
+    await feedOfB.poll();
+    await permitPolicy(tenant, 'alice', 'ssh');
+    const granted = await tenant.admin({ method: 'POST', url: '/v1/grants', body: { principal: user('alice'), action: action('ssh'), resource: host('kept') } });
+    expect((await tenant.admin({ method: 'POST', url: `/v1/grants/${granted.body.id}/revoke`, body: {} })).status).toBe(200);
+    const reads = jest.spyOn(repository, 'findForAuthentication');
+    try {
+      await feedOfB.poll();
+      expect(await keysOfB.authenticate(tenant.keys.auditor)).toMatchObject({ tenantId: tenant.id });
+      expect(reads).not.toHaveBeenCalled();
+      // A key revocation still drops them.
+      const other = await createApiKey(a, tenant.id, 'auditor');
+      expect((await tenant.admin({ method: 'DELETE', url: `/v1/api-keys/${other.split('_')[1]}` })).status).toBe(204);
+      await feedOfB.poll();
+      expect(await keysOfB.authenticate(tenant.keys.auditor)).toMatchObject({ tenantId: tenant.id });
+      expect(reads).toHaveBeenCalledTimes(1);
     } finally {
       jest.restoreAllMocks();
     }

@@ -59,9 +59,17 @@ export class ApiKeysService implements OnModuleInit {
     this.cache = new ApiKeyCache(config.apiKeyCacheTtlMs);
   }
 
+  /** Each tenant's `key_revocations` as the change feed last told it (unknown: its cached keys are dropped). */
+  private readonly keyRevocationsSeen = new Map<string, bigint>();
+
   onModuleInit(): void {
     this.bus.on('api-key', (message) => (message?.id ? this.cache.delete(message.id) : this.cache.clear()));
-    this.feed.listen((tenantId, _counters, countersReadAt) => this.cache.dropTenant(tenantId, countersReadAt));
+    this.feed.listen((tenantId, counters, countersReadAt) => {
+      // A grant revocation or a policy change moves the tenant's counters too; only key revocations cost its keys.
+      if (this.keyRevocationsSeen.get(tenantId) === counters.keyRevocations) return;
+      this.keyRevocationsSeen.set(tenantId, counters.keyRevocations);
+      this.cache.dropTenant(tenantId, countersReadAt);
+    });
   }
 
   async create(tenantId: string, dto: CreateApiKeyDto, actor: Actor): Promise<CreatedApiKey> {
