@@ -32,7 +32,7 @@ export class Metrics {
   });
   readonly deliveries = new Counter({
     name: 'notification_deliveries_total',
-    help: 'Notification delivery attempts by kind (email.approver, webhook.event, ...) and outcome (sent, failed, already_sent)',
+    help: 'Notification delivery attempts by kind (email.approver, webhook.event, ...) and outcome (sent, failed, already_sent, skipped)',
     labelNames: ['kind', 'outcome'],
     registers: [this.registry],
   });

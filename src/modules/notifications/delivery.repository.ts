@@ -64,6 +64,11 @@ export class DeliveryRepository {
     });
   }
 
+  /** Nothing to send any more (found out during the attempt): like `settle`, inside the delivery's transaction. */
+  async markSkipped(tx: Tx, tenantId: string, id: string): Promise<void> {
+    await tx.delivery.updateMany({ where: { tenantId, id }, data: { status: 'skipped' } });
+  }
+
   async markFailed(tx: Tx, tenantId: string, id: string, error: string): Promise<void> {
     await tx.delivery.updateMany({
       where: { tenantId, id },

@@ -6,7 +6,10 @@ import { DeliveryRepository } from './delivery.repository';
 /** Longer than any send may take (SMTP and webhook timeouts are far shorter), plus the wait for a concurrent one. */
 const TRANSACTION_TIMEOUT_MS = 120_000;
 
-export type DeliveryOutcome = 'sent' | 'already_sent';
+export type DeliveryOutcome = 'sent' | 'already_sent' | 'skipped';
+
+/** What `send` resolves with when it found, while sending, that there was nothing left to send. */
+export const NOTHING_TO_SEND = 'skipped';
 
 type Attempt = { outcome: DeliveryOutcome } | { outcome: 'failed'; error: unknown };
 
@@ -25,7 +28,7 @@ export class DeliveryService {
   /**
    * Runs `send` unless the delivery `deliveryId` (deterministic, e.g.
    * `grant:<id>:event:grant.activated:channel:<channelId>`) was already sent; records the attempt either way and
-   * rethrows a failure so that the job retries.
+   * rethrows a failure so that the job retries. `send` resolving NOTHING_TO_SEND marks the delivery skipped.
    *
    * Two workers running the same delivery: the row lock is held for the whole send, so the second waits and then
    * sees `sent` (or, if the first failed, tries again itself). A lock rather than a `sending` claim flag because
@@ -34,7 +37,7 @@ export class DeliveryService {
    * bounded by the send timeouts. A crash after the receiver accepted but before the commit means one more send
    * on retry: delivery is at least once.
    */
-  async deliverOnce(tenantId: string, deliveryId: string, kind: string, send: () => Promise<void>): Promise<DeliveryOutcome> {
+  async deliverOnce(tenantId: string, deliveryId: string, kind: string, send: () => Promise<void | typeof NOTHING_TO_SEND>): Promise<DeliveryOutcome> {
     const attempt = await this.prisma.$transaction(
       async (tx): Promise<Attempt> => {
         // The send happens inside this transaction: allow it (and a concurrent sender's wait for the row) the
@@ -43,11 +46,16 @@ export class DeliveryService {
         const delivery = await this.deliveries.lock(tx, tenantId, deliveryId, kind);
         if (!delivery) throw new Error(`Delivery ${deliveryId} belongs to another tenant`);
         if (delivery.status === 'sent') return { outcome: 'already_sent' };
+        let sent: void | typeof NOTHING_TO_SEND;
         try {
-          await send();
+          sent = await send();
         } catch (error) {
           await this.deliveries.markFailed(tx, tenantId, deliveryId, errorText(error));
           return { outcome: 'failed', error };
+        }
+        if (sent === NOTHING_TO_SEND) {
+          await this.deliveries.markSkipped(tx, tenantId, deliveryId);
+          return { outcome: 'skipped' };
         }
         await this.deliveries.markSent(tx, tenantId, deliveryId);
         return { outcome: 'sent' };

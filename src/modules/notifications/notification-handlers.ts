@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '@/config/config.module';
 import type { AppConfig } from '@/config/config';
+import { DomainError } from '@/common/errors/domain-error';
 import { MailerService } from '@/infra/mail/mailer.service';
 import { normalizeEmail } from '@/modules/email-lists/emails';
 import { ApprovalTokensService } from '@/modules/approvals/approval-tokens.service';
@@ -9,7 +10,7 @@ import { AuditRepository } from '@/modules/audit/audit.repository';
 import { GrantReads } from '@/modules/grants/grant-reads';
 import { NotificationChannelsService } from '@/modules/notification-channels/notification-channels.service';
 import { ChannelSender } from './channel-sender';
-import { DeliveryService } from './delivery.service';
+import { DeliveryService, NOTHING_TO_SEND } from './delivery.service';
 import { approverEmail, expiringSoonEmail, requesterEmail } from './email-content';
 import { NotificationJob, NotificationJobs, notificationId } from './notification-jobs';
 import { approversOfRound } from './notification-plan';
@@ -58,14 +59,19 @@ export class NotificationHandlers {
     const round = job.round ?? 0;
     if (!awaits(grant, job.recipient, round)) return false;
     const extension = round > 0 ? grant.extensions.find((e) => e.round === round) ?? null : null;
-    await this.deliveries.deliverOnce(job.tenantId, notificationId(job), reminder ? 'email.reminder' : 'email.approver', async () => {
+    const outcome = await this.deliveries.deliverOnce(job.tenantId, notificationId(job), reminder ? 'email.reminder' : 'email.approver', async () => {
       // Issued inside the delivery, and only once the server answers: a new link replaces the approver's previous
       // one, so issuing it for an email that cannot go out would break a link that works.
       await this.mailer.verify();
-      const link = await this.tokens.issue(job.tenantId, grant.id, job.recipient, 'email', round);
+      const link = await this.tokens.issue(job.tenantId, grant.id, job.recipient, 'email', round).catch((error: unknown): typeof NOTHING_TO_SEND => {
+        // Decided (or cancelled) since the grant was read above: nothing to ask for, which is not a failed send.
+        if (error instanceof DomainError && error.code === 'invalid_state') return NOTHING_TO_SEND;
+        throw error;
+      });
+      if (link === NOTHING_TO_SEND) return link;
       await this.mailer.send({ to: job.recipient, ...approverEmail(grant, link, reminder, extension) });
     });
-    return true;
+    return outcome !== 'skipped';
   }
 
   /** Reminds, then schedules the next reminder while the round can still be decided. */
