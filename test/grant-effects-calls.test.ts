@@ -4,7 +4,7 @@ import { REDIS } from '../src/infra/redis/redis.module';
 import { InvalidationBus } from '../src/infra/redis/invalidation-bus';
 import { RedisStatus } from '../src/infra/redis/redis-status';
 import { bucketJobId, expiryBucket, GrantJobs } from '../src/modules/grants/grant-jobs';
-import { startTestApp, TestApp } from './support/app';
+import { deleteRedisKeys, startTestApp, TestApp } from './support/app';
 import { createTenant, TestTenant } from './support/factories';
 import { action, host, permitPolicy, user, waitFor } from './support/grants';
 
@@ -64,5 +64,22 @@ describe('grant effects: calls to Redis', () => {
     expect(add.mock.calls.filter(([, data]) => (data as { dueAt?: number }).dueAt === expiryBucket(soon))).toHaveLength(2);
     await queue.remove(job);
     add.mockRestore();
+  });
+
+  it('adds every remembered bucket job again within a second when Redis lost them under the same connection (a FLUSHALL)', async () => {
+    const jobs = t.app.get(GrantJobs);
+    const queue = (jobs as unknown as { queue: Queue }).queue;
+    const status = t.app.get(RedisStatus);
+    const at = new Date(Date.now() + 900_000);
+    const job = bucketJobId(expiryBucket(at));
+    expect(await jobs.scheduleExpiry(tenant.id, at)).toBe(true);
+    await jobs.checkMemo();
+    const connection = status.connection();
+    await deleteRedisKeys(t.config.redisUrl, t.config.redisPrefix);
+    expect(await queue.getJob(job)).toBeUndefined();
+    const back = await waitFor(async () => queue.getJob(job), (found) => found !== undefined, 3000);
+    expect(back?.data).toEqual({ dueAt: expiryBucket(at) });
+    expect(status.connection()).toBe(connection);
+    await queue.remove(job);
   });
 });

@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG } from '@/config/config.module';
@@ -32,7 +32,8 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly keys: ApiKeysService,
     private readonly identity: IdentityAuthenticator,
-    private readonly limiter: RateLimiter,
+    // Global in the application; absent in the CLI, which serves no request.
+    @Optional() @Inject(RateLimiter) private readonly limiter: RateLimiter | undefined,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -51,7 +52,7 @@ export class AuthGuard implements CanActivate {
   }
 
   private async refused(request: FastifyRequest, error: unknown): Promise<never> {
-    if (error instanceof DomainError && error.code === 'unauthenticated') await this.limiter.countAuthFailure(request);
+    if (error instanceof DomainError && error.code === 'unauthenticated') await this.limiter?.countAuthFailure(request);
     throw error;
   }
 

@@ -1,7 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
+import type Redis from 'ioredis';
+import { REDIS } from '@/infra/redis/redis.module';
 import { RedisStatus, RedisUnavailableError } from '@/infra/redis/redis-status';
+import { BucketMemo } from './bucket-memo';
 
 export const GRANTS_QUEUE = 'grants';
 
@@ -48,10 +52,10 @@ export const bucketJobId = (dueAt: number): string => `due-${dueAt}`;
 const legacyExpireJobId = (grantId: string): string => `grant:${grantId}:expire`;
 export const timeoutJobId = (grantId: string): string => `grant:${grantId}:timeout`;
 
-/** A bucket job due sooner than this (ms) is added again rather than trusted to be there (it may be running). */
-const REMEMBER_MARGIN_MS = 2000;
-/** Bucket jobs remembered at most (past ones are dropped first; beyond it, all). */
-const REMEMBERED_MAX = 100_000;
+/** How often a process that remembers bucket jobs checks that Redis still holds them (ms). */
+const MEMO_CHECK_MS = 1000;
+/** Its marker key outlives a process that stopped by this much (s). */
+const MARKER_TTL_SECONDS = 60;
 
 const RETRY: JobsOptions = {
   attempts: 10,
@@ -65,30 +69,44 @@ const RETRY: JobsOptions = {
  * only delays the end until the next sweep, so scheduling failures are logged, not raised.
  */
 @Injectable()
-export class GrantJobs {
+export class GrantJobs implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('GrantJobs');
-  /** Bucket jobs this process added (dueAt → RedisStatus.connection() then): each is added once, not per grant. */
-  private readonly buckets = new Map<number, number>();
+  private readonly buckets = new BucketMemo();
+  /** This process's key next to the queue's: gone means Redis lost the jobs (a FLUSHALL, the prefix deleted). */
+  private readonly marker: string;
+  private timer?: NodeJS.Timeout;
+  private checking = false;
 
   constructor(
     @InjectQueue(GRANTS_QUEUE) private readonly queue: Queue<GrantQueueJobs[keyof GrantQueueJobs]>,
+    @Inject(REDIS) private readonly client: Redis,
     private readonly redis: RedisStatus,
-  ) {}
+  ) {
+    this.marker = queue.toKey(`bucket-memo:${randomUUID()}`);
+  }
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.checkMemo(), MEMO_CHECK_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
 
   /**
    * The job of the bucket `at` falls in (the tenant is for the log). Idempotent: grants of any tenant due in the same
    * bucket share one job (a job id that exists is not added again), and a job left behind by an extension or a
-   * revoke finds nothing due and ends. A bucket this process added on the current Redis connection, due more than
-   * REMEMBER_MARGIN_MS from now, is not sent again: a server that lost it (restarted) closed that connection, and
-   * one flushed under a live connection lost every job alike, which the sweep then catches up.
+   * revoke finds nothing due and ends. A bucket this process added on the current Redis connection (BucketMemo) is
+   * not sent again; `checkMemo` puts them all back within a second when Redis lost them under that connection.
    */
   async scheduleExpiry(tenantId: string, at: Date): Promise<boolean> {
     const dueAt = expiryBucket(at);
     const connection = this.redis.connection();
-    if (this.buckets.get(dueAt) === connection && dueAt - Date.now() > REMEMBER_MARGIN_MS) return true;
+    if (this.buckets.has(dueAt, connection)) return true;
     try {
-      await this.redis.bounded(() => this.queue.add('expire_bucket', { dueAt }, { ...RETRY, removeOnFail: true, jobId: bucketJobId(dueAt), delay: Math.max(0, dueAt - Date.now()) }));
-      this.remember(dueAt, connection);
+      await this.addBucket(dueAt);
+      this.buckets.remember(dueAt, connection);
       return true;
     } catch (error) {
       if (!(error instanceof RedisUnavailableError)) this.logger.error({ err: error, tenantId, dueAt }, 'could not schedule an expiry job; the sweep will catch up');
@@ -96,13 +114,26 @@ export class GrantJobs {
     }
   }
 
-  private remember(dueAt: number, connection: number): void {
-    if (this.buckets.size >= REMEMBERED_MAX) {
-      const now = Date.now();
-      for (const due of this.buckets.keys()) if (due <= now) this.buckets.delete(due);
-      if (this.buckets.size >= REMEMBERED_MAX) this.buckets.clear();
+  /**
+   * Sets this process's marker (with a TTL) and reads what it held: nothing means Redis lost what this process
+   * added since the last check (or it is the first check), so every remembered bucket still to run is added again.
+   * Never rejects: with Redis away there is nothing to check, and a restart closes the connection anyway.
+   */
+  async checkMemo(): Promise<void> {
+    if (this.checking || this.buckets.size === 0) return;
+    this.checking = true;
+    try {
+      const held = await this.redis.bounded(() => this.client.set(this.marker, '1', 'EX', MARKER_TTL_SECONDS, 'GET'));
+      if (held === null) await Promise.all(this.buckets.pending().map((dueAt) => this.addBucket(dueAt)));
+    } catch (error) {
+      if (!(error instanceof RedisUnavailableError)) this.logger.warn({ err: error }, 'could not check the expiry jobs this process added; retrying');
+    } finally {
+      this.checking = false;
     }
-    this.buckets.set(dueAt, connection);
+  }
+
+  private addBucket(dueAt: number): Promise<unknown> {
+    return this.redis.bounded(() => this.queue.add('expire_bucket', { dueAt }, { ...RETRY, removeOnFail: true, jobId: bucketJobId(dueAt), delay: Math.max(0, dueAt - Date.now()) }));
   }
 
   scheduleTimeout(tenantId: string, grantId: string, at: Date): Promise<boolean> {
