@@ -12,11 +12,20 @@ function collect(errors: ValidationError[], prefix: string, out: Record<string, 
 
 const isPlainObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** A DTO body must be a JSON object: `[]`, `"x"`, `1` or `null` are refused instead of read as `{}`. No body is `{}`. */
+/**
+ * A DTO body must be a JSON object: `[]`, `"x"`, `1` or `null` are refused instead of read as `{}`. No body is `{}`.
+ * A value with nothing to validate (no DTO class: a parameter a route's own pipe checks, an interface, a primitive)
+ * is answered at once, as Nest's pipe answers it but without its promise, so a hot route stays synchronous.
+ */
 class ObjectBodyValidationPipe extends ValidationPipe {
-  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (!this.expectedType && (!metadata.metatype || !this.toValidate(metadata))) {
+      // Typed as Nest's pipe is (a promise): its callers await the result (Nest's router) or test for a promise
+      // (HotPipeline), so a plain value serves both.
+      return (this.isTransformEnabled ? this.transformPrimitive(value, metadata) : value) as Promise<unknown>;
+    }
     if (metadata.type === 'body' && value !== undefined && !isPlainObject(value) && this.toValidate(metadata)) {
-      throw invalidInput('The body must be a JSON object', { fields: { body: ['must be a JSON object'] } });
+      return Promise.reject(invalidInput('The body must be a JSON object', { fields: { body: ['must be a JSON object'] } }));
     }
     return super.transform(value, metadata);
   }
