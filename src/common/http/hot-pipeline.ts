@@ -1,4 +1,5 @@
 import { ArgumentMetadata, CanActivate, ExecutionContext, NestInterceptor, PipeTransform, Type } from '@nestjs/common';
+import type { HttpArgumentsHost } from '@nestjs/common/interfaces';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
@@ -31,6 +32,28 @@ interface ArgMetadata {
   factory?: (data: unknown, context: ExecutionContext) => unknown;
 }
 
+/**
+ * Nest's execution context whose `switchToHttp()` is itself: Nest's assigns three new closures to the context on
+ * every call, and a hot route's guard, interceptor and parameter decorator each call it.
+ */
+class HotExecutionContext extends ExecutionContextHost implements HttpArgumentsHost {
+  override switchToHttp(): HttpArgumentsHost {
+    return this;
+  }
+
+  getRequest<T>(): T {
+    return this.getArgByIndex<T>(0);
+  }
+
+  getResponse<T>(): T {
+    return this.getArgByIndex<T>(1);
+  }
+
+  getNext<T>(): T {
+    return this.getArgByIndex<T>(2);
+  }
+}
+
 /** What Nest's router would run for a hot route, in its order, without its observables (hot-routes.ts). */
 export class HotPipeline {
   constructor(
@@ -44,7 +67,7 @@ export class HotPipeline {
    * promise). Throws or rejects with the first refusal.
    */
   run(route: HotRoute, request: AnyRequest, reply: FastifyReply | undefined): unknown {
-    const context = new ExecutionContextHost([request, reply, undefined], route.controller, route.handler);
+    const context = new HotExecutionContext([request, reply, undefined], route.controller, route.handler);
     return this.guard(route, request, context, 0);
   }
 
