@@ -93,4 +93,13 @@ describe('ApiKeyCache', () => {
       step.mockRestore();
     }
   });
+
+  it('asks for a refresh between 70% and 90% of the ttl, spread over entries', () => {
+    const cache = new ApiKeyCache(1000);
+    const points = ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => cache.set(id, record(id), 0)).map((entry) => entry?.refreshAt ?? NaN);
+    for (const at of points) expect(at >= 700 && at <= 900).toBe(true);
+    const entry = cache.set('g', record('g'), 0);
+    expect(entry && cache.dueForRefresh(entry, 690)).toBe(false);
+    expect(entry && cache.dueForRefresh(entry, 900)).toBe(true);
+  });
 });

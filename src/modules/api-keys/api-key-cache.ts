@@ -7,6 +7,8 @@ export interface CacheEntry {
   readonly record: ApiKeyRecord | null;
   /** When the database read of this entry started (ms, `performance.now()`: a wall clock step cannot move it). */
   readonly readAt: number;
+  /** From when a holder should read the row again in the background (between 70% and 90% of the TTL, spread). */
+  readonly refreshAt: number;
   live: boolean;
 }
 
@@ -38,6 +40,11 @@ export class ApiKeyCache {
     return false;
   }
 
+  /** Whether a current entry is old enough to be read again before its TTL runs out (see `refreshAt`). */
+  dueForRefresh(entry: CacheEntry, now = performance.now()): boolean {
+    return now >= entry.refreshAt;
+  }
+
   currentGeneration(): number {
     return this.generation;
   }
@@ -54,7 +61,7 @@ export class ApiKeyCache {
     }
     const replaced = this.entries.get(id);
     if (replaced) replaced.live = false;
-    const entry: CacheEntry = { id, record, readAt, live: true };
+    const entry: CacheEntry = { id, record, readAt, refreshAt: readAt + this.ttlMs * (0.7 + 0.2 * Math.random()), live: true };
     this.entries.set(id, entry);
     return entry;
   }

@@ -25,6 +25,14 @@ const MAX_PROVEN = 10_000;
 const authOf = (record: ApiKeyRecord): AuthContext =>
   Object.freeze({ tenantId: record.tenantId, keyId: record.id, roles: Object.freeze([record.role]) as Role[], subjectEmail: record.subjectEmail, person: null });
 
+/** Whether a row read again proves the same key with the same rights (keys are never edited, only revoked). */
+const sameKey = (before: ApiKeyRecord, after: ApiKeyRecord): boolean =>
+  after.revokedAt === null &&
+  after.tenantId === before.tenantId &&
+  after.role === before.role &&
+  after.subjectEmail === before.subjectEmail &&
+  Buffer.compare(after.secretHash, before.secretHash) === 0;
+
 interface Proven {
   keyId: string;
   record: ApiKeyRecord;
@@ -46,6 +54,8 @@ export class ApiKeysService implements OnModuleInit {
    * trusted), and its caller, frozen and shared by its requests: while that entry is current, no hash again.
    */
   private readonly proven = new Map<string, Proven>();
+  /** Key ids whose row is being read again in the background (refresh). */
+  private readonly refreshing = new Set<string>();
 
   constructor(
     private readonly prisma: PrismaService,
@@ -127,9 +137,27 @@ export class ApiKeysService implements OnModuleInit {
     const known = raw === undefined ? undefined : this.proven.get(raw);
     // A live entry is the cache's current row for the key (replacing or dropping it kills it), so it holds known.record.
     if (known?.entry && this.bus.isLive() && this.feed.isFresh() && this.cache.current(known.entry) && !known.record.revokedAt) {
+      if (this.cache.dueForRefresh(known.entry)) this.refresh(raw as string, known);
       return known.auth;
     }
     return this.authenticateRead(raw);
+  }
+
+  /**
+   * Reads a key in use again in the background before its cached row's TTL runs out, so that no request of a busy
+   * key waits for that read (every process read each key once a minute on a request's path, and keys loaded
+   * together expired together). An unchanged row keeps the key proven; any other (revoked, say) goes through
+   * `authenticateRead` on the next request, as before. A failed read leaves the entry to its TTL.
+   */
+  private refresh(raw: string, known: Proven): void {
+    if (this.refreshing.has(known.keyId)) return;
+    this.refreshing.add(known.keyId);
+    this.read(known.keyId, true)
+      .then(({ record, entry }) => {
+        if (entry && record && this.proven.get(raw) === known && sameKey(known.record, record)) this.proven.set(raw, { ...known, record, entry });
+      })
+      .catch(() => undefined)
+      .finally(() => this.refreshing.delete(known.keyId));
   }
 
   private async authenticateRead(raw: string | undefined): Promise<AuthContext | null> {
@@ -164,6 +192,11 @@ export class ApiKeysService implements OnModuleInit {
     const trusted = this.bus.isLive() && (this.feed.isFresh() || (await this.feed.refresh()));
     const hit = trusted ? this.cache.get(id) : undefined;
     if (hit) return { record: hit.record, entry: hit };
+    return this.read(id, trusted);
+  }
+
+  /** The key row from the database, stored in the cache when `trusted` (and no invalidation came meanwhile). */
+  private async read(id: string, trusted: boolean): Promise<Found> {
     const generation = this.cache.currentGeneration();
     const readAt = performance.now();
     const record = await this.keys.findForAuthentication(id);
