@@ -33,7 +33,7 @@ function answerAndClose(socket: Duplex, status: number, code: string, message: s
 /**
  * Requests Node's HTTP server would answer itself, bare or not at all, answered in the error shape and closed:
  * an `Expect` other than `100-continue` (Node: a bare 417, with the body left unread) and `CONNECT` (Node: the
- * connection dropped). An HTTP/1.1 request without `Host` is refused by `refuseMissingHost` instead of by Node
+ * connection dropped). An HTTP/1.1 request without `Host` is refused by the routes (`missingHost`) instead of by Node
  * (the server is created with `requireHostHeader: false`).
  */
 export function answerUnservedRequests(server: Server): void {

@@ -24,9 +24,9 @@ const MAX_BLOCKED = 100_000;
  * process counts in memory instead (the library's insurance limiter), so an outage neither blocks nor unlimits.
  *
  * A failed authentication is counted before its `401` is answered, so an IP gets at most its budget of `401`s per
- * window however many guesses it sends at once. An IP over that budget is blocked in memory, in this process at once and in the others by
- * a pub/sub message, so that checking it costs no Redis call per request; a process that missed the message blocks
- * the IP at its next failure, which still counts in Redis.
+ * window however many guesses it sends at once. An IP over that budget is blocked in memory, in this process at
+ * once and in the others by a pub/sub message, so that checking it costs no Redis call per request; a process that
+ * missed the message blocks the IP at its next failure, which still counts in Redis.
  */
 @Injectable()
 export class RateLimiter implements OnApplicationShutdown {
