@@ -5,7 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@/config/config';
 import { registerBodyParsers } from '@/common/http/body-parsers';
-import { answerClientError, answerUnservedRequests, missingHost } from '@/common/http/client-errors';
+import { answerClientError, answerUnservedRequests, badHost } from '@/common/http/client-errors';
 import { cloudflareErrorBody, isCloudflareRoute } from '@/common/http/cloudflare-route';
 import { refuseUnsafeValues } from '@/common/http/input-guard';
 import { toErrorResponse } from '@/common/errors/error.filter';
@@ -32,7 +32,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     // closed (client-errors.ts): Fastify's default, 0, let a body that never ends hold its connection and buffer
     // forever. Node checks every connectionsCheckingInterval, so the answer comes within 1.25 times the timeout.
     requestTimeout: config.requestTimeoutMs,
-    // requireHostHeader: a request without Host is refused in the error shape (missingHost below), not bare by Node.
+    // requireHostHeader: a request without Host is refused in the error shape (badHost below), not bare by Node.
     http: {
       headersTimeout: Math.min(60_000, config.requestTimeoutMs),
       connectionsCheckingInterval: Math.min(30_000, Math.ceil(config.requestTimeoutMs / 4)),
@@ -68,7 +68,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   skipChildLoggers(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
-    if (missingHost(request.raw)) return done(new DomainError('invalid_input', 'The Host header is required'));
+    if (badHost(request.raw)) return done(new DomainError('invalid_input', 'Exactly one Host header is required'));
     done();
   });
   answerUnservedRequests(fastify.server);

@@ -23,8 +23,10 @@ describe('requests Node would answer itself', () => {
     ]) {
       const answer = await send(head, head.startsWith('POST') ? check : '');
       expect(answer.status).toBe(400);
-      expect(JSON.parse(answer.body)).toEqual({ code: 'invalid_input', message: 'The Host header is required' });
+      expect(JSON.parse(answer.body)).toEqual({ code: 'invalid_input', message: 'Exactly one Host header is required' });
     }
+    const twice = await send(`GET /v1/grants HTTP/1.1\r\nHost: a\r\nHost: b\r\n${keyHeaders()}Connection: close\r\n\r\n`);
+    expect(twice.status).toBe(400);
     // HTTP/1.0 has no Host requirement.
     const old = await send(`POST /v1/access/check HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: ${check.length}\r\n${keyHeaders()}\r\n`, check);
     expect(old.status).toBe(200);
@@ -39,5 +41,14 @@ describe('requests Node would answer itself', () => {
     const tunnel = await send('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n');
     expect(tunnel.status).toBe(404);
     expect(JSON.parse(tunnel.body)).toEqual({ code: 'not_found', message: 'Route not found' });
+  });
+
+  it('answers pipelined requests in order: a bad Expect after another request comes after its answer, a CONNECT never before one', async () => {
+    const live = 'GET /health/live HTTP/1.1\r\nHost: test\r\n\r\n';
+    const both = await send(`${live}GET /health/live HTTP/1.1\r\nHost: test\r\nExpect: something-else\r\n\r\n`);
+    const statuses = [...both.text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => Number(match[1]));
+    expect(statuses).toEqual([200, 417]);
+    const tunnel = await send(`${live}CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n`);
+    expect(tunnel.text.startsWith('HTTP/1.1 404')).toBe(false);
   });
 });

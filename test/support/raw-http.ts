@@ -1,6 +1,8 @@
 import { connect } from 'node:net';
 
 export interface RawAnswer {
+  /** Everything the server sent, as text. */
+  text: string;
   status: number;
   headers: string;
   body: string;
@@ -26,7 +28,7 @@ export async function rawRequest(base: string, head: string, body: Buffer): Prom
     socket.on('close', () => {
       const text = Buffer.concat(chunks).toString('utf8');
       const [headers, ...rest] = text.split('\r\n\r\n');
-      resolve({ status: Number(headers.split(' ')[1]), headers, body: rest.join('\r\n\r\n'), closedAfterMs: Date.now() - started });
+      resolve({ text, status: Number(headers.split(' ')[1]), headers, body: rest.join('\r\n\r\n'), closedAfterMs: Date.now() - started });
     });
   });
 }

@@ -4,7 +4,7 @@ import proxyAddr from '@fastify/proxy-addr';
 import { errorAnswer } from '@/common/errors/error.filter';
 import type { Done } from './body-parsers';
 import type { EdgeHooks, EdgeRequest } from './edge-hooks';
-import { missingHost } from './client-errors';
+import { badHost } from './client-errors';
 import { requestIdOf } from './request-id';
 
 /** What a hot route's guards, interceptors, pipes and edge hooks see of a request served below Fastify. */
@@ -79,7 +79,7 @@ export class HotRequests {
     const url = raw.url;
     if (url === undefined) return false;
     const route = this.options.paths.get(url);
-    if (route === undefined || !this.takes(raw.headers) || this.options.draining() || missingHost(raw)) return false;
+    if (route === undefined || !this.takes(raw.headers) || this.options.draining() || badHost(raw)) return false;
     const started = performance.now();
     const request: HotRequest = { method: 'POST', url, ip: this.ipOf(raw), id: requestIdOf(raw.headers), headers: raw.headers, raw, routeOptions: { url }, body: undefined };
     const fail = (error: unknown, close = false) => {

@@ -32,7 +32,7 @@ export class ApprovalPageController {
   @HttpCode(302)
   @ApiOperation({ summary: 'Identity provider redirect after an approver signed in: back to the approval page' })
   @ApiResponse({ status: 302, description: 'Signed in: redirect to the approval page, with the session cookie' })
-  @ApiResponse({ status: 400, description: 'Bad or expired sign-in state (HTML page)', content: textContent('text/html') })
+  @ApiResponse({ status: 401, description: 'The sign-in expired, was not started here or did not complete (HTML page)', content: textContent('text/html') })
   callback(@Req() request: FastifyRequest, @Headers('cookie') cookies: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     return send(reply, this.pages.finishSignIn(request.url.split('?')[1] ?? '', cookies));
   }
