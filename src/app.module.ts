@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, DiscoveryModule } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import type { AppConfig } from '@/config/config';
 import { ConfigModule } from '@/config/config.module';
 import { RouteAccessCheck } from '@/common/auth/route-access.check';
@@ -15,6 +15,7 @@ import { QueueModule } from '@/infra/queue/queue.module';
 import { RedisModule } from '@/infra/redis/redis.module';
 import { AccessModule } from '@/modules/access/access.module';
 import { ApiKeysModule } from '@/modules/api-keys/api-keys.module';
+import { AuthGuard } from '@/modules/api-keys/auth.guard';
 import { ApprovalsModule } from '@/modules/approvals/approvals.module';
 import { AuditModule } from '@/modules/audit/audit.module';
 import { CedarSchemaModule } from '@/modules/cedar-schema/cedar-schema.module';
@@ -81,7 +82,8 @@ export class AppModule {
         ApprovalsModule.register(grants),
         MetricsModule.register(grants),
       ],
-      providers: [RouteAccessCheck, HotRoutes, { provide: APP_FILTER, useClass: ErrorFilter }],
+      // The guard every route passes (401, 403) is the HTTP application's: the CLI builds the modules without it.
+      providers: [RouteAccessCheck, HotRoutes, { provide: APP_FILTER, useClass: ErrorFilter }, { provide: APP_GUARD, useClass: AuthGuard }],
     };
   }
 }

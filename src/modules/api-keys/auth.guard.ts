@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG } from '@/config/config.module';
@@ -32,8 +32,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly keys: ApiKeysService,
     private readonly identity: IdentityAuthenticator,
-    // Global in the application; absent in the CLI, which serves no request.
-    @Optional() @Inject(RateLimiter) private readonly limiter: RateLimiter | undefined,
+    private readonly limiter: RateLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -52,7 +51,7 @@ export class AuthGuard implements CanActivate {
   }
 
   private async refused(request: FastifyRequest, error: unknown): Promise<never> {
-    if (error instanceof DomainError && error.code === 'unauthenticated') await this.limiter?.countAuthFailure(request);
+    if (error instanceof DomainError && error.code === 'unauthenticated') await this.limiter.countAuthFailure(request);
     throw error;
   }
 

@@ -1,4 +1,4 @@
-import { CallHandler, ExecutionContext, Global, Injectable, Module, OnModuleInit } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { from, Observable, switchMap } from 'rxjs';
 import { AUTH_CONTEXT } from '@/common/auth/auth.decorator';
@@ -29,9 +29,9 @@ export class KeyRateLimitInterceptor implements HotInterceptor {
 /**
  * Rate limits (README "Rate limits"): before anything else runs, an IP over its failed-authentication budget is
  * refused and the request counts against its IP's limit; after authentication, against its key's; every `401`
- * answer counts as a failed authentication of its IP (the AuthGuard's before they go out, others after). Edge hooks, so hot routes get them too.
+ * answer counts as a failed authentication of its IP (the AuthGuard's before they go out, others after). Edge
+ * hooks, so hot routes get them too.
  */
-@Global()
 @Module({ providers: [RateLimiter, { provide: APP_INTERCEPTOR, useClass: KeyRateLimitInterceptor }], exports: [RateLimiter] })
 export class RateLimitsModule implements OnModuleInit, EdgeHook {
   constructor(
